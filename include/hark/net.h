@@ -1,0 +1,84 @@
+/*
+ * net.h — HTTP for providers: libcurl's multi interface driven by the libuv
+ * loop (curl_multi_socket_action on uv_poll + uv_timer), so no request ever
+ * blocks the loop. Requests have timeouts and a retry policy (exponential
+ * backoff with jitter, Retry-After honoured) shared by every provider.
+ *
+ * Files: src/net/{net,http}.c
+ */
+#ifndef HARK_NET_H
+#define HARK_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hark/core.h"
+
+struct net;
+typedef struct uv_loop_s uv_loop_t;
+
+/* Binds a new curl multi handle to loop. Returns 0 or -1 with cause. */
+int net_new(uv_loop_t *loop, struct net **out, char **cause);
+/*
+ * Cancels every request (their callbacks are not called), and closes the
+ * uv handles; the memory is released from uv_close callbacks, so the loop
+ * must run once more (uv_run(loop, UV_RUN_NOWAIT) or the caller's own loop)
+ * before uv_loop_close. net_free(NULL) is a no-op.
+ */
+void net_free(struct net *n);
+
+struct net_request {
+	const char *method;            /* "GET", "POST", ...; NULL = GET, or POST with a body */
+	const char *url;
+	const char *const *headers;    /* NULL-terminated "Name: value" lines, or NULL */
+	const char *body;              /* may be NULL */
+	size_t body_len;
+	const char *userpwd;           /* "user:password" for Basic auth; a secret, never logged */
+	long timeout_ms;               /* whole attempt; 0 = 30000 */
+	long connect_timeout_ms;       /* 0 = 10000 */
+	/*
+	 * Retries on transport errors (connect refused, timeout, reset), 429 and
+	 * 5xx, up to policy.max_attempts attempts in all, waiting
+	 * backoff_delay_ms() between attempts and at least Retry-After. A
+	 * non-idempotent method (POST, PATCH) is retried only when retry_unsafe is
+	 * set, since the first attempt may have been processed. max_attempts 0 or
+	 * 1 means a single attempt.
+	 */
+	struct backoff_policy policy;
+	int retry_unsafe;
+	size_t max_response;           /* bytes; 0 = 16 MiB; larger answers fail */
+};
+
+struct net_response {
+	long status;                   /* HTTP status, 0 when no answer (transport error) */
+	const char *body;              /* NUL-terminated; "" when none */
+	size_t body_len;
+	const char *content_type;      /* may be NULL */
+	int64_t retry_after_ms;        /* from Retry-After, -1 when absent */
+	int attempts;                  /* how many attempts were made */
+	const char *error;             /* transport error text ("Connection refused",
+	                                  "Operation timed out after 30000 ms"), NULL on an answer */
+};
+
+/*
+ * Called once per request on the loop thread, after the last attempt. The
+ * response and its strings are valid only during the call.
+ */
+typedef void (*net_done_cb)(void *arg, const struct net_response *r);
+
+/*
+ * Starts a request; the strings in req are copied, so the caller may free
+ * them on return. Returns a request id (> 0) for net_cancel, or 0 with cause
+ * when the request could not be started (bad URL, too many headers).
+ */
+uint64_t net_request(struct net *n, const struct net_request *req, net_done_cb cb,
+    void *arg, char **cause);
+/* Stops a request; its callback is never called afterwards. Unknown ids are ignored. */
+void net_cancel(struct net *n, uint64_t id);
+/* Number of requests in progress (including ones waiting to retry). */
+int net_pending(struct net *n);
+
+/* URL-encodes s for application/x-www-form-urlencoded into b. */
+void net_form_add(struct hbuf *b, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,335 @@
+/*
+ * store.h — hark's SQLite history: contacts, messages, the outbox's jobs, the
+ * events journal. Only this module runs SQL. One function per statement or
+ * per atomic change; callers see plain structs.
+ *
+ * Concurrency: the database is in WAL mode with a busy timeout, so the TUI,
+ * the daemon, the relay and CLI commands may all have it open. A function
+ * that makes several changes makes them atomically: inside the caller's
+ * transaction (store_begin) when one is open, else in its own BEGIN IMMEDIATE.
+ *
+ * Errors: every function that can fail returns -1 and sets *cause (may be
+ * NULL) to a message that names what failed ("database is locked", "disk is
+ * full"), never containing a secret. A failed call leaves the database as it
+ * was before the call.
+ *
+ * Files: src/store/{store,schema,contacts,messages,jobs,events,search,check}.c
+ */
+#ifndef HARK_STORE_H
+#define HARK_STORE_H
+
+#include <stdint.h>
+
+#include "hark/core.h"
+
+struct store;
+struct hbuf;
+
+/* ---- opening ---------------------------------------------------------------- */
+
+#define STORE_READONLY 0x1 /* open read-only; no migration, no creation */
+
+/*
+ * Opens (creating with mode 0600 and migrating when needed) the database at
+ * path. Parent directories are created (0700). Sets WAL, foreign_keys=ON,
+ * synchronous=NORMAL, busy_timeout=5000. A database whose user_version is
+ * newer than this hark knows is refused without being written:
+ * "hark.db was written by a newer hark (schema 7, this hark knows 3)".
+ * A file that is not a SQLite database is refused likewise.
+ */
+int store_open(const char *path, unsigned flags, struct store **out, char **cause);
+/* Closes; store_close(NULL) is a no-op. Finalises every cached statement. */
+void store_close(struct store *st);
+/* Schema version of the open database (PRAGMA user_version). */
+int store_schema_version(struct store *st);
+/* Highest schema version this hark knows. */
+int store_schema_latest(void);
+/* The path the store was opened with (owned by the store). */
+const char *store_path(struct store *st);
+
+/* Explicit transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Not nestable. */
+int store_begin(struct store *st, char **cause);
+int store_commit(struct store *st, char **cause);
+void store_rollback(struct store *st);
+
+/* ---- contacts ----------------------------------------------------------------- */
+
+/* Identity kinds: a phone number serves sms and voice; whatsapp and email
+ * have their own. */
+enum store_id_kind { STORE_ID_PHONE, STORE_ID_WHATSAPP, STORE_ID_EMAIL };
+enum store_id_kind store_id_kind_for(enum hark_channel ch);
+const char *store_id_kind_name(enum store_id_kind k); /* "phone", "whatsapp", "email" */
+
+struct store_identity {
+	enum store_id_kind kind;
+	char *address;
+	char *label;      /* may be NULL */
+};
+
+struct store_contact {
+	int64_t id;
+	char *name;
+	char *company;    /* may be NULL */
+	char *notes;      /* may be NULL */
+	char *fields;     /* JSON object text, "{}" when none */
+	char *tags;       /* comma-separated, sorted; "" when none */
+	struct store_identity *ids;
+	int nids;
+	/* from the conversation: */
+	char *conv_status;      /* "open", "snoozed", "done" */
+	int64_t snooze_until;
+	int unread;
+	int64_t last_activity;  /* 0 when no message yet */
+	unsigned channels;      /* bit (1 << hark_channel) for each channel with messages */
+	int64_t created_at;
+};
+/* Frees the members of c (not c itself); safe on a zeroed struct. */
+void store_contact_clear(struct store_contact *c);
+
+/* Creates a contact (and its conversation). Returns 0 and *id, or -1. */
+int store_contact_add(struct store *st, const char *name, int64_t *id, char **cause);
+/* Adds an identity; the address must already be normalised. A duplicate
+ * address on another contact is refused naming that contact. Same contact: no-op. */
+int store_identity_add(struct store *st, int64_t contact_id, enum store_id_kind kind,
+    const char *address, const char *label, char **cause);
+/* Sets company/notes (NULL leaves unchanged). */
+int store_contact_update(struct store *st, int64_t id, const char *name,
+    const char *company, const char *notes, char **cause);
+/* Sets one custom field in the JSON object (value NULL removes it). */
+int store_contact_set_field(struct store *st, int64_t id, const char *key,
+    const char *value, char **cause);
+int store_contact_tag(struct store *st, int64_t id, const char *tag, int on, char **cause);
+
+/* Looks up the contact owning an address: 1 found (*id set), 0 none, -1 error. */
+int store_contact_by_address(struct store *st, enum store_id_kind kind,
+    const char *address, int64_t *id, char **cause);
+/*
+ * Resolves what a person typed to one contact: "#12" (id), an exact address
+ * of any kind, or a name (exact, case-insensitive; else a unique prefix).
+ * Returns 0 with *id, or -1 with a cause: "no contact matches 'ann'",
+ * "'an' matches 3 contacts: Ann Lee, Andy Roe, Anna Bell".
+ */
+int store_contact_resolve(struct store *st, const char *query, int64_t *id, char **cause);
+/* Finds the contact for an address or creates one named `name` (or the
+ * address when name is NULL) with that identity. *created tells which. */
+int store_contact_ensure(struct store *st, enum store_id_kind kind, const char *address,
+    const char *name, int64_t *id, int *created, char **cause);
+/* Fills *c; returns 0, or -1 when there is no such contact. */
+int store_contact_get(struct store *st, int64_t id, struct store_contact *c, char **cause);
+/* Calls fn for each contact, most recent activity first (then by name).
+ * fn returns non-zero to stop. The struct is valid only during the call. */
+int store_contacts_each(struct store *st,
+    int (*fn)(void *arg, const struct store_contact *c), void *arg, char **cause);
+
+/* Conversation state. status: "open", "snoozed" (until), "done". */
+int store_conversation_set(struct store *st, int64_t contact_id, const char *status,
+    int64_t snooze_until, char **cause);
+/* Marks every inbound message of the contact seen and sets unread to 0. */
+int store_conversation_mark_read(struct store *st, int64_t contact_id, char **cause);
+
+/* ---- messages -------------------------------------------------------------------- */
+
+struct store_message {
+	int64_t id;
+	int64_t contact_id;
+	enum hark_channel channel;
+	enum hark_direction direction;
+	char *provider;       /* "sandbox", "twilio", "smtp", "import", ... */
+	char *provider_id;    /* may be NULL */
+	char *from_addr;
+	char *to_addr;
+	char *subject;        /* may be NULL */
+	char *body;
+	enum hark_status status;
+	char *error_code;     /* may be NULL */
+	char *error_text;     /* may be NULL */
+	int has_price;
+	struct hark_money price;
+	int segments;         /* 0 when unknown */
+	char *encoding;       /* "GSM-7", "UCS-2" or NULL */
+	int64_t created_at;
+	int64_t sent_at, delivered_at, read_at, scheduled_at; /* 0 when not */
+	char *message_id;     /* RFC 5322 Message-ID, may be NULL */
+	char *in_reply_to;
+	char *refs;
+	int seen;             /* inbound: the user has seen it */
+};
+/*
+ * On insert the store only reads the struct (the caller keeps ownership of
+ * its strings). Structs filled by the store own their strings:
+ * store_message_clear frees them (safe on a zeroed struct).
+ */
+void store_message_clear(struct store_message *m);
+
+/*
+ * Inserts a message, its first status-history row, its FTS entry, and
+ * updates the conversation (last_activity, unread for unseen inbound).
+ * Deduplicates on (provider, provider_id): returns 1 when inserted, 0 when a
+ * message with that provider id already exists (*id is then the existing
+ * one and nothing changes), -1 on error.
+ */
+int store_message_insert(struct store *st, const struct store_message *m, int64_t *id,
+    char **cause);
+
+/*
+ * Moves a message to a new status and records it in the status history.
+ * Never moves backwards (a late "sent" after "delivered" is ignored; failed,
+ * undelivered, canceled and uncertain may replace queued/sending/sent).
+ * Sets sent_at/delivered_at/read_at from at_ms. error_code/text may be NULL.
+ * Returns 1 when the status changed, 0 when ignored, -1 on error.
+ */
+int store_message_set_status(struct store *st, int64_t id, enum hark_status status,
+    const char *error_code, const char *error_text, int64_t at_ms, char **cause);
+/* Records what the provider said when it accepted a send. price may be NULL. */
+int store_message_set_accepted(struct store *st, int64_t id, const char *provider_id,
+    const struct hark_money *price, int segments, char **cause);
+int store_message_get(struct store *st, int64_t id, struct store_message *m, char **cause);
+/* Finds a message by provider id: 1 found, 0 none, -1 error. */
+int store_message_by_provider_id(struct store *st, const char *provider,
+    const char *provider_id, int64_t *id, char **cause);
+/* Finds a message by RFC 5322 Message-ID: 1 found, 0 none, -1 error. */
+int store_message_by_message_id(struct store *st, const char *message_id, int64_t *id,
+    char **cause);
+
+/*
+ * The newest `limit` messages of a contact older than the cursor
+ * (before_at, before_id); pass before_at = INT64_MAX for the newest page.
+ * fn is called oldest first, so a thread can be drawn top to bottom.
+ * Uses the (contact_id, created_at, id) index: constant time per page.
+ */
+int store_messages_page(struct store *st, int64_t contact_id, int64_t before_at,
+    int64_t before_id, int limit,
+    int (*fn)(void *arg, const struct store_message *m), void *arg, char **cause);
+
+struct store_filter {
+	int64_t contact_id;  /* 0: all */
+	int64_t since;       /* 0: from the start */
+	int64_t until;       /* 0: to the end */
+};
+/* Every message matching the filter, oldest first (streamed, constant memory). */
+int store_messages_each(struct store *st, const struct store_filter *f,
+    int (*fn)(void *arg, const struct store_message *m), void *arg, char **cause);
+
+struct store_hit {
+	int64_t message_id;
+	int64_t contact_id;
+	const char *contact_name;
+	enum hark_channel channel;
+	enum hark_direction direction;
+	int64_t created_at;
+	const char *subject;   /* may be NULL */
+	const char *snippet;   /* matched terms between \x02 and \x03 (raw text: sanitise before drawing) */
+};
+/*
+ * Full-text search (FTS5 query syntax) over subject and body, newest first,
+ * at most limit hits. A malformed query returns -1 with cause
+ * "bad search query 'foo AND': ...". The hit is valid only during fn.
+ */
+int store_search(struct store *st, const char *query, int limit,
+    int (*fn)(void *arg, const struct store_hit *h), void *arg, char **cause);
+
+/*
+ * Bulk loading (import): between bulk_begin and bulk_end, inserted messages
+ * skip the per-row FTS insert; bulk_end indexes every message inserted since
+ * bulk_begin in one statement. Both run inside the caller's transaction.
+ */
+int store_bulk_begin(struct store *st, char **cause);
+int store_bulk_end(struct store *st, char **cause);
+
+/* ---- the outbox --------------------------------------------------------------------- */
+
+enum store_job_state {
+	STORE_JOB_PENDING, STORE_JOB_INFLIGHT, STORE_JOB_DONE, STORE_JOB_FAILED,
+	STORE_JOB_UNCERTAIN, STORE_JOB_CANCELED
+};
+const char *store_job_state_name(enum store_job_state s);
+
+struct store_job {
+	int64_t id;
+	int64_t message_id;
+	enum store_job_state state;
+	int64_t run_at;
+	int attempts;
+	char *last_error;      /* may be NULL */
+	char *idempotency_key;
+	int64_t started_at;
+};
+void store_job_clear(struct store_job *j);
+
+/*
+ * Writes an outbound message (status queued, or scheduled when run_at is in
+ * the future) and its pending job in one transaction. idempotency_key must be
+ * unique; a repeat returns 0 with the existing message id (nothing written).
+ * Returns 1 when written.
+ */
+int store_outbox_enqueue(struct store *st, const struct store_message *m, int64_t run_at,
+    const char *idempotency_key, int64_t *message_id, char **cause);
+/* Due pending jobs (run_at <= now), oldest first, at most limit. */
+int store_jobs_due(struct store *st, int64_t now, int limit,
+    int (*fn)(void *arg, const struct store_job *j), void *arg, char **cause);
+/* All jobs in a state, oldest first. */
+int store_jobs_in_state(struct store *st, enum store_job_state state,
+    int (*fn)(void *arg, const struct store_job *j), void *arg, char **cause);
+/* run_at of the earliest pending job: 1 found (*at set), 0 none, -1 error. */
+int store_job_next_due(struct store *st, int64_t *at, char **cause);
+/* Claims a pending job: state inflight, attempts+1, started_at = now; the
+ * message becomes "sending". Returns 1 if claimed, 0 if it was not pending. */
+int store_job_start(struct store *st, int64_t job_id, int64_t now, char **cause);
+/* Ends a job (done, failed, uncertain or canceled) with an optional error. */
+int store_job_finish(struct store *st, int64_t job_id, enum store_job_state state,
+    const char *last_error, int64_t now, char **cause);
+/* Puts a job back to pending, to run at run_at, keeping the error text. */
+int store_job_retry(struct store *st, int64_t job_id, int64_t run_at,
+    const char *last_error, int64_t now, char **cause);
+/* Cancels the pending job of a message; the message becomes canceled.
+ * Returns 1 canceled, 0 not pending (already sent or gone), -1 error. */
+int store_job_cancel(struct store *st, int64_t message_id, int64_t now, char **cause);
+int store_job_get_by_message(struct store *st, int64_t message_id, struct store_job *j,
+    char **cause);
+/* Counts of jobs per state (index by enum store_job_state). */
+int store_jobs_count(struct store *st, int counts[6], char **cause);
+
+/* ---- opt-outs ------------------------------------------------------------------------- */
+
+/* Records an opt-out of address on channel (source: "keyword", "provider",
+ * "unsubscribe", "spam report", "manual"). */
+int store_optout_set(struct store *st, enum hark_channel ch, const char *address,
+    const char *source, const char *reason, int64_t at, char **cause);
+int store_optout_clear(struct store *st, enum hark_channel ch, const char *address,
+    char **cause);
+/* 1 opted out (source/reason copied into *why when not NULL, caller frees), 0 not, -1. */
+int store_optout_check(struct store *st, enum hark_channel ch, const char *address,
+    char **why, char **cause);
+
+/* ---- events journal and audit ----------------------------------------------------------- */
+
+struct store_event {
+	int64_t id;
+	int64_t at;
+	const char *kind;     /* "message-added", "status-changed", "contact-changed", ... */
+	int64_t message_id;   /* 0 when none */
+	int64_t contact_id;
+	const char *payload;  /* JSON or NULL */
+};
+/* Appends an event; *id may be NULL. */
+int store_event_append(struct store *st, const char *kind, int64_t message_id,
+    int64_t contact_id, const char *payload, int64_t *id, char **cause);
+/* Events with id > after_id, oldest first, at most limit. */
+int store_events_since(struct store *st, int64_t after_id, int limit,
+    int (*fn)(void *arg, const struct store_event *e), void *arg, char **cause);
+/* Highest event id (0 when none). */
+int64_t store_events_last_id(struct store *st);
+int store_audit(struct store *st, const char *actor, const char *action,
+    const char *detail, char **cause);
+
+/* ---- maintenance ------------------------------------------------------------------------ */
+
+/*
+ * Runs PRAGMA integrity_check and appends a report to out: "integrity: ok"
+ * (or each problem), schema version, then one line per table with its row
+ * count. Returns 0 when the database is sound, 1 when problems were found,
+ * -1 when it could not be checked.
+ */
+int store_check(struct store *st, struct hbuf *out, char **cause);
+
+#endif
