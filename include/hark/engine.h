@@ -1,0 +1,105 @@
+/*
+ * engine.h — what the TUI, the daemon and the CLI drive: composing and
+ * sending through the durable outbox, the scheduler, provider polling, the
+ * handling of inbound messages and status changes, and the event bus.
+ *
+ * The outbox: every send is a message row plus a job, written in one
+ * transaction before anything goes to a provider. Exactly one process owns
+ * the outbox at a time (an advisory lock on "<database>.lock"): the daemon
+ * when it runs, else whichever TUI or CLI command took it. The owner runs due
+ * jobs, retries transient failures with backoff, and at start reconciles jobs
+ * that a crash left in flight (asking the provider by idempotency key where
+ * it can, else marking them "uncertain" for the user to decide) — a message
+ * is never blindly sent twice.
+ *
+ * Files: src/engine/{engine,outbox,inbound,lock,demo}.c
+ */
+#ifndef HARK_ENGINE_H
+#define HARK_ENGINE_H
+
+#include <stdint.h>
+
+#include "hark/core.h"
+
+struct engine;
+struct store;
+struct store_event;
+struct config;
+typedef struct uv_loop_s uv_loop_t;
+
+struct engine_opts {
+	uv_loop_t *loop;
+	struct store *st;            /* borrowed; outlives the engine */
+	const struct config *cfg;    /* borrowed */
+	const char *state_dir;       /* provider state (sandbox.db); NULL = next to the database */
+	int take_outbox;             /* try to own the outbox (and poll providers) */
+	int poll_ms;                 /* provider polling interval; 0 = config's */
+	struct backoff_policy retry; /* zeroed = defaults (1 s, 5 min cap, 8 attempts) */
+	int max_inflight;            /* concurrent sends; 0 = 8 */
+};
+
+/* Creates the engine and its providers (one per configured account). With
+ * take_outbox, takes the lock when free and reconciles in-flight jobs. */
+int engine_new(const struct engine_opts *o, struct engine **out, char **cause);
+/* Stops timers, closes providers (their callbacks never fire), releases the
+ * lock. Memory of libuv handles is released on the next loop turn. */
+void engine_free(struct engine *e);
+/* True when this engine owns the outbox. */
+int engine_owns_outbox(struct engine *e);
+/* Pid of the process owning the outbox, 0 when none (or unknown). */
+long engine_outbox_owner(const char *db_path);
+
+struct engine_draft {
+	int64_t contact_id;        /* 0: take `to` as the address */
+	const char *to;            /* an address, normalised by the engine; NULL: the
+	                              contact's address for the channel */
+	enum hark_channel channel;
+	const char *subject;       /* email */
+	const char *body;
+	int64_t send_at;           /* 0 = now */
+	const char *account;       /* NULL = the first account that offers the channel */
+	const char *idempotency_key; /* NULL = generated */
+};
+
+struct engine_estimate {
+	struct sms_info sms;       /* for SMS bodies */
+	int has_price;
+	struct hark_money price;   /* estimated, from the provider's price table */
+	const char *account;       /* the account that would send */
+	char *to;                  /* the normalised address (owned; engine_estimate_clear) */
+};
+void engine_estimate_clear(struct engine_estimate *est);
+
+/*
+ * Checks a draft without sending: the address is valid for the channel, the
+ * contact is not opted out, an account can send on the channel; fills the
+ * encoding, segments and estimated price. 0 or -1 with a cause that names
+ * what is wrong ("'+1 555' is not a valid US number: ...",
+ * "Ann Lee has opted out of sms (replied STOP on 2026-11-02)").
+ */
+int engine_check(struct engine *e, const struct engine_draft *d,
+    struct engine_estimate *est, char **cause);
+/* engine_check, then writes the message and its job (status queued, or
+ * scheduled when send_at is in the future) and wakes the outbox. */
+int engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
+    char **cause);
+/* Cancels a message that has not gone out yet. 1 canceled, 0 too late, -1. */
+int engine_cancel(struct engine *e, int64_t message_id, char **cause);
+
+/* Called after every change the engine commits (message added, status
+ * changed, ...). The event is valid only during the call. */
+typedef void (*engine_event_cb)(void *arg, const struct store_event *ev);
+void engine_subscribe(struct engine *e, engine_event_cb cb, void *arg);
+
+/* Number of outbox jobs this engine has in flight or due within `within_ms`. */
+int engine_busy(struct engine *e, int64_t within_ms);
+/* Polls every provider now (the owner also does so on a timer). */
+void engine_poll_now(struct engine *e);
+
+/*
+ * Seeds a store with the demo: about a dozen contacts across channels and a
+ * few hundred messages over the last weeks, deterministic for a given now.
+ */
+int engine_demo_seed(struct store *st, int64_t now, char **cause);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * provider.h — what every messaging provider implements (a vtable, one file
+ * per provider: sandbox.c, twilio.c, smtp.c, ...) and the registry that
+ * creates them from configured accounts.
+ *
+ * Providers never touch the store. They turn send requests into results and
+ * their service's changes into events; the engine persists both.
+ *
+ * Every operation is asynchronous and ends in exactly one callback, on the
+ * loop thread, never from inside the call that started it. After
+ * provider_free no callback fires. Strings in requests are copied by the
+ * provider; strings in results and events are valid only during the callback.
+ *
+ * Files: src/providers/{provider,sandbox}.c
+ */
+#ifndef HARK_PROVIDER_H
+#define HARK_PROVIDER_H
+
+#include <stdint.h>
+
+#include "hark/core.h"
+
+struct provider;
+struct config;
+struct config_account;
+struct net;
+typedef struct uv_loop_s uv_loop_t;
+
+/* What a provider can do beyond sending. */
+#define PROVIDER_CAP_LOOKUP 0x1 /* find a send by idempotency key (crash reconciliation) */
+#define PROVIDER_CAP_POLL   0x2 /* poll for inbound messages and status changes */
+#define PROVIDER_CAP_CANCEL 0x4 /* cancel a send the provider has scheduled */
+
+struct provider_send {
+	int64_t message_id;
+	const char *idempotency_key; /* stable across retries of one message */
+	enum hark_channel channel;
+	const char *from;            /* may be NULL: the account's default sender */
+	const char *to;              /* normalised address */
+	const char *subject;         /* email, may be NULL */
+	const char *body;
+	const char *message_id_hdr;  /* email Message-ID, may be NULL */
+	const char *in_reply_to;
+	const char *refs;
+};
+
+enum provider_outcome {
+	PROVIDER_OK,        /* accepted */
+	PROVIDER_TRANSIENT, /* may work later: timeout, 429, 5xx */
+	PROVIDER_PERMANENT  /* will never work as asked: invalid number, auth */
+};
+
+struct provider_result {
+	enum provider_outcome outcome;
+	const char *provider_id;     /* set when accepted */
+	enum hark_status status;     /* after acceptance: queued/sent/... */
+	const char *error_code;      /* provider's code ("21211"), may be NULL */
+	const char *error_text;      /* readable text, may be NULL */
+	int64_t retry_after_ms;      /* transient: the provider's wish, -1 if none */
+	int has_price;
+	struct hark_money price;
+	int segments;
+	int64_t at;                  /* when the provider accepted it, ms */
+};
+typedef void (*provider_send_cb)(void *arg, const struct provider_result *r);
+/* Lookup by idempotency key: found = 1 with r describing the send, 0 when the
+ * provider never accepted it, -1 when it could not tell (r->error_text). */
+typedef void (*provider_lookup_cb)(void *arg, int found, const struct provider_result *r);
+
+enum provider_event_type { PROVIDER_EV_INBOUND, PROVIDER_EV_STATUS };
+
+struct provider_event {
+	enum provider_event_type type;
+	const char *provider;        /* the provider's name ("sandbox", "twilio") */
+	const char *provider_id;
+	int64_t at;
+	/* PROVIDER_EV_INBOUND */
+	enum hark_channel channel;
+	const char *from, *to, *subject, *body;
+	const char *message_id, *in_reply_to, *refs;
+	/* PROVIDER_EV_STATUS */
+	enum hark_status status;
+	const char *error_code, *error_text;
+	int has_price;
+	struct hark_money price;
+	int segments;
+};
+typedef void (*provider_event_cb)(void *arg, const struct provider_event *e);
+
+/* The environment a provider runs in; owned by the engine, outlives it. */
+struct provider_env {
+	uv_loop_t *loop;
+	struct net *net;
+	const struct config *cfg;
+	const struct config_account *acct;
+	const char *state_dir;       /* where a provider may keep files */
+	provider_event_cb on_event;  /* inbound messages and status changes */
+	void *event_arg;
+};
+
+struct provider_ops {
+	const char *name;
+	unsigned channels;           /* bit (1 << hark_channel) */
+	unsigned caps;               /* PROVIDER_CAP_* */
+	int (*open)(struct provider *p, char **cause);
+	void (*close)(struct provider *p);
+	/* Starts a send. Returns 0 (cb will fire) or -1 with cause (it won't). */
+	int (*send)(struct provider *p, const struct provider_send *req,
+	    provider_send_cb cb, void *arg, char **cause);
+	/* Starts one poll; events arrive through env.on_event, then done fires. */
+	int (*poll)(struct provider *p, void (*done)(void *arg, const char *error),
+	    void *arg, char **cause);
+	int (*lookup)(struct provider *p, const char *idempotency_key,
+	    provider_lookup_cb cb, void *arg, char **cause);
+	/* Estimated price of a send from the provider's price list; 0 when
+	 * known (*price set), -1 when the provider cannot say. May be NULL. */
+	int (*estimate)(struct provider *p, const struct provider_send *req,
+	    struct hark_money *price, int *segments);
+};
+
+struct provider {
+	const struct provider_ops *ops;
+	char *account;               /* account name */
+	struct provider_env env;
+	void *priv;                  /* the implementation's state */
+};
+
+/* The implementations. */
+extern const struct provider_ops provider_sandbox_ops;
+
+/* The ops for a provider name, or NULL. */
+const struct provider_ops *provider_ops_find(const char *name);
+/* Creates and opens a provider for an account. Returns NULL with cause. */
+struct provider *provider_new(const struct provider_env *env, char **cause);
+/* Closes; callbacks of unfinished operations never fire. NULL is a no-op. */
+void provider_free(struct provider *p);
+/* True when the provider (as configured) can send on ch. */
+int provider_has_channel(const struct provider *p, enum hark_channel ch);
+
+/*
+ * The sandbox's rules, documented in the README: addresses that behave in a
+ * fixed way, so a person can try every outcome.
+ *   +15005550001 / invalid@sandbox.hark.test   → refused: invalid address (21211)
+ *   +15005550004                                 → refused: recipient opted out (21610)
+ *   +15005550009                                 → accepted, then undelivered (30006, landline)
+ *   +15005550500 / flaky@sandbox.hark.test     → 503 on the first two attempts, then accepted
+ *   bounce@sandbox.hark.test                   → accepted, then failed (550 mailbox unavailable)
+ * Any other address is accepted → sent → delivered (→ read for WhatsApp).
+ * Persona addresses of the demo (+15550100xx) answer a while after delivery.
+ */
+#define SANDBOX_PRICE_SMS_MICROS 7900      /* USD per segment */
+#define SANDBOX_PRICE_WHATSAPP_MICROS 5000 /* per message */
+#define SANDBOX_PRICE_VOICE_MICROS 14000   /* per started minute */
+
+#endif

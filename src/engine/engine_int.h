@@ -1,0 +1,73 @@
+/* engine_int.h — the engine's state, shared by its files. */
+#ifndef HARK_ENGINE_INT_H
+#define HARK_ENGINE_INT_H
+
+#include <uv.h>
+
+#include "hark/config.h"
+#include "hark/engine.h"
+#include "hark/net.h"
+#include "hark/provider.h"
+#include "hark/store.h"
+
+struct engine_sub {
+	engine_event_cb cb;
+	void *arg;
+};
+
+/* A send in flight: the argument of the provider's callback. */
+struct outbox_op {
+	struct engine *e;
+	int64_t job_id;
+	int64_t message_id;
+	int attempt;
+	struct outbox_op *prev, *next;
+};
+
+struct engine {
+	uv_loop_t *loop;
+	struct store *st;
+	const struct config *cfg;
+	struct net *net;
+	char *state_dir;
+	char *lock_path;
+	struct provider **provs;      /* one per configured account (NULL if it failed) */
+	int nprovs;
+	int take_outbox;
+	int lock_fd;                  /* >= 0 while this engine owns the outbox */
+	uv_timer_t outbox_timer;      /* next due job */
+	uv_timer_t poll_timer;        /* provider polling */
+	uv_timer_t lock_timer;        /* retries taking the outbox while another owns it */
+	int poll_ms;
+	int polls_running;
+	int inflight;
+	int max_inflight;
+	int reconciling;              /* lookups still running after a crash */
+	struct backoff_policy retry;
+	uint64_t rng;
+	struct engine_sub *subs;
+	int nsubs;
+	struct outbox_op *ops;
+	int closing;                  /* uv handles still closing */
+};
+
+/* engine.c */
+void engine_publish(struct engine *e, const char *kind, int64_t message_id,
+    int64_t contact_id, const char *payload);
+struct provider *engine_provider_for(struct engine *e, const char *account,
+    const char *provider_name, enum hark_channel ch);
+uint64_t engine_rand(struct engine *e);
+
+/* outbox.c */
+void outbox_kick(struct engine *e);
+void outbox_run(struct engine *e);
+void outbox_reconcile(struct engine *e);
+
+/* inbound.c: a provider's event (inbound message or status change). */
+void inbound_event(void *arg, const struct provider_event *ev);
+
+/* lock.c */
+int engine_lock_take(const char *lock_path, int *fd, char **cause);
+void engine_lock_release(int fd);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * outbox.c — composing, the durable outbox and its worker.
+ *
+ * A send is written (message + job) before anything leaves the machine. The
+ * owner claims a due job (state inflight, committed), hands it to the
+ * provider, and records the answer in one transaction. A crash between the
+ * claim and the record leaves the job inflight: at the next start
+ * outbox_reconcile asks the provider by idempotency key whether it has the
+ * message, and only resends when the provider says it never saw it.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+#define OUTBOX_MAX_WAKE_MS 60000
+#define OUTBOX_BATCH 64
+
+static void outbox_fire(uv_timer_t *t);
+static void outbox_sent(void *arg, const struct provider_result *r);
+
+/* ---- checking and writing a draft ---------------------------------------------------- */
+
+void
+engine_estimate_clear(struct engine_estimate *est)
+{
+	free(est->to);
+	est->to = NULL;
+}
+
+static const char *
+outbox_from(const struct config_account *a, enum hark_channel ch)
+{
+	switch (ch) {
+	case HARK_CH_EMAIL:
+		return a->from_email;
+	case HARK_CH_WHATSAPP:
+		return a->from_whatsapp != NULL ? a->from_whatsapp : a->from_phone;
+	default:
+		return a->from_phone;
+	}
+}
+
+/* The contact's address for a channel, newly allocated, or NULL with cause. */
+static char *
+outbox_contact_address(struct engine *e, int64_t contact_id, enum hark_channel ch,
+    char **cause)
+{
+	struct store_contact c;
+	enum store_id_kind kind = store_id_kind_for(ch);
+	char *addr = NULL;
+	int i;
+
+	memset(&c, 0, sizeof c);
+	if (store_contact_get(e->st, contact_id, &c, cause) != 0)
+		return NULL;
+	for (i = 0; i < c.nids && addr == NULL; i++) {
+		if (c.ids[i].kind == kind)
+			addr = xstrdup(c.ids[i].address);
+	}
+	/* WhatsApp reaches a person's mobile number when no separate one is known. */
+	for (i = 0; i < c.nids && addr == NULL && ch == HARK_CH_WHATSAPP; i++) {
+		if (c.ids[i].kind == STORE_ID_PHONE)
+			addr = xstrdup(c.ids[i].address);
+	}
+	if (addr == NULL)
+		set_cause(cause, "%s has no %s address for %s", c.name,
+		    store_id_kind_name(kind), hark_channel_name(ch));
+	store_contact_clear(&c);
+	return addr;
+}
+
+int
+engine_check(struct engine *e, const struct engine_draft *d,
+    struct engine_estimate *est, char **cause)
+{
+	struct provider_send req;
+	struct provider *p;
+	char *why = NULL;
+	int rc;
+
+	memset(est, 0, sizeof *est);
+	if (d->body == NULL || d->body[strspn(d->body, " \t\r\n")] == '\0') {
+		set_cause(cause, "the message is empty");
+		return -1;
+	}
+	p = engine_provider_for(e, d->account, NULL, d->channel);
+	if (p == NULL) {
+		if (d->account != NULL)
+			set_cause(cause, "account '%s' cannot send %s (or does not "
+			    "exist)", d->account, hark_channel_name(d->channel));
+		else
+			set_cause(cause, "no account can send %s: add an [account] "
+			    "to %s (see hark(1), ACCOUNTS)",
+			    hark_channel_name(d->channel),
+			    e->cfg->path ? e->cfg->path : "~/.config/hark/config");
+		return -1;
+	}
+	if (d->to != NULL)
+		est->to = addr_normalize(d->channel, d->to, e->cfg->default_region,
+		    cause);
+	else if (d->contact_id > 0)
+		est->to = outbox_contact_address(e, d->contact_id, d->channel, cause);
+	else
+		set_cause(cause, "no recipient");
+	if (est->to == NULL)
+		return -1;
+	rc = store_optout_check(e->st, d->channel, est->to, &why, cause);
+	if (rc != 0) {
+		if (rc == 1)
+			set_cause(cause, "%s has opted out of %s (%s); hark will not "
+			    "send to it", est->to, hark_channel_name(d->channel), why);
+		free(why);
+		engine_estimate_clear(est);
+		return -1;
+	}
+	est->account = p->account;
+	if (d->channel == HARK_CH_SMS)
+		sms_analyze(d->body, strlen(d->body), &est->sms);
+	if (p->ops->estimate != NULL) {
+		memset(&req, 0, sizeof req);
+		req.channel = d->channel;
+		req.to = est->to;
+		req.subject = d->subject;
+		req.body = d->body;
+		est->has_price = p->ops->estimate(p, &req, &est->price,
+		    &est->sms.segments) == 0;
+	}
+	return 0;
+}
+
+static char *
+outbox_new_key(struct engine *e)
+{
+	return xasprintf("hark-%016llx%016llx", (unsigned long long)engine_rand(e),
+	    (unsigned long long)engine_rand(e));
+}
+
+static char *
+outbox_message_id(struct engine *e, const char *from)
+{
+	const char *at = from != NULL ? strchr(from, '@') : NULL;
+
+	return xasprintf("<hark.%lld.%08llx@%s>", (long long)hark_now_ms(),
+	    (unsigned long long)(engine_rand(e) & 0xffffffffULL),
+	    at != NULL ? at + 1 : "hark.localhost");
+}
+
+int
+engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
+    char **cause)
+{
+	struct engine_estimate est;
+	struct store_message m;
+	struct provider *p;
+	char *key, *msgid = NULL;
+	int64_t now = hark_now_ms(), run_at, contact_id = d->contact_id;
+	int created, rc;
+
+	if (engine_check(e, d, &est, cause) != 0)
+		return -1;
+	p = engine_provider_for(e, est.account, NULL, d->channel);
+	if (contact_id <= 0 && store_contact_ensure(e->st,
+	    store_id_kind_for(d->channel), est.to, NULL, &contact_id, &created,
+	    cause) != 0) {
+		engine_estimate_clear(&est);
+		return -1;
+	}
+	run_at = d->send_at > now ? d->send_at : now;
+	memset(&m, 0, sizeof m);
+	m.contact_id = contact_id;
+	m.channel = d->channel;
+	m.direction = HARK_DIR_OUT;
+	m.provider = (char *)p->ops->name;
+	m.from_addr = (char *)outbox_from(p->env.acct, d->channel);
+	if (m.from_addr == NULL)
+		m.from_addr = "";
+	m.to_addr = est.to;
+	m.subject = (char *)d->subject;
+	m.body = (char *)d->body;
+	m.status = run_at > now ? HARK_ST_SCHEDULED : HARK_ST_QUEUED;
+	m.has_price = 0;
+	if (d->channel == HARK_CH_SMS) {
+		m.segments = est.sms.segments;
+		m.encoding = (char *)sms_encoding_name(est.sms.encoding);
+	}
+	m.created_at = now;
+	m.scheduled_at = run_at > now ? run_at : 0;
+	m.seen = 1;
+	if (d->channel == HARK_CH_EMAIL)
+		m.message_id = msgid = outbox_message_id(e, m.from_addr);
+	key = d->idempotency_key ? xstrdup(d->idempotency_key) : outbox_new_key(e);
+	rc = store_outbox_enqueue(e->st, &m, run_at, key, message_id, cause);
+	free(key);
+	free(msgid);
+	engine_estimate_clear(&est);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		engine_publish(e, "message-added", *message_id, contact_id, NULL);
+	outbox_kick(e);
+	return 0;
+}
+
+int
+engine_cancel(struct engine *e, int64_t message_id, char **cause)
+{
+	struct store_message m;
+	int rc;
+
+	rc = store_job_cancel(e->st, message_id, hark_now_ms(), cause);
+	if (rc == 1) {
+		memset(&m, 0, sizeof m);
+		if (store_message_get(e->st, message_id, &m, NULL) == 0) {
+			engine_publish(e, "status-changed", message_id, m.contact_id,
+			    "canceled");
+			store_message_clear(&m);
+		}
+	} else if (rc == 0)
+		set_cause(cause, "message %lld has already gone out",
+		    (long long)message_id);
+	return rc;
+}
+
+/* ---- the worker ------------------------------------------------------------------------------- */
+
+void
+outbox_kick(struct engine *e)
+{
+	if (e->lock_fd >= 0)
+		uv_timer_start(&e->outbox_timer, outbox_fire, 0, 0);
+}
+
+static void
+outbox_fire(uv_timer_t *t)
+{
+	outbox_run(t->data);
+}
+
+static void
+outbox_schedule(struct engine *e)
+{
+	int64_t at, delay;
+
+	if (store_job_next_due(e->st, &at, NULL) != 1)
+		return;
+	delay = at - hark_now_ms();
+	if (delay < 0)
+		delay = 0;
+	if (delay > OUTBOX_MAX_WAKE_MS)
+		delay = OUTBOX_MAX_WAKE_MS;
+	/* Due jobs beyond our capacity wait for a completion to call us. */
+	if (delay == 0 && e->inflight >= e->max_inflight)
+		return;
+	uv_timer_start(&e->outbox_timer, outbox_fire, (uint64_t)delay, 0);
+}
+
+struct due_list {
+	struct store_job jobs[OUTBOX_BATCH];
+	int n;
+};
+
+static int
+outbox_collect(void *arg, const struct store_job *j)
+{
+	struct due_list *l = arg;
+	struct store_job *c = &l->jobs[l->n++];
+
+	*c = *j;
+	c->last_error = NULL;
+	c->idempotency_key = xstrdup(j->idempotency_key);
+	return l->n == OUTBOX_BATCH;
+}
+
+/* Finishes a send that could not even start, in its own transaction. */
+static void
+outbox_fail_now(struct engine *e, int64_t job_id, int64_t message_id,
+    const char *error)
+{
+	struct store_message m;
+	int64_t now = hark_now_ms();
+
+	if (store_begin(e->st, NULL) != 0)
+		return;
+	store_message_set_status(e->st, message_id, HARK_ST_FAILED, NULL, error,
+	    now, NULL);
+	store_job_finish(e->st, job_id, STORE_JOB_FAILED, error, now, NULL);
+	if (store_commit(e->st, NULL) != 0) {
+		store_rollback(e->st);
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	if (store_message_get(e->st, message_id, &m, NULL) == 0) {
+		engine_publish(e, "status-changed", message_id, m.contact_id, "failed");
+		store_message_clear(&m);
+	}
+}
+
+static void
+outbox_start_job(struct engine *e, const struct store_job *j,
+    const struct store_message *m)
+{
+	struct provider_send req;
+	struct outbox_op *op;
+	struct provider *p;
+	char *cause = NULL;
+
+	p = engine_provider_for(e, NULL, m->provider, m->channel);
+	if (p == NULL) {
+		cause = xasprintf("no configured account uses provider '%s' for %s",
+		    m->provider, hark_channel_name(m->channel));
+		outbox_fail_now(e, j->id, m->id, cause);
+		free(cause);
+		return;
+	}
+	memset(&req, 0, sizeof req);
+	req.message_id = m->id;
+	req.idempotency_key = j->idempotency_key;
+	req.channel = m->channel;
+	req.from = m->from_addr[0] != '\0' ? m->from_addr : NULL;
+	req.to = m->to_addr;
+	req.subject = m->subject;
+	req.body = m->body;
+	req.message_id_hdr = m->message_id;
+	req.in_reply_to = m->in_reply_to;
+	req.refs = m->refs;
+	op = xcalloc(1, sizeof *op);
+	op->e = e;
+	op->job_id = j->id;
+	op->message_id = m->id;
+	op->attempt = j->attempts;
+	if (p->ops->send(p, &req, outbox_sent, op, &cause) != 0) {
+		outbox_fail_now(e, j->id, m->id, cause);
+		free(cause);
+		free(op);
+		return;
+	}
+	op->next = e->ops;
+	if (e->ops != NULL)
+		e->ops->prev = op;
+	e->ops = op;
+	e->inflight++;
+}
+
+void
+outbox_run(struct engine *e)
+{
+	struct due_list *due;
+	struct store_job *j;
+	struct store_message m;
+	int64_t now = hark_now_ms();
+	int i, room = e->max_inflight - e->inflight;
+
+	if (e->lock_fd < 0 || room <= 0)
+		return;
+	due = xcalloc(1, sizeof *due);
+	if (store_jobs_due(e->st, now, room < OUTBOX_BATCH ? room : OUTBOX_BATCH,
+	    outbox_collect, due, NULL) != 0)
+		due->n = 0;
+	for (i = 0; i < due->n; i++) {
+		j = &due->jobs[i];
+		memset(&m, 0, sizeof m);
+		if (store_job_start(e->st, j->id, now, NULL) == 1 &&
+		    store_message_get(e->st, j->message_id, &m, NULL) == 0) {
+			j->attempts++;
+			engine_publish(e, "status-changed", m.id, m.contact_id,
+			    "sending");
+			outbox_start_job(e, j, &m);
+		}
+		store_message_clear(&m);
+		store_job_clear(j);
+	}
+	free(due);
+	outbox_schedule(e);
+}
+
+/* ---- results ------------------------------------------------------------------------------------ */
+
+static void
+outbox_op_unlink(struct engine *e, struct outbox_op *op)
+{
+	if (op->prev != NULL)
+		op->prev->next = op->next;
+	else
+		e->ops = op->next;
+	if (op->next != NULL)
+		op->next->prev = op->prev;
+	e->inflight--;
+}
+
+static char *
+outbox_error_text(const struct provider_result *r)
+{
+	if (r->error_code != NULL && r->error_text != NULL)
+		return xasprintf("%s (%s)", r->error_text, r->error_code);
+	if (r->error_text != NULL)
+		return xstrdup(r->error_text);
+	if (r->error_code != NULL)
+		return xasprintf("error %s", r->error_code);
+	return xstrdup("the provider refused the message");
+}
+
+/* Records an accepted send: provider id, price, status; the job is done. */
+static int
+outbox_record_ok(struct engine *e, int64_t job_id, int64_t message_id,
+    const struct provider_result *r, int64_t now)
+{
+	enum hark_status st = r->status;
+
+	if (store_message_set_accepted(e->st, message_id, r->provider_id,
+	    r->has_price ? &r->price : NULL, r->segments, NULL) != 0)
+		return -1;
+	if (hark_status_rank(st) <= hark_status_rank(HARK_ST_SENDING))
+		st = HARK_ST_SENDING;
+	if (store_message_set_status(e->st, message_id, st, NULL, NULL,
+	    r->at > 0 ? r->at : now, NULL) < 0)
+		return -1;
+	return store_job_finish(e->st, job_id, STORE_JOB_DONE, NULL, now, NULL);
+}
+
+static int
+outbox_record_failure(struct engine *e, struct outbox_op *op,
+    const struct provider_result *r, int64_t now, int *final)
+{
+	char *text = outbox_error_text(r), *msg;
+	int64_t delay;
+	int rc;
+
+	*final = r->outcome == PROVIDER_PERMANENT ||
+	    op->attempt >= e->retry.max_attempts;
+	if (!*final) {
+		delay = backoff_delay_ms(&e->retry, op->attempt, engine_rand(e),
+		    r->retry_after_ms);
+		msg = xasprintf("%s; attempt %d of %d, next in %llds", text,
+		    op->attempt, e->retry.max_attempts,
+		    (long long)((delay + 999) / 1000));
+		rc = store_job_retry(e->st, op->job_id, now + delay, msg, now, NULL);
+		free(msg);
+		free(text);
+		return rc;
+	}
+	if (r->outcome != PROVIDER_PERMANENT) {
+		msg = xasprintf("gave up after %d attempts: %s", op->attempt, text);
+		free(text);
+		text = msg;
+	}
+	rc = store_message_set_status(e->st, op->message_id, HARK_ST_FAILED,
+	    r->error_code, text, now, NULL) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = store_job_finish(e->st, op->job_id, STORE_JOB_FAILED, text, now,
+		    NULL);
+	free(text);
+	return rc;
+}
+
+static void
+outbox_sent(void *arg, const struct provider_result *r)
+{
+	struct outbox_op *op = arg;
+	struct engine *e = op->e;
+	struct store_message m;
+	int64_t now = hark_now_ms();
+	int rc, final = 1;
+
+	outbox_op_unlink(e, op);
+	if (store_begin(e->st, NULL) == 0) {
+		if (r->outcome == PROVIDER_OK)
+			rc = outbox_record_ok(e, op->job_id, op->message_id, r, now);
+		else
+			rc = outbox_record_failure(e, op, r, now, &final);
+		if (rc != 0 || store_commit(e->st, NULL) != 0)
+			store_rollback(e->st);
+	}
+	/*
+	 * If the record could not be written (disk full, database locked) the
+	 * job stays inflight: the next start reconciles it with the provider,
+	 * which is exactly the crash case.
+	 */
+	memset(&m, 0, sizeof m);
+	if (store_message_get(e->st, op->message_id, &m, NULL) == 0) {
+		engine_publish(e, "status-changed", m.id, m.contact_id,
+		    hark_status_name(m.status));
+		store_message_clear(&m);
+	}
+	free(op);
+	outbox_kick(e);
+}
+
+/* ---- reconciliation after a crash ------------------------------------------------------------------ */
+
+struct reconcile_op {
+	struct engine *e;
+	int64_t job_id;
+	int64_t message_id;
+};
+
+static void
+outbox_reconciled(void *arg, int found, const struct provider_result *r)
+{
+	struct reconcile_op *op = arg;
+	struct engine *e = op->e;
+	int64_t now = hark_now_ms();
+	int rc = -1;
+
+	e->reconciling--;
+	if (store_begin(e->st, NULL) == 0) {
+		if (found == 1)
+			rc = outbox_record_ok(e, op->job_id, op->message_id, r, now);
+		else if (found == 0)
+			/* The provider never saw it: sending is safe. */
+			rc = store_job_retry(e->st, op->job_id, now,
+			    "resent after restart: the provider had not received it",
+			    now, NULL);
+		else
+			rc = store_message_set_status(e->st, op->message_id,
+			    HARK_ST_UNCERTAIN, NULL, r->error_text, now, NULL) < 0 ||
+			    store_job_finish(e->st, op->job_id, STORE_JOB_UNCERTAIN,
+			    r->error_text, now, NULL) != 0 ? -1 : 0;
+		if (rc != 0 || store_commit(e->st, NULL) != 0)
+			store_rollback(e->st);
+	}
+	engine_publish(e, "status-changed", op->message_id, 0, NULL);
+	free(op);
+	if (e->reconciling == 0)
+		engine_poll_now(e);
+	outbox_kick(e);
+}
+
+static void
+outbox_mark_uncertain(struct engine *e, const struct store_job *j)
+{
+	static const char why[] = "hark stopped while sending this and the "
+	    "provider cannot be asked whether it arrived; check with the "
+	    "recipient, then resend or cancel it";
+	int64_t now = hark_now_ms();
+
+	if (store_begin(e->st, NULL) != 0)
+		return;
+	if (store_message_set_status(e->st, j->message_id, HARK_ST_UNCERTAIN,
+	    NULL, why, now, NULL) < 0 || store_job_finish(e->st, j->id,
+	    STORE_JOB_UNCERTAIN, why, now, NULL) != 0 ||
+	    store_commit(e->st, NULL) != 0)
+		store_rollback(e->st);
+}
+
+static int
+outbox_reconcile_one(void *arg, const struct store_job *j)
+{
+	struct engine *e = arg;
+	struct store_message m;
+	struct reconcile_op *op;
+	struct provider *p = NULL;
+
+	memset(&m, 0, sizeof m);
+	if (store_message_get(e->st, j->message_id, &m, NULL) == 0)
+		p = engine_provider_for(e, NULL, m.provider, m.channel);
+	if (p == NULL || (p->ops->caps & PROVIDER_CAP_LOOKUP) == 0) {
+		outbox_mark_uncertain(e, j);
+		store_message_clear(&m);
+		return 0;
+	}
+	op = xcalloc(1, sizeof *op);
+	op->e = e;
+	op->job_id = j->id;
+	op->message_id = j->message_id;
+	if (p->ops->lookup(p, j->idempotency_key, outbox_reconciled, op, NULL) == 0)
+		e->reconciling++;
+	else {
+		free(op);
+		outbox_mark_uncertain(e, j);
+	}
+	store_message_clear(&m);
+	return 0;
+}
+
+void
+outbox_reconcile(struct engine *e)
+{
+	store_jobs_in_state(e->st, STORE_JOB_INFLIGHT, outbox_reconcile_one, e, NULL);
+}
