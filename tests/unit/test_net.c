@@ -20,6 +20,9 @@ static struct MHD_Daemon *srv;
 static unsigned srv_port;
 static atomic_int srv_hits_retry;
 static atomic_int srv_hits_fail;
+static atomic_int srv_hits_limit;
+
+#define SRV_BIG 65536
 
 static void
 srv_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -51,6 +54,35 @@ srv_reply(struct MHD_Connection *c, unsigned status, const char *body,
 	return ret;
 }
 
+/* Streams SRV_BIG bytes without a Content-Length (chunked). */
+static ssize_t
+srv_chunk_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	size_t n = SRV_BIG - (size_t)pos;
+
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n > max)
+		n = max;
+	if (n > 1000)
+		n = 1000;
+	memset(buf, 'y', n);
+	return (ssize_t)n;
+}
+
+static enum MHD_Result
+srv_chunked(struct MHD_Connection *c)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024,
+	    srv_chunk_reader, NULL, NULL);
+	ret = MHD_queue_response(c, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static const char *
 srv_header(struct MHD_Connection *c, const char *name)
 {
@@ -77,7 +109,7 @@ static enum MHD_Result
 srv_route(struct MHD_Connection *c, const char *url, const char *method,
     struct hbuf *in)
 {
-	static char big[65536];
+	static char big[SRV_BIG];
 
 	if (strcmp(url, "/hello") == 0)
 		return srv_reply(c, 200, "hello, hark", 11, NULL);
@@ -92,6 +124,12 @@ srv_route(struct MHD_Connection *c, const char *url, const char *method,
 		atomic_fetch_add(&srv_hits_fail, 1);
 		return srv_reply(c, 500, "oops", 4, NULL);
 	}
+	if (strcmp(url, "/limit") == 0) {
+		atomic_fetch_add(&srv_hits_limit, 1);
+		return srv_reply(c, 429, "slow down", 9, "0");
+	}
+	if (strcmp(url, "/chunked") == 0)
+		return srv_chunked(c);
 	if (strcmp(url, "/slow") == 0) {
 		usleep(1000 * 1000);
 		return srv_reply(c, 200, "late", 4, NULL);
@@ -204,6 +242,7 @@ fx_setup(void **state)
 
 	atomic_store(&srv_hits_retry, 0);
 	atomic_store(&srv_hits_fail, 0);
+	atomic_store(&srv_hits_limit, 0);
 	if (uv_loop_init(&f->loop) != 0)
 		return -1;
 	uv_timer_init(&f->loop, &f->tick);
@@ -521,6 +560,26 @@ test_post_retry_unsafe(void **state)
 	result_free(&res);
 }
 
+/* 429 refuses a request unprocessed, so even a POST is tried again. */
+static void
+test_post_retried_on_429(void **state)
+{
+	struct fx *f = *state;
+	struct net_request req = { 0 };
+	struct result res = { 0 };
+
+	req.body = "a=1";
+	req.body_len = 3;
+	req.policy.max_attempts = 2;
+	start(f, &req, "/limit", &res);
+	run_until(f, 1);
+	assert_int_equal(res.status, 429);
+	assert_int_equal(res.attempts, 2);
+	assert_int_equal(res.retry_after_ms, 0);
+	assert_int_equal(atomic_load(&srv_hits_limit), 2);
+	result_free(&res);
+}
+
 static void
 test_refused(void **state)
 {
@@ -541,6 +600,20 @@ test_refused(void **state)
 	assert_non_null(res.error);
 	assert_true(strlen(res.error) > 0);
 	assert_string_equal(res.body, "");
+	assert_int_equal(res.attempts, 3);
+	result_free(&res);
+	memset(&res, 0, sizeof res);
+
+	/* A POST that never reached a server is safe to try again. */
+	res.f = f;
+	url = xasprintf("http://127.0.0.1:%u/", closed_port());
+	req.url = url;
+	req.body = "a=1";
+	req.body_len = 3;
+	assert_true(net_request(f->n, &req, on_done, &res, &cause) > 0);
+	free(url);
+	run_until(f, 2);
+	assert_int_equal(res.status, 0);
 	assert_int_equal(res.attempts, 3);
 	result_free(&res);
 }
@@ -594,14 +667,20 @@ static void
 test_max_response(void **state)
 {
 	struct fx *f = *state;
-	struct net_request small = { 0 }, whole = { 0 };
-	struct result r_small = { 0 }, r_whole = { 0 };
+	struct net_request small = { 0 }, whole = { 0 }, chunked = { 0 };
+	struct result r_small = { 0 }, r_whole = { 0 }, r_chunked = { 0 };
 
 	small.max_response = 1000;
 	small.policy.max_attempts = 3;
 	start(f, &small, "/big", &r_small);
 	start(f, &whole, "/big", &r_whole);
-	run_until(f, 2);
+	/* No Content-Length: the limit trips while the body arrives. */
+	chunked.max_response = 5000;
+	start(f, &chunked, "/chunked", &r_chunked);
+	run_until(f, 3);
+	assert_int_equal(r_chunked.status, 0);
+	assert_non_null(strstr(r_chunked.error, "larger than 5000 bytes"));
+	assert_string_equal(r_chunked.body, "");
 	assert_int_equal(r_small.status, 0);
 	assert_non_null(r_small.error);
 	assert_non_null(strstr(r_small.error, "larger than 1000 bytes"));
@@ -610,6 +689,7 @@ test_max_response(void **state)
 	assert_int_equal(r_whole.body_len, 65536);
 	result_free(&r_small);
 	result_free(&r_whole);
+	result_free(&r_chunked);
 }
 
 static void
@@ -699,6 +779,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_post_not_retried,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_post_retry_unsafe,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_post_retried_on_429,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refused, fx_setup,
 		    fx_teardown),
