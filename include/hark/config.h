@@ -20,7 +20,7 @@
  *    (did you mean 'default_region'?)"
  * A secret's value never appears in an error, a log line or `config check`.
  *
- * Files: src/config/{paths,config,options,secret}.c
+ * Files: src/config/{paths,config,options,value,secret}.c
  */
 #ifndef HARK_CONFIG_H
 #define HARK_CONFIG_H
