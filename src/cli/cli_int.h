@@ -15,6 +15,8 @@ struct cli_ctx {
 	const char *config_path;  /* --config, or NULL (default location) */
 	int demo;                 /* --demo: throwaway profile with demo data */
 	char *demo_dir;           /* the throwaway profile's directory */
+	char *demo_config_path;   /* its config and database (owned) */
+	char *demo_db_path;
 	const char *cmd;          /* the running command's name, for messages */
 	struct config *cfg;       /* loaded by cli_config() */
 	struct store *st;         /* opened by cli_store() */

@@ -1,0 +1,117 @@
+/* cmd_daemon.c — `hark daemon`: the engine with no screen (outbox, scheduler, polling). */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "hark/config.h"
+#include "hark/engine.h"
+#include "hark/store.h"
+
+#include "cli_int.h"
+
+const char cmd_daemon_usage[] =
+	"usage: hark daemon [--quiet]\n"
+	"\n"
+	"Runs the outbox (sends, retries, scheduled messages) and polls the\n"
+	"providers, with no screen, until SIGTERM or SIGINT. Exactly one hark\n"
+	"owns the outbox: if another one does, this exits with status 2.\n"
+	"Logs one line per event on standard error (journald keeps them when\n"
+	"run by contrib/hark.service).\n";
+
+struct daemon_state {
+	struct store *st;
+	int quiet;
+	uv_signal_t sigterm, sigint;
+};
+
+static void
+daemon_event(void *arg, const struct store_event *ev)
+{
+	struct daemon_state *d = arg;
+	struct store_message m;
+	char *safe;
+
+	if (d->quiet || ev->message_id == 0) {
+		if (!d->quiet && strcmp(ev->kind, "provider-error") == 0 &&
+		    ev->payload != NULL) {
+			safe = text_sanitize(ev->payload, strlen(ev->payload), 0);
+			fprintf(stderr, "hark daemon: provider error: %s\n", safe);
+			free(safe);
+		}
+		return;
+	}
+	memset(&m, 0, sizeof m);
+	if (store_message_get(d->st, ev->message_id, &m, NULL) != 0)
+		return;
+	fprintf(stderr, "hark daemon: message %lld %s %s %s: %s\n",
+	    (long long)m.id, hark_channel_name(m.channel),
+	    m.direction == HARK_DIR_IN ? "from" : "to",
+	    m.direction == HARK_DIR_IN ? m.from_addr : m.to_addr,
+	    hark_status_name(m.status));
+	store_message_clear(&m);
+}
+
+static void
+daemon_signal(uv_signal_t *s, int signum)
+{
+	fprintf(stderr, "hark daemon: %s, stopping\n", strsignal(signum));
+	uv_stop(s->loop);
+}
+
+int
+cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct engine_opts eo;
+	struct daemon_state d;
+	struct engine *e = NULL;
+	struct config *cfg;
+	uv_loop_t loop;
+	char *cause = NULL;
+	long owner;
+	int rc = HARK_EXIT_OK;
+
+	memset(&d, 0, sizeof d);
+	if (argc == 2 && strcmp(argv[1], "--quiet") == 0)
+		d.quiet = 1;
+	else if (argc != 1) {
+		fputs(cmd_daemon_usage, stderr);
+		return HARK_EXIT_USAGE;
+	}
+	if ((cfg = cli_config(ctx)) == NULL || (d.st = cli_store(ctx)) == NULL)
+		return HARK_EXIT_ERROR;
+	uv_loop_init(&loop);
+	memset(&eo, 0, sizeof eo);
+	eo.loop = &loop;
+	eo.st = d.st;
+	eo.cfg = cfg;
+	eo.take_outbox = 1;
+	if (engine_new(&eo, &e, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		rc = HARK_EXIT_ERROR;
+	} else if (!engine_owns_outbox(e)) {
+		owner = engine_outbox_owner(store_path(d.st));
+		cli_err(ctx, "another hark (pid %ld) owns the outbox of %s", owner,
+		    store_path(d.st));
+		rc = HARK_EXIT_ERROR;
+	} else {
+		fprintf(stderr, "hark daemon: pid %ld owns the outbox of %s\n",
+		    (long)getpid(), store_path(d.st));
+		engine_subscribe(e, daemon_event, &d);
+		uv_signal_init(&loop, &d.sigterm);
+		uv_signal_init(&loop, &d.sigint);
+		uv_signal_start(&d.sigterm, daemon_signal, SIGTERM);
+		uv_signal_start(&d.sigint, daemon_signal, SIGINT);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_close((uv_handle_t *)&d.sigterm, NULL);
+		uv_close((uv_handle_t *)&d.sigint, NULL);
+	}
+	free(cause);
+	engine_free(e);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_loop_close(&loop);
+	return rc;
+}

@@ -1,0 +1,439 @@
+/* cmd_send.c — `hark send`: write a message to the outbox and see it out. */
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "hark/config.h"
+#include "hark/engine.h"
+#include "hark/store.h"
+
+#include "cli_int.h"
+
+const char cmd_send_usage[] =
+	"usage: hark send --to ADDRESS|CONTACT [--channel sms|whatsapp|email]\n"
+	"                 [--subject TEXT] (--body TEXT | --body -) [--at WHEN]\n"
+	"                 [--wait] [--timeout SECONDS] [--account NAME]\n"
+	"                 [--dry-run] [--json]\n"
+	"\n"
+	"Writes the message to the outbox (it is never lost from then on) and\n"
+	"sends it, or leaves it to the running `hark daemon`. Prints the message\n"
+	"id and its status.\n"
+	"\n"
+	"  --to        a phone number (any common format; the default region\n"
+	"              applies), an email address, or a contact (#id, name, or\n"
+	"              unique name prefix)\n"
+	"  --channel   sms (default; email when --to is an email address),\n"
+	"              whatsapp, email\n"
+	"  --body -    read the body from standard input\n"
+	"  --at WHEN   schedule: \"2h\", \"30m\", \"tomorrow 9:00\", \"mon 9:00\",\n"
+	"              \"2026-12-01 09:00\", ISO 8601\n"
+	"  --wait      wait for a final status (delivered, read, failed, ...)\n"
+	"  --timeout   how long --wait waits (default 120 seconds)\n"
+	"  --dry-run   send nothing; print the encoding, character count,\n"
+	"              SMS segments and estimated cost\n"
+	"  --json      print the result as JSON\n"
+	"\n"
+	"Exit: 0 sent (or queued/scheduled), 1 bad input, 2 the send failed or\n"
+	"--wait timed out.\n";
+
+struct send_opts {
+	const char *to, *channel, *subject, *body, *at, *account;
+	int wait, dry_run, json;
+	long timeout_s;
+};
+
+struct send_run {
+	struct cli_ctx *ctx;
+	struct engine *engine;
+	struct store *st;
+	int64_t id;
+	int wait;
+	int64_t deadline;
+	int done;
+	int timed_out;
+	uv_timer_t timer;
+};
+
+static int
+send_parse(int argc, char **argv, struct send_opts *o)
+{
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, 't' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "body", required_argument, NULL, 'b' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "account", required_argument, NULL, 'A' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->timeout_s = 120;
+	while ((c = getopt_long(argc, argv, "t:c:s:b:a:wnj", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': o->to = optarg; break;
+		case 'c': o->channel = optarg; break;
+		case 's': o->subject = optarg; break;
+		case 'b': o->body = optarg; break;
+		case 'a': o->at = optarg; break;
+		case 'A': o->account = optarg; break;
+		case 'w': o->wait = 1; break;
+		case 'n': o->dry_run = 1; break;
+		case 'j': o->json = 1; break;
+		case 'T':
+			o->timeout_s = strtol(optarg, &end, 10);
+			if (*end != '\0' || o->timeout_s <= 0)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+/* True when what the user typed is an address rather than a contact. */
+static int
+send_looks_like_address(const char *s)
+{
+	if (strchr(s, '@') != NULL || s[0] == '+')
+		return 1;
+	for (; *s != '\0'; s++) {
+		if (isalpha((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+/* Fills the draft from the options; prints the error and returns -1 on bad input. */
+static int
+send_draft(struct cli_ctx *ctx, struct store *st, const struct send_opts *o,
+    struct engine_draft *d, char **body_buf)
+{
+	char *cause = NULL;
+
+	memset(d, 0, sizeof *d);
+	*body_buf = NULL;
+	if (o->to == NULL || o->body == NULL) {
+		cli_err(ctx, "--to and --body are required (see hark send --help)");
+		return -1;
+	}
+	if (o->channel != NULL) {
+		if (hark_channel_parse(o->channel, &d->channel) != 0 ||
+		    d->channel == HARK_CH_VOICE) {
+			cli_err(ctx, "unknown channel '%s': use sms, whatsapp or email",
+			    o->channel);
+			return -1;
+		}
+	} else
+		d->channel = strchr(o->to, '@') != NULL ? HARK_CH_EMAIL : HARK_CH_SMS;
+	if (send_looks_like_address(o->to))
+		d->to = o->to;
+	else if (store_contact_resolve(st, o->to, &d->contact_id, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (strcmp(o->body, "-") == 0) {
+		*body_buf = cli_read_file("-", NULL, &cause);
+		if (*body_buf == NULL) {
+			cli_err(ctx, "%s", cause);
+			free(cause);
+			return -1;
+		}
+		d->body = *body_buf;
+	} else
+		d->body = o->body;
+	d->subject = o->subject;
+	d->account = o->account;
+	if (o->at != NULL && when_parse(o->at, hark_now_ms(), &d->send_at, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+send_print_estimate(const struct engine_draft *d, const struct engine_estimate *est,
+    int json)
+{
+	char price[32] = "unknown";
+
+	if (est->has_price)
+		money_format(&est->price, price, sizeof price);
+	if (json) {
+		printf("{\"to\":");
+		cli_json_string(stdout, est->to);
+		printf(",\"channel\":\"%s\",\"account\":", hark_channel_name(d->channel));
+		cli_json_string(stdout, est->account);
+		if (d->channel == HARK_CH_SMS)
+			printf(",\"encoding\":\"%s\",\"characters\":%zu,\"units\":%zu,"
+			    "\"segments\":%d", sms_encoding_name(est->sms.encoding),
+			    est->sms.chars, est->sms.units, est->sms.segments);
+		if (est->has_price) {
+			printf(",\"estimated_cost\":");
+			cli_json_string(stdout, price);
+			printf(",\"estimated_cost_micros\":%lld,\"currency\":\"%s\"",
+			    (long long)est->price.micros, est->price.currency);
+		}
+		printf("}\n");
+		return;
+	}
+	printf("to:        %s (%s via %s)\n", est->to, hark_channel_name(d->channel),
+	    est->account);
+	if (d->channel == HARK_CH_SMS) {
+		printf("encoding:  %s\n", sms_encoding_name(est->sms.encoding));
+		printf("characters: %zu (%zu %s)\n", est->sms.chars, est->sms.units,
+		    est->sms.encoding == SMS_GSM7 ? "septets" : "UTF-16 units");
+		printf("segments:  %d (%d per segment, %d left in the last)\n",
+		    est->sms.segments, est->sms.per_segment, est->sms.remaining);
+	}
+	printf("cost:      %s (estimated)\n", price);
+	printf("nothing was sent (--dry-run)\n");
+}
+
+static void
+send_print_result(struct store *st, int64_t id, int json)
+{
+	struct store_message m;
+	char price[32] = "";
+
+	memset(&m, 0, sizeof m);
+	if (store_message_get(st, id, &m, NULL) != 0) {
+		printf("message %lld\n", (long long)id);
+		return;
+	}
+	if (m.has_price)
+		money_format(&m.price, price, sizeof price);
+	if (json) {
+		printf("{\"id\":%lld,\"status\":\"%s\",\"channel\":\"%s\",\"to\":",
+		    (long long)id, hark_status_name(m.status),
+		    hark_channel_name(m.channel));
+		cli_json_string(stdout, m.to_addr);
+		printf(",\"provider\":");
+		cli_json_string(stdout, m.provider);
+		printf(",\"provider_id\":");
+		if (m.provider_id)
+			cli_json_string(stdout, m.provider_id);
+		else
+			printf("null");
+		printf(",\"segments\":%d,\"price\":", m.segments);
+		if (m.has_price)
+			cli_json_string(stdout, price);
+		else
+			printf("null");
+		printf(",\"scheduled_at\":%lld,\"error\":", (long long)m.scheduled_at);
+		if (m.error_text)
+			cli_json_string(stdout, m.error_text);
+		else
+			printf("null");
+		printf("}\n");
+	} else {
+		printf("message %lld: %s", (long long)id, hark_status_name(m.status));
+		printf(" (%s %s", hark_channel_name(m.channel), m.to_addr);
+		if (m.segments > 0)
+			printf(", %d segment%s", m.segments, m.segments == 1 ? "" : "s");
+		if (m.has_price)
+			printf(", %s", price);
+		printf(")\n");
+		if (m.error_text != NULL) {
+			char *safe = text_sanitize(m.error_text, strlen(m.error_text), 0);
+			printf("error: %s%s%s\n", safe, m.error_code ? " " : "",
+			    m.error_code ? m.error_code : "");
+			free(safe);
+		}
+	}
+	store_message_clear(&m);
+}
+
+/* ---- waiting --------------------------------------------------------------------- */
+
+static int
+send_is_settled(struct send_run *r)
+{
+	struct store_message m;
+	struct store_job j;
+	int settled = 0;
+
+	memset(&m, 0, sizeof m);
+	memset(&j, 0, sizeof j);
+	if (store_message_get(r->st, r->id, &m, NULL) != 0)
+		return 1;
+	if (r->wait)
+		settled = hark_status_is_final(m.status);
+	else if (store_job_get_by_message(r->st, r->id, &j, NULL) == 0)
+		settled = j.state != STORE_JOB_PENDING && j.state != STORE_JOB_INFLIGHT;
+	else
+		settled = 1;
+	store_job_clear(&j);
+	store_message_clear(&m);
+	return settled;
+}
+
+static void
+send_check(uv_timer_t *t)
+{
+	struct send_run *r = t->data;
+
+	if (send_is_settled(r)) {
+		r->done = 1;
+		uv_stop(t->loop);
+	} else if (hark_now_ms() >= r->deadline) {
+		r->timed_out = 1;
+		uv_stop(t->loop);
+	}
+}
+
+static void
+send_event(void *arg, const struct store_event *ev)
+{
+	struct send_run *r = arg;
+
+	if (ev->message_id == r->id)
+		send_check(&r->timer);
+}
+
+/* Runs the loop until the message is out (or final with --wait). */
+static void
+send_wait(struct send_run *r, uv_loop_t *loop)
+{
+	uv_timer_init(loop, &r->timer);
+	r->timer.data = r;
+	uv_timer_start(&r->timer, send_check, 0, 100);
+	if (r->engine != NULL)
+		engine_subscribe(r->engine, send_event, r);
+	uv_run(loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&r->timer, NULL);
+}
+
+static int
+send_exit_code(struct store *st, int64_t id)
+{
+	struct store_message m;
+	int rc = HARK_EXIT_OK;
+
+	memset(&m, 0, sizeof m);
+	if (store_message_get(st, id, &m, NULL) != 0)
+		return HARK_EXIT_ERROR;
+	switch (m.status) {
+	case HARK_ST_FAILED:
+	case HARK_ST_UNDELIVERED:
+	case HARK_ST_CANCELED:
+	case HARK_ST_UNCERTAIN:
+		rc = HARK_EXIT_ERROR;
+		break;
+	default:
+		break;
+	}
+	store_message_clear(&m);
+	return rc;
+}
+
+static int
+send_go(struct cli_ctx *ctx, struct engine *e, struct store *st,
+    const struct send_opts *o, const struct engine_draft *d, uv_loop_t *loop)
+{
+	struct send_run r;
+	char *cause = NULL, when[40];
+	long owner;
+
+	memset(&r, 0, sizeof r);
+	if (engine_send(e, d, &r.id, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return HARK_EXIT_USAGE;
+	}
+	owner = engine_outbox_owner(store_path(st));
+	if (d->send_at > hark_now_ms()) {
+		send_print_result(st, r.id, o->json);
+		time_format_iso(d->send_at, when, sizeof when);
+		if (!o->json)
+			printf("scheduled for %s; %s\n", when, engine_owns_outbox(e) ?
+			    "it goes out when `hark daemon` or hark is running then" :
+			    "the running hark will send it");
+		return HARK_EXIT_OK;
+	}
+	r.ctx = ctx;
+	r.engine = e;
+	r.st = st;
+	r.wait = o->wait;
+	r.deadline = hark_now_ms() + o->timeout_s * 1000;
+	if (!engine_owns_outbox(e) && !o->wait) {
+		send_print_result(st, r.id, o->json);
+		if (!o->json)
+			printf("queued: the running hark (pid %ld) owns the outbox and "
+			    "will send it\n", owner);
+		return HARK_EXIT_OK;
+	}
+	send_wait(&r, loop);
+	send_print_result(st, r.id, o->json);
+	if (r.timed_out) {
+		cli_err(ctx, "no final status after %ld s; the message stays in the "
+		    "outbox", o->timeout_s);
+		return HARK_EXIT_ERROR;
+	}
+	return send_exit_code(st, r.id);
+}
+
+int
+cmd_send(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct engine_opts eo;
+	struct engine_estimate est;
+	struct engine_draft d;
+	struct send_opts o;
+	struct engine *e = NULL;
+	struct store *st;
+	struct config *cfg;
+	uv_loop_t loop;
+	char *body_buf = NULL, *cause = NULL;
+	int rc;
+
+	if (send_parse(argc, argv, &o) != 0) {
+		fputs(cmd_send_usage, stderr);
+		return HARK_EXIT_USAGE;
+	}
+	if ((cfg = cli_config(ctx)) == NULL || (st = cli_store(ctx)) == NULL)
+		return HARK_EXIT_ERROR;
+	if (send_draft(ctx, st, &o, &d, &body_buf) != 0) {
+		free(body_buf);
+		return HARK_EXIT_USAGE;
+	}
+	uv_loop_init(&loop);
+	memset(&eo, 0, sizeof eo);
+	eo.loop = &loop;
+	eo.st = st;
+	eo.cfg = cfg;
+	eo.take_outbox = !o.dry_run;
+	if (engine_new(&eo, &e, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		rc = HARK_EXIT_ERROR;
+	} else if (o.dry_run) {
+		rc = engine_check(e, &d, &est, &cause) == 0 ? HARK_EXIT_OK :
+		    HARK_EXIT_USAGE;
+		if (rc == HARK_EXIT_OK)
+			send_print_estimate(&d, &est, o.json);
+		else
+			cli_err(ctx, "%s", cause);
+		engine_estimate_clear(&est);
+	} else
+		rc = send_go(ctx, e, st, &o, &d, &loop);
+	free(cause);
+	free(body_buf);
+	engine_free(e);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_loop_close(&loop);
+	return rc;
+}
