@@ -189,6 +189,7 @@ config_handler(void *user, const char *section, const char *name,
 {
 	struct config_parse *p = user;
 
+	(void)section;	/* the reader tracks sections, with their lines */
 	if (p->cause == NULL)
 		config_key(p, name, value);
 	return p->cause == NULL;
@@ -258,20 +259,25 @@ static void
 config_section_unknown(struct config_parse *p, const char *name)
 {
 	static const char *const known[] = { "general", "identity", "account" };
-	size_t i, d, best = 0, bestd = (size_t)-1;
+	size_t i, d, best = 0, bestd = (size_t)-1, wordlen;
+	const char *rest;
 	char word[64];
 
-	/* Compare the first word, so that [acount work] finds [account]. */
-	snprintf(word, sizeof word, "%.*s", (int)strcspn(name, " \t"), name);
+	/* Compare the first word, so that [acount work] finds [account work]. */
+	wordlen = strcspn(name, " \t");
+	snprintf(word, sizeof word, "%.*s", (int)wordlen, name);
 	for (i = 0; i < HARK_NELEM(known); i++) {
 		if ((d = config_distance(word, known[i])) < bestd) {
 			bestd = d;
 			best = i;
 		}
 	}
+	rest = name + wordlen;
+	if (best == 2 && *rest == '\0')
+		rest = " NAME";
 	if (bestd <= 2) {
 		config_error(p, p->line, "unknown section [%s] (did you mean "
-		    "[%s%s]?)", name, known[best], best == 2 ? " NAME" : "");
+		    "[%s%s]?)", name, known[best], rest);
 	} else {
 		config_error(p, p->line, "unknown section [%s] (sections are "
 		    "[general], [identity] and [account NAME])", name);

@@ -23,9 +23,12 @@ static int	option_valid_url(const char *);
 static int	option_valid_envname(const char *);
 static void	option_format_channels(unsigned, struct hbuf *);
 static void	option_store_string(void *, const struct config_option *, char *);
+static void	*option_field(const struct config_option *, void *);
 
 static void	config_account_free(struct config_account *);
 static void	config_dump_account(const struct config_account *,
+		    struct hbuf *);
+static void	dump_value(const struct config_option *, const void *,
 		    struct hbuf *);
 
 int
@@ -65,7 +68,7 @@ option_set_number(const struct config_option *o, const char *display,
 			return -1;
 		}
 		if (o->offset != CONFIG_KV)
-			*(int *)((char *)base + o->offset) = (int)l;
+			*(int *)option_field(o, base) = (int)l;
 		return 0;
 	}
 	d = strtod(value, &end);
@@ -76,7 +79,7 @@ option_set_number(const struct config_option *o, const char *display,
 		return -1;
 	}
 	if (o->offset != CONFIG_KV)
-		*(double *)((char *)base + o->offset) = d;
+		*(double *)option_field(o, base) = d;
 	return 0;
 }
 
@@ -127,7 +130,7 @@ option_set_text(const struct config_option *o, int form, const char *display,
 		if (option_parse_channels(display, value, &mask, cause) != 0)
 			return -1;
 		if (o->offset != CONFIG_KV)
-			*(unsigned *)((char *)base + o->offset) = mask;
+			*(unsigned *)option_field(o, base) = mask;
 		option_format_channels(mask, &b);
 		*canon = hbuf_steal(&b);
 		return 0;
@@ -279,10 +282,18 @@ option_valid_envname(const char *s)
 	    "0123456789_")] == '\0';
 }
 
+/* o's field in base (struct config or config_account); the table's offsets
+ * come from offsetof, so the field is aligned for its type. */
+static void *
+option_field(const struct config_option *o, void *base)
+{
+	return (char *)base + o->offset;
+}
+
 static void
 option_store_string(void *base, const struct config_option *o, char *s)
 {
-	char **field = (char **)((char *)base + o->offset);
+	char **field = option_field(o, base);
 
 	free(*field);
 	*field = s;
@@ -292,26 +303,26 @@ void
 config_option_format(const struct config_option *o, const void *base,
     struct hbuf *out)
 {
-	const char *field = (const char *)base + o->offset;
+	const void *field = (const char *)base + o->offset;
 	const char *s;
 
 	if (o->offset == CONFIG_KV)
 		return;
 	switch (o->type) {
 	case CONFIG_INT:
-		hbuf_printf(out, "%d", *(const int *)(const void *)field);
+		hbuf_printf(out, "%d", *(const int *)field);
 		break;
 	case CONFIG_DOUBLE:
-		hbuf_printf(out, "%g", *(const double *)(const void *)field);
+		hbuf_printf(out, "%g", *(const double *)field);
 		break;
 	case CONFIG_CHANNELS:
-		option_format_channels(*(const unsigned *)(const void *)field, out);
+		option_format_channels(*(const unsigned *)field, out);
 		break;
 	case CONFIG_SECRET:
 		hbuf_adds(out, "********");
 		break;
 	default:
-		if ((s = *(char *const *)(const void *)field) != NULL)
+		if ((s = *(char *const *)field) != NULL)
 			hbuf_adds(out, s);
 		break;
 	}
@@ -427,10 +438,9 @@ config_dump(const struct config *cfg, struct hbuf *out)
 		o = &config_options[i];
 		if (o->scope == CONFIG_ACCOUNT)
 			continue;
-		hbuf_printf(out, "%s.%s = ", config_scope_name(o->scope),
+		hbuf_printf(out, "%s.%s", config_scope_name(o->scope),
 		    o->name);
-		config_option_format(o, cfg, out);
-		hbuf_addc(out, '\n');
+		dump_value(o, cfg, out);
 	}
 	for (j = 0; j < cfg->naccounts; j++)
 		config_dump_account(&cfg->accounts[j], out);
@@ -453,9 +463,8 @@ config_dump_account(const struct config_account *a, struct hbuf *out)
 		if (o->scope != CONFIG_ACCOUNT || o->offset == CONFIG_KV ||
 		    prov < 0 || !(o->providers & (1u << prov)))
 			continue;
-		hbuf_printf(out, "account.%s.%s = ", a->name, o->name);
-		config_option_format(o, &eff, out);
-		hbuf_addc(out, '\n');
+		hbuf_printf(out, "account.%s.%s", a->name, o->name);
+		dump_value(o, &eff, out);
 	}
 	for (j = 0; j < a->nkv; j++) {
 		o = config_option_lookup(CONFIG_ACCOUNT, a->kv[j].key, &form);
@@ -463,4 +472,17 @@ config_dump_account(const struct config_account *a, struct hbuf *out)
 		    o != NULL && o->type == CONFIG_SECRET && form == 0 ?
 		    "********" : a->kv[j].value);
 	}
+}
+
+/* " = value\n", or " =\n" (no trailing blank) for a setting not set. */
+static void
+dump_value(const struct config_option *o, const void *base, struct hbuf *out)
+{
+	size_t len = out->len;
+
+	hbuf_adds(out, " = ");
+	config_option_format(o, base, out);
+	if (out->len == len + 3)
+		out->data[--out->len] = '\0';
+	hbuf_addc(out, '\n');
 }
