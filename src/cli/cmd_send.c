@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <cJSON.h>
+
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/store.h"
@@ -19,6 +21,7 @@ const char cmd_send_usage[] =
 	"                 [--subject TEXT] (--body TEXT | --body -) [--at WHEN]\n"
 	"                 [--wait] [--timeout SECONDS] [--account NAME]\n"
 	"                 [--dry-run] [--json]\n"
+	"       hark send --batch FILE [--json]\n"
 	"\n"
 	"Writes the message to the outbox (it is never lost from then on) and\n"
 	"sends it, or leaves it to the running `hark daemon`. Prints the message\n"
@@ -37,12 +40,17 @@ const char cmd_send_usage[] =
 	"  --dry-run   send nothing; print the encoding, character count,\n"
 	"              SMS segments and estimated cost\n"
 	"  --json      print the result as JSON\n"
+	"  --batch     send every message of FILE (- for stdin), JSON lines:\n"
+	"              {\"to\":..., \"channel\":..., \"subject\":..., \"body\":...,\n"
+	"              \"at\":..., \"key\":...}; a line's \"key\" makes re-running\n"
+	"              the same file safe (a key already in the outbox is skipped);\n"
+	"              a bad line is reported with its number and skipped (exit 3)\n"
 	"\n"
 	"Exit: 0 sent (or queued/scheduled), 1 bad input, 2 the send failed or\n"
 	"--wait timed out.\n";
 
 struct send_opts {
-	const char *to, *channel, *subject, *body, *at, *account;
+	const char *to, *channel, *subject, *body, *at, *account, *batch;
 	int wait, dry_run, json;
 	long timeout_s;
 };
@@ -73,6 +81,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "batch", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -91,6 +100,7 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 'w': o->wait = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'j': o->json = 1; break;
+		case 'B': o->batch = optarg; break;
 		case 'T':
 			o->timeout_s = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->timeout_s <= 0)
@@ -387,6 +397,150 @@ send_go(struct cli_ctx *ctx, struct engine *e, struct store *st,
 	return send_exit_code(st, r.id);
 }
 
+/* ---- --batch ------------------------------------------------------------------------ */
+
+/* Reads one JSON line into a draft; 0, or -1 with cause. Strings point into j. */
+static int
+batch_draft(struct store *st, const cJSON *j, struct engine_draft *d, char **cause)
+{
+	const char *to = cJSON_GetStringValue(cJSON_GetObjectItem(j, "to"));
+	const char *ch = cJSON_GetStringValue(cJSON_GetObjectItem(j, "channel"));
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(j, "at"));
+
+	memset(d, 0, sizeof *d);
+	if (!cJSON_IsObject(j)) {
+		set_cause(cause, "not a JSON object");
+		return -1;
+	}
+	d->body = cJSON_GetStringValue(cJSON_GetObjectItem(j, "body"));
+	d->subject = cJSON_GetStringValue(cJSON_GetObjectItem(j, "subject"));
+	d->idempotency_key = cJSON_GetStringValue(cJSON_GetObjectItem(j, "key"));
+	if (to == NULL || d->body == NULL) {
+		set_cause(cause, "\"to\" and \"body\" are required");
+		return -1;
+	}
+	if (ch == NULL)
+		d->channel = strchr(to, '@') ? HARK_CH_EMAIL : HARK_CH_SMS;
+	else if (hark_channel_parse(ch, &d->channel) != 0 ||
+	    d->channel == HARK_CH_VOICE) {
+		set_cause(cause, "unknown channel '%s'", ch);
+		return -1;
+	}
+	if (send_looks_like_address(to))
+		d->to = to;
+	else if (store_contact_resolve(st, to, &d->contact_id, cause) != 0)
+		return -1;
+	if (at != NULL && when_parse(at, hark_now_ms(), &d->send_at, cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Enqueues every line of the file; returns the number of bad lines, or -1. */
+static int
+batch_enqueue(struct cli_ctx *ctx, struct engine *e, struct store *st,
+    const char *path, int *queued)
+{
+	struct engine_draft d;
+	char *text, *line, *next, *cause = NULL;
+	cJSON *j;
+	int64_t id;
+	int lineno = 0, bad = 0;
+
+	if ((text = cli_read_file(path, NULL, &cause)) == NULL) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		lineno++;
+		if (line[strspn(line, " \t\r")] == '\0')
+			continue;
+		j = cJSON_Parse(line);
+		if (j == NULL)
+			set_cause(&cause, "not valid JSON");
+		if (j == NULL || batch_draft(st, j, &d, &cause) != 0 ||
+		    engine_send(e, &d, &id, &cause) != 0) {
+			cli_err(ctx, "%s:%d: %s", path, lineno, cause);
+			bad++;
+		} else
+			(*queued)++;
+		cJSON_Delete(j);
+		free(cause);
+		cause = NULL;
+	}
+	free(text);
+	return bad;
+}
+
+static void
+batch_check(uv_timer_t *t)
+{
+	struct send_run *r = t->data;
+	int counts[6];
+
+	if (store_jobs_count(r->st, counts, NULL) == 0 &&
+	    counts[STORE_JOB_INFLIGHT] == 0 && engine_busy(r->engine, 0) == 0)
+		uv_stop(t->loop);
+}
+
+static int
+send_batch(struct cli_ctx *ctx, struct config *cfg, struct store *st,
+    const struct send_opts *o)
+{
+	struct engine_opts eo;
+	struct send_run r;
+	struct engine *e = NULL;
+	uv_loop_t loop;
+	char *cause = NULL;
+	int bad, queued = 0, counts[6] = { 0 }, rc = HARK_EXIT_OK;
+
+	uv_loop_init(&loop);
+	memset(&eo, 0, sizeof eo);
+	eo.loop = &loop;
+	eo.st = st;
+	eo.cfg = cfg;
+	eo.take_outbox = 1;
+	if (engine_new(&eo, &e, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		uv_loop_close(&loop);
+		return HARK_EXIT_ERROR;
+	}
+	bad = batch_enqueue(ctx, e, st, o->batch, &queued);
+	if (bad >= 0 && engine_owns_outbox(e)) {
+		memset(&r, 0, sizeof r);
+		r.st = st;
+		r.engine = e;
+		uv_timer_init(&loop, &r.timer);
+		r.timer.data = &r;
+		uv_timer_start(&r.timer, batch_check, 200, 100);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_close((uv_handle_t *)&r.timer, NULL);
+	}
+	store_jobs_count(st, counts, NULL);
+	if (o->json)
+		printf("{\"queued\":%d,\"rejected\":%d,\"pending\":%d,\"failed\":%d,"
+		    "\"uncertain\":%d}\n", queued, bad < 0 ? 0 : bad,
+		    counts[STORE_JOB_PENDING], counts[STORE_JOB_FAILED],
+		    counts[STORE_JOB_UNCERTAIN]);
+	else
+		printf("queued %d, rejected %d; outbox: %d waiting, %d failed, "
+		    "%d uncertain\n", queued, bad < 0 ? 0 : bad,
+		    counts[STORE_JOB_PENDING], counts[STORE_JOB_FAILED],
+		    counts[STORE_JOB_UNCERTAIN]);
+	if (bad < 0)
+		rc = HARK_EXIT_ERROR;
+	else if (bad > 0)
+		rc = queued > 0 ? HARK_EXIT_PARTIAL : HARK_EXIT_USAGE;
+	engine_free(e);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_loop_close(&loop);
+	return rc;
+}
+
 int
 cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -407,6 +561,8 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((cfg = cli_config(ctx)) == NULL || (st = cli_store(ctx)) == NULL)
 		return HARK_EXIT_ERROR;
+	if (o.batch != NULL)
+		return send_batch(ctx, cfg, st, &o);
 	if (send_draft(ctx, st, &o, &d, &body_buf) != 0) {
 		free(body_buf);
 		return HARK_EXIT_USAGE;
