@@ -6,10 +6,12 @@
  * Each migration runs once, in order, inside one transaction, and sets
  * PRAGMA user_version to its number. Never edit a released migration: add a
  * new one. Times are UTC epoch milliseconds; money is integer micro-units
- * plus an ISO 4217 currency.
+ * plus an ISO 4217 currency. A migration is a NULL-terminated list of
+ * statements, one string each: C99 compilers need only take string literals
+ * of 4095 bytes, and the whole model is longer than that.
  */
-static const char *const migrations[] = {
-	/* 1: the whole data model of DESIGN.md. */
+/* 1: the whole data model of DESIGN.md. */
+static const char *const migration1[] = {
 	"CREATE TABLE contacts ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL,"
@@ -17,13 +19,13 @@ static const char *const migrations[] = {
 	"  notes TEXT,"
 	"  fields TEXT NOT NULL DEFAULT '{}',"       /* JSON object of custom fields */
 	"  created_at INTEGER NOT NULL,"
-	"  updated_at INTEGER NOT NULL);"
-	"CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE);"
+	"  updated_at INTEGER NOT NULL);",
+	"CREATE INDEX contacts_name ON contacts(name COLLATE NOCASE);",
 	"CREATE TABLE contact_tags ("
 	"  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
 	"  tag TEXT NOT NULL,"
-	"  PRIMARY KEY (contact_id, tag)) WITHOUT ROWID;"
-	"CREATE INDEX contact_tags_tag ON contact_tags(tag);"
+	"  PRIMARY KEY (contact_id, tag)) WITHOUT ROWID;",
+	"CREATE INDEX contact_tags_tag ON contact_tags(tag);",
 	/* kind: 'phone' (sms, voice), 'whatsapp', 'email'; phone numbers in E.164. */
 	"CREATE TABLE identities ("
 	"  id INTEGER PRIMARY KEY,"
@@ -31,8 +33,8 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL CHECK (kind IN ('phone','whatsapp','email')),"
 	"  address TEXT NOT NULL,"
 	"  label TEXT,"
-	"  UNIQUE (kind, address));"
-	"CREATE INDEX identities_contact ON identities(contact_id);"
+	"  UNIQUE (kind, address));",
+	"CREATE INDEX identities_contact ON identities(contact_id);",
 	/* One unified conversation per contact. */
 	"CREATE TABLE conversations ("
 	"  id INTEGER PRIMARY KEY,"
@@ -40,15 +42,16 @@ static const char *const migrations[] = {
 	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','snoozed','done')),"
 	"  snooze_until INTEGER,"
 	"  unread INTEGER NOT NULL DEFAULT 0,"
-	"  last_activity INTEGER NOT NULL DEFAULT 0);"
-	"CREATE INDEX conversations_activity ON conversations(last_activity);"
+	"  last_activity INTEGER NOT NULL DEFAULT 0,"
+	"  channels INTEGER NOT NULL DEFAULT 0);",     /* bit 1 << hark_channel per channel used */
+	"CREATE INDEX conversations_activity ON conversations(last_activity);",
 	"CREATE TABLE templates ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE,"
 	"  category TEXT,"
 	"  current_version INTEGER NOT NULL DEFAULT 1,"
 	"  created_at INTEGER NOT NULL,"
-	"  deleted_at INTEGER);"
+	"  deleted_at INTEGER);",
 	"CREATE TABLE template_versions ("
 	"  id INTEGER PRIMARY KEY,"
 	"  template_id INTEGER NOT NULL REFERENCES templates(id) ON DELETE CASCADE,"
@@ -56,14 +59,14 @@ static const char *const migrations[] = {
 	"  sms_body TEXT, whatsapp_body TEXT, whatsapp_content_sid TEXT,"
 	"  email_subject TEXT, email_text TEXT, email_html TEXT,"
 	"  created_at INTEGER NOT NULL,"
-	"  UNIQUE (template_id, version));"
+	"  UNIQUE (template_id, version));",
 	"CREATE TABLE template_variants ("
 	"  id INTEGER PRIMARY KEY,"
 	"  template_version_id INTEGER NOT NULL REFERENCES template_versions(id) ON DELETE CASCADE,"
 	"  name TEXT NOT NULL,"
 	"  weight INTEGER NOT NULL DEFAULT 1,"
 	"  sms_body TEXT, whatsapp_body TEXT, email_subject TEXT, email_text TEXT,"
-	"  UNIQUE (template_version_id, name));"
+	"  UNIQUE (template_version_id, name));",
 	"CREATE TABLE messages ("
 	"  id INTEGER PRIMARY KEY,"
 	"  contact_id INTEGER NOT NULL REFERENCES contacts(id),"
@@ -92,20 +95,22 @@ static const char *const migrations[] = {
 	"  message_id TEXT,"               /* RFC 5322 Message-ID */
 	"  in_reply_to TEXT,"
 	"  refs TEXT,"
-	"  seen INTEGER NOT NULL DEFAULT 1);"
+	"  seen INTEGER NOT NULL DEFAULT 1);",
 	"CREATE UNIQUE INDEX messages_provider_id ON messages(provider, provider_id)"
-	"  WHERE provider_id IS NOT NULL;"
-	"CREATE INDEX messages_contact_time ON messages(contact_id, created_at, id);"
-	"CREATE INDEX messages_time ON messages(created_at);"
-	"CREATE INDEX messages_message_id ON messages(message_id) WHERE message_id IS NOT NULL;"
+	"  WHERE provider_id IS NOT NULL;",
+	"CREATE INDEX messages_contact_time ON messages(contact_id, created_at, id);",
+	"CREATE INDEX messages_time ON messages(created_at);",
+	"CREATE INDEX messages_message_id ON messages(message_id) WHERE message_id IS NOT NULL;",
+	/* Marking a thread read touches only its unseen rows, however long it is. */
+	"CREATE INDEX messages_unseen ON messages(contact_id) WHERE seen = 0;",
 	"CREATE TABLE message_status_history ("
 	"  id INTEGER PRIMARY KEY,"
 	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
 	"  status TEXT NOT NULL,"
 	"  error_code TEXT,"
 	"  error_text TEXT,"
-	"  at INTEGER NOT NULL);"
-	"CREATE INDEX message_status_history_message ON message_status_history(message_id);"
+	"  at INTEGER NOT NULL);",
+	"CREATE INDEX message_status_history_message ON message_status_history(message_id);",
 	"CREATE TABLE attachments ("
 	"  id INTEGER PRIMARY KEY,"
 	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
@@ -113,8 +118,8 @@ static const char *const migrations[] = {
 	"  content_type TEXT NOT NULL DEFAULT 'application/octet-stream',"
 	"  size INTEGER,"
 	"  url TEXT,"
-	"  path TEXT);"
-	"CREATE INDEX attachments_message ON attachments(message_id);"
+	"  path TEXT);",
+	"CREATE INDEX attachments_message ON attachments(message_id);",
 	"CREATE TABLE calls ("
 	"  id INTEGER PRIMARY KEY,"
 	"  message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id) ON DELETE CASCADE,"
@@ -122,7 +127,7 @@ static const char *const migrations[] = {
 	"  duration_s INTEGER,"
 	"  recording_url TEXT,"
 	"  outcome TEXT,"
-	"  notes TEXT);"
+	"  notes TEXT);",
 	"CREATE TABLE preferences ("
 	"  contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,"
 	"  preferred_channel TEXT,"
@@ -130,7 +135,7 @@ static const char *const migrations[] = {
 	"  timezone TEXT,"
 	"  quiet_start INTEGER,"           /* minutes after local midnight */
 	"  quiet_end INTEGER,"
-	"  frequency_cap INTEGER);"
+	"  frequency_cap INTEGER);",
 	"CREATE TABLE opt_outs ("
 	"  channel TEXT NOT NULL,"
 	"  address TEXT NOT NULL,"
@@ -138,13 +143,13 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  source TEXT NOT NULL,"          /* keyword, unsubscribe, spam report, manual, provider */
 	"  reason TEXT,"
-	"  PRIMARY KEY (channel, address));"
+	"  PRIMARY KEY (channel, address));",
 	"CREATE TABLE rules ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE,"
 	"  enabled INTEGER NOT NULL DEFAULT 1,"
 	"  definition TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
+	"  created_at INTEGER NOT NULL);",
 	/* The outbox: one job per outbound message. */
 	"CREATE TABLE jobs ("
 	"  id INTEGER PRIMARY KEY,"
@@ -156,8 +161,8 @@ static const char *const migrations[] = {
 	"  last_error TEXT,"
 	"  idempotency_key TEXT NOT NULL UNIQUE,"
 	"  started_at INTEGER,"
-	"  updated_at INTEGER NOT NULL);"
-	"CREATE INDEX jobs_due ON jobs(state, run_at);"
+	"  updated_at INTEGER NOT NULL);",
+	"CREATE INDEX jobs_due ON jobs(state, run_at);",
 	/* Append-only journal: clients catch up from the last id they saw. */
 	"CREATE TABLE events ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -165,18 +170,23 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL,"
 	"  message_id INTEGER,"
 	"  contact_id INTEGER,"
-	"  payload TEXT);"
+	"  payload TEXT);",
 	"CREATE TABLE audit_log ("
 	"  id INTEGER PRIMARY KEY,"
 	"  at INTEGER NOT NULL,"
 	"  actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL,"
-	"  detail TEXT);"
+	"  detail TEXT);",
 	/* Full-text index over subject and body; rowid = messages.id. The store
 	 * keeps it in sync in the same transaction as every insert/update. */
 	"CREATE VIRTUAL TABLE messages_fts USING fts5("
 	"  subject, body, content='messages', content_rowid='id',"
 	"  tokenize='unicode61 remove_diacritics 2');",
+	NULL
+};
+
+static const char *const *const migrations[] = {
+	migration1,
 };
 
 int
@@ -185,7 +195,7 @@ store_schema_latest(void)
 	return (int)HARK_NELEM(migrations);
 }
 
-const char *
+const char *const *
 store_schema_migration(int version)
 {
 	if (version < 1 || version > (int)HARK_NELEM(migrations))

@@ -1,0 +1,104 @@
+/* store_int.h — what the store's files share: the handle, the statement cache, transactions. */
+#ifndef HARK_STORE_INT_H
+#define HARK_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "hark/store.h"
+
+/*
+ * Prepared statements are cached by the address of their SQL text, which is
+ * a string literal at each call site and so never moves. The table is open
+ * addressing on that pointer; it only grows by migration-sized amounts of
+ * new SQL, so a fixed size that aborts when full (a bug) is enough.
+ */
+#define STORE_STMT_SLOTS 256
+
+struct store_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	unsigned flags;
+	struct store_stmt_slot slots[STORE_STMT_SLOTS];
+	int nslots;
+	/*
+	 * Statements prepared because their cached copy was busy (a callback
+	 * running inside an iteration asked for the same SQL). Finalised by
+	 * store_stmt_done.
+	 */
+	sqlite3_stmt **extra;
+	int nextra;
+	/* Bulk loading: messages with id > bulk_marker have no FTS entry yet. */
+	int bulk;
+	int64_t bulk_marker;
+};
+
+/*
+ * An atomic change: its own BEGIN IMMEDIATE when no transaction is open,
+ * else a savepoint inside the caller's, so a failure undoes only this call.
+ */
+struct store_tx {
+	int own;
+};
+
+/* The statements of one migration, NULL-terminated (schema.c); NULL past the end. */
+const char *const *store_schema_migration(int version);
+
+/*
+ * Returns the cached statement for sql (preparing it on first use), or NULL
+ * with cause "<what>: <sqlite message>". Hand it back with store_stmt_done,
+ * which resets it and clears its bindings.
+ */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, const char *what,
+    char **cause);
+void store_stmt_done(struct store *st, sqlite3_stmt *stmt);
+/* Finalises every cached statement (before close). */
+void store_stmt_free_all(struct store *st);
+
+/* Runs a statement that returns no rows; 0 or -1 with cause "<what>: ...". */
+int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+    char **cause);
+/* Runs cached sql with no parameters to completion. */
+int store_exec(struct store *st, const char *sql, const char *what, char **cause);
+/* Sets *cause to "<what>: <reason>" from the connection's last error; returns -1. */
+int store_err(struct store *st, char **cause, const char *what);
+
+int store_tx_begin(struct store *st, struct store_tx *tx, const char *what,
+    char **cause);
+int store_tx_commit(struct store *st, struct store_tx *tx, const char *what,
+    char **cause);
+/* Undoes everything since store_tx_begin; keeps any cause already set. */
+void store_tx_abort(struct store *st, struct store_tx *tx);
+
+/* Binds text, or NULL when s is NULL. */
+void store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+/* Binds an integer, or NULL when v is 0 (times and ids that are "not set"). */
+void store_bind_opt(sqlite3_stmt *stmt, int i, int64_t v);
+/* Column text as a new string, NULL for SQL NULL. */
+char *store_col_strdup(sqlite3_stmt *stmt, int i);
+/* Column text borrowed from the statement (valid until the next step), or NULL. */
+const char *store_col_text(sqlite3_stmt *stmt, int i);
+
+/* The contact's name as a new string, or NULL when there is none. */
+char *store_contact_name(struct store *st, int64_t id);
+
+/* Name ↔ enum for job states ("pending", ...); -1 when unknown. */
+int store_job_state_parse(const char *s);
+
+/* Internal insert shared by store_message_insert and the outbox: no dedupe
+ * lookup of its own beyond the unique index, runs inside the caller's tx. */
+int store_message_insert_tx(struct store *st, const struct store_message *m,
+    int64_t *id, char **cause);
+/* Forward-only status move inside the caller's tx: 1 changed, 0 ignored, -1. */
+int store_message_status_tx(struct store *st, int64_t id, enum hark_status status,
+    const char *error_code, const char *error_text, int64_t at_ms, char **cause);
+/* Records a status in the history (inside the caller's tx). */
+int store_status_history_add(struct store *st, int64_t id, enum hark_status status,
+    const char *error_code, const char *error_text, int64_t at_ms, char **cause);
+
+#endif
