@@ -57,6 +57,10 @@ static int	 config_account_required(struct config_parse *,
 		     struct config_account *, int);
 static void	 config_account_defaults(struct config_account *, int);
 static void	 config_key(struct config_parse *, const char *, const char *);
+static void	 config_key_unknown(struct config_parse *, const char *);
+static void	 config_key_set(struct config_parse *,
+		     const struct config_option *, int, const char *,
+		     const char *);
 static int	 config_key_repeated(struct config_parse *,
 		     const struct config_option *, const char *);
 static void	 config_kv_add(struct config_account *, const char *,
@@ -435,10 +439,6 @@ static void
 config_key(struct config_parse *p, const char *name, const char *value)
 {
 	const struct config_option *o;
-	struct config_account *a = NULL;
-	void *base = p->cfg;
-	char *label, *hint, *canon = NULL, *why = NULL, *v;
-	size_t len;
 	int form;
 
 	if (!p->in_section) {
@@ -452,24 +452,41 @@ config_key(struct config_parse *p, const char *name, const char *value)
 		return;
 	}
 	snprintf(p->prev_key, sizeof p->prev_key, "%s", name);
-	if ((o = config_option_lookup(p->scope, name, &form)) == NULL) {
-		label = config_section_label(p);
-		hint = config_option_suggest(p->scope, name);
-		if (hint != NULL) {
-			config_error(p, p->line, "unknown setting '%s' in %s "
-			    "(did you mean '%s'?)", name, label, hint);
-		} else
-			config_error(p, p->line, "unknown setting '%s' in %s",
-			    name, label);
-		free(hint);
-		free(label);
-		return;
-	}
-	if (config_key_repeated(p, o, name) != 0)
-		return;
-	if (p->account >= 0)
-		base = a = &p->cfg->accounts[p->account];
+	if ((o = config_option_lookup(p->scope, name, &form)) == NULL)
+		config_key_unknown(p, name);
+	else if (config_key_repeated(p, o, name) == 0)
+		config_key_set(p, o, form, name, value);
+}
 
+static void
+config_key_unknown(struct config_parse *p, const char *name)
+{
+	char *label, *hint;
+
+	label = config_section_label(p);
+	hint = config_option_suggest(p->scope, name);
+	if (hint != NULL) {
+		config_error(p, p->line, "unknown setting '%s' in %s (did you "
+		    "mean '%s'?)", name, label, hint);
+	} else {
+		config_error(p, p->line, "unknown setting '%s' in %s", name,
+		    label);
+	}
+	free(hint);
+	free(label);
+}
+
+/* Checks and stores a known setting (spelt name, in form) of this section. */
+static void
+config_key_set(struct config_parse *p, const struct config_option *o,
+    int form, const char *name, const char *value)
+{
+	struct config_account *a = NULL;
+	char *canon = NULL, *why = NULL, *v;
+	size_t len;
+
+	if (p->account >= 0)
+		a = &p->cfg->accounts[p->account];
 	/* "..." around a whole value is quoting, not part of it. */
 	len = strlen(value);
 	if (len >= 2 && value[0] == '"' && value[len - 1] == '"' &&
@@ -477,7 +494,8 @@ config_key(struct config_parse *p, const char *name, const char *value)
 		v = xstrndup(value + 1, len - 2);
 	else
 		v = xstrdup(value);
-	if (config_option_set(o, form, base, v, &canon, &why) != 0)
+	if (config_option_set(o, form, a != NULL ? (void *)a : p->cfg, v,
+	    &canon, &why) != 0)
 		config_error(p, p->line, "%s", why);
 	else if (o->type == CONFIG_SECRET && form == 0 &&
 	    (p->cfg->file_mode & 077) != 0) {
@@ -485,14 +503,12 @@ config_key(struct config_parse *p, const char *name, const char *value)
 		    "readable by others (mode %04o); chmod 600 %s or use "
 		    "%s_cmd / %s_env", name, p->file, p->cfg->file_mode,
 		    p->file, name, name);
-	} else if (a != NULL && o->offset == CONFIG_KV)
+	} else if (o->offset == CONFIG_KV)
 		config_kv_add(a, name, canon != NULL ? canon : v, p->line);
-	if (p->cause == NULL && o->offset != CONFIG_KV) {
-		if (a != NULL)
-			p->seen_account[o - config_options] = p->line;
-		else
-			p->seen_global[o - config_options] = p->line;
-	}
+	else if (a != NULL)
+		p->seen_account[o - config_options] = p->line;
+	else
+		p->seen_global[o - config_options] = p->line;
 	free(why);
 	free(canon);
 	free(v);

@@ -14,6 +14,8 @@ static int	option_set_number(const struct config_option *, const char *,
 		    void *, const char *, char **);
 static int	option_set_text(const struct config_option *, int, const char *,
 		    void *, const char *, char **, char **);
+static char	*option_choose(const struct config_option *, const char *,
+		    const char *, char **);
 static int	option_parse_channels(const char *, const char *, unsigned *,
 		    char **);
 static int	option_valid_region(const char *);
@@ -90,7 +92,6 @@ option_set_text(const struct config_option *o, int form, const char *display,
 {
 	struct hbuf b = HBUF_INIT;
 	unsigned mask;
-	size_t i;
 
 	switch (o->type) {
 	case CONFIG_SECRET:
@@ -112,19 +113,8 @@ option_set_text(const struct config_option *o, int form, const char *display,
 		(*canon)[1] = (char)toupper((unsigned char)value[1]);
 		break;
 	case CONFIG_ENUM:
-		for (i = 0; o->choices[i] != NULL; i++) {
-			if (hark_strcaseeq(value, o->choices[i]))
-				break;
-		}
-		if (o->choices[i] == NULL) {
-			for (i = 0; o->choices[i] != NULL; i++)
-				hbuf_printf(&b, "%s%s", i ? ", " : "", o->choices[i]);
-			set_cause(cause, "'%s' must be one of %s, not '%s'",
-			    display, hbuf_str(&b), value);
-			hbuf_free(&b);
+		if ((*canon = option_choose(o, display, value, cause)) == NULL)
 			return -1;
-		}
-		*canon = xstrdup(o->choices[i]);
 		break;
 	case CONFIG_CHANNELS:
 		if (option_parse_channels(display, value, &mask, cause) != 0)
@@ -161,6 +151,26 @@ option_set_text(const struct config_option *o, int form, const char *display,
 	if (o->offset != CONFIG_KV)
 		option_store_string(base, o, xstrdup(*canon ? *canon : value));
 	return 0;
+}
+
+/* The choice value names, case aside, as the table spells it; or NULL. */
+static char *
+option_choose(const struct config_option *o, const char *display,
+    const char *value, char **cause)
+{
+	struct hbuf b = HBUF_INIT;
+	size_t i;
+
+	for (i = 0; o->choices[i] != NULL; i++) {
+		if (hark_strcaseeq(value, o->choices[i]))
+			return xstrdup(o->choices[i]);
+	}
+	for (i = 0; o->choices[i] != NULL; i++)
+		hbuf_printf(&b, "%s%s", i ? ", " : "", o->choices[i]);
+	set_cause(cause, "'%s' must be one of %s, not '%s'", display,
+	    hbuf_str(&b), value);
+	hbuf_free(&b);
+	return NULL;
 }
 
 /* "sms, WA" → bits; an empty item or unknown name is an error. */

@@ -234,6 +234,43 @@ test_load_full(void **state)
 	free(dir);
 }
 
+/* What inih accepts beyond key = value, and how hark reads it. */
+static void
+test_syntax(void **state)
+{
+	static const char text[] =
+	    "\xEF\xBB\xBF# a comment\n"
+	    "[general]\n"
+	    "  notify = bell ; inline comment\n"
+	    "keymap: emacs\n"
+	    "theme = \"my theme\"\n"
+	    "db = \"a\" \"b\"\n"
+	    "[account a]\n"
+	    "provider = SANDBOX\n"
+	    "channels = SMS , Mail\n";
+	char *dir = fresh_home(), *cause = NULL;
+	const struct config_account *a;
+	struct config *cfg;
+
+	assert_int_equal(load_text(dir, text, 0644, &cfg, &cause), 0);
+	assert_string_equal(cfg->notify, "bell");
+	assert_string_equal(cfg->keymap, "emacs");
+	assert_string_equal(cfg->theme, "my theme");
+	assert_string_equal(cfg->db, "\"a\" \"b\"");
+	a = config_account_find(cfg, "a");
+	assert_string_equal(a->provider, "sandbox");
+	assert_int_equal(a->channels, (1u << HARK_CH_SMS) |
+	    (1u << HARK_CH_EMAIL));
+	config_free(cfg);
+
+	/* An empty file is no error. */
+	assert_int_equal(load_text(dir, "", 0644, &cfg, &cause), 0);
+	assert_int_equal(cfg->naccounts, 0);
+	config_free(cfg);
+	rm_rf(dir);
+	free(dir);
+}
+
 static void
 test_unknown_setting(void **state)
 {
@@ -630,6 +667,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_load_default_location),
 		cmocka_unit_test(test_load_full),
+		cmocka_unit_test(test_syntax),
 		cmocka_unit_test(test_unknown_setting),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_accounts),
