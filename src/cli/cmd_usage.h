@@ -1,0 +1,18 @@
+/*
+ * cmd_usage.h — the full `hark CMD --help` text of the data commands, for
+ * the command table in cli.c. Arrays rather than pointers, so that a static
+ * table may point at them (an array's address is a constant expression).
+ *
+ * Files: src/cli/cmd_{import,export,search,log,contacts,db}.c
+ */
+#ifndef HARK_CLI_CMD_USAGE_H
+#define HARK_CLI_CMD_USAGE_H
+
+extern const char cmd_import_usage[];
+extern const char cmd_export_usage[];
+extern const char cmd_search_usage[];
+extern const char cmd_log_usage[];
+extern const char cmd_contacts_usage[];
+extern const char cmd_db_usage[];
+
+#endif

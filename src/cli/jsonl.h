@@ -1,0 +1,52 @@
+/*
+ * jsonl.h — hark's message exchange format: one JSON object per line, as
+ * `hark import` reads and `hark export --format jsonl` writes (the fields are
+ * described in contrib/IMPORT.md). Export's output imports back unchanged.
+ */
+#ifndef HARK_CLI_JSONL_H
+#define HARK_CLI_JSONL_H
+
+#include <stddef.h>
+
+#include "hark/store.h"
+
+struct cJSON;
+struct hbuf;
+struct jsonl_reader;
+
+/* One parsed line. m's strings point into the line's JSON tree or into
+ * buffers below, so they live until jsonl_line_clear. */
+struct jsonl_line {
+	struct store_message m;   /* contact_id is left 0 for the caller */
+	const char *contact;      /* the contact's name, NULL when not given */
+	char *address;            /* the other party's, normalised */
+	enum store_id_kind kind;  /* the identity kind the address belongs to */
+	struct cJSON *root;
+	char derived_id[65];      /* provider_id when the line has none */
+};
+
+/* A reader normalises addresses with default_region (copied) and derives
+ * stable provider ids; free with jsonl_reader_free (NULL is a no-op). */
+struct jsonl_reader *jsonl_reader_new(const char *default_region);
+void jsonl_reader_free(struct jsonl_reader *r);
+
+/*
+ * Parses one line (without its newline) into out. Returns 0, or -1 with a
+ * cause saying what is wrong ("unknown channel 'fax'", "missing field
+ * 'address'"); out needs jsonl_line_clear either way.
+ */
+int jsonl_parse(struct jsonl_reader *r, const char *line, size_t len,
+    struct jsonl_line *out, char **cause);
+void jsonl_line_clear(struct jsonl_line *l);
+
+/* Appends m as one line (with its newline) in the import format. */
+void jsonl_format(const struct store_message *m, const char *contact, struct hbuf *out);
+
+/* The other party's address of a stored message (from for inbound, to for outbound). */
+const char *jsonl_other_address(const struct store_message *m);
+/* Formats ms as ISO 8601 UTC, with milliseconds only when there are some. */
+void jsonl_time_format(int64_t ms, char *buf, size_t size);
+/* Formats an amount as a plain decimal ("-0.0079"), trailing zeros trimmed. */
+void jsonl_money_decimal(int64_t micros, char *buf, size_t size);
+
+#endif
