@@ -14,9 +14,9 @@ static void	hit_from_row(sqlite3_stmt *stmt, struct store_hit *h);
  */
 static const char search_sql[] =
 	"WITH top (id, created_at) AS ("
-	"  SELECT m.id, m.created_at FROM messages_fts f"
-	"  JOIN messages m ON m.id = f.rowid"
-	"  WHERE f MATCH ?1 ORDER BY m.created_at DESC, m.id DESC LIMIT ?2)"
+	"  SELECT m.id, m.created_at FROM messages_fts"
+	"  JOIN messages m ON m.id = messages_fts.rowid"
+	"  WHERE messages_fts MATCH ?1 ORDER BY m.created_at DESC, m.id DESC LIMIT ?2)"
 	" SELECT m.id, m.contact_id, c.name, m.channel, m.direction, m.created_at,"
 	"  m.subject, snippet(messages_fts, -1, char(2), char(3), '…', 16)"
 	" FROM top"
