@@ -259,7 +259,9 @@ store_outbox_enqueue(struct store *st, const struct store_message *m, int64_t ru
 	if (store_tx_begin(st, &tx, what, cause) != 0)
 		return -1;
 	rc = enqueue_find(st, idempotency_key, message_id, cause);
-	if (rc == 0) {
+	if (rc == 1)
+		rc = 0;
+	else if (rc == 0) {
 		rc = store_message_insert_tx(st, &out, message_id, cause);
 		if (rc == 0)
 			set_cause(cause, "%s: provider id %s is already on message "
