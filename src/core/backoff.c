@@ -18,7 +18,8 @@ backoff_delay_ms(const struct backoff_policy *p, int attempt, uint64_t random,
 	int64_t lo;
 	int i;
 
-	for (i = 1; i < attempt && d < cap; i++)
+	/* Stop doubling before d could overflow, whatever cap allows. */
+	for (i = 1; i < attempt && d < cap && d <= INT64_MAX / 2; i++)
 		d *= 2;
 	if (d > cap)
 		d = cap;
