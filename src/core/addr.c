@@ -236,6 +236,9 @@ addr_phone_normalize(const char *input, const char *default_region,
 	if (!plus)
 		return phone_check(home, phone_strip_trunk(home, nsn, 0), input,
 		    out, cause);
+	if (*nsn == '\0')
+		return phone_fail(cause, input, NULL,
+		    "no country code follows the international prefix");
 	if ((r = phone_region_split(nsn, &nsn)) == NULL)
 		return phone_fail(cause, input, NULL,
 		    "unknown country calling code +%.3s", nsn);

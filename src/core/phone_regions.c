@@ -187,6 +187,8 @@ phone_region_find(const char *region)
 
 	if (region == NULL)
 		return NULL;
+	if (strcasecmp(region, "UK") == 0) /* what people write for GB */
+		region = "GB";
 	for (i = 0; i < HARK_NELEM(phone_regions); i++) {
 		if (strcasecmp(phone_regions[i].region, region) == 0)
 			return &phone_regions[i];

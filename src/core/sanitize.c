@@ -213,7 +213,9 @@ text_sanitize(const char *in, size_t len, unsigned flags)
 	b.data = xmalloc(b.cap);
 	b.data[0] = '\0';
 	while (i < len) {
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
+		if ((s[i] >= 0x20 && s[i] < 0x7f) ||
+		    (s[i] == '\n' && (flags & HARK_SAN_NEWLINES)) ||
+		    (s[i] == '\t' && (flags & HARK_SAN_TABS))) {
 			i++;
 			continue;
 		}

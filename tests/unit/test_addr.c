@@ -86,6 +86,7 @@ test_phone_us_formats(void **state)
 	phone_ok("whatsapp:+14155552671", NULL, "+14155552671");
 	phone_ok("  +14155552671  ", NULL, "+14155552671");
 	phone_ok("416 555 0123", "CA", "+14165550123");
+	phone_ok("07700 900123", "UK", "+447700900123");
 }
 
 static void
@@ -141,6 +142,7 @@ test_phone_rejects(void **state)
 	phone_bad("415*555*2671", "US", "other than digits");
 	phone_bad("415 555 2671", NULL, "no country code");
 	phone_bad("+999 1234 5678", NULL, "unknown country calling code +999");
+	phone_bad("00", NULL, "no country code follows");
 	phone_bad("+44 20 7946", NULL, "too short");
 	phone_bad("+44 20 7946 0958 123", NULL, "is not a valid GB number: too long");
 	phone_bad("12345678901234567890123", "US", "too many digits");
