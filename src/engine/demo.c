@@ -220,61 +220,77 @@ demo_outbound_status(struct store_message *m, const struct demo_person *p,
 		m->price.micros = SANDBOX_PRICE_VOICE_MICROS * 3;
 }
 
+/* When each message of a person's script happens: rounds a few days apart,
+ * lines minutes to an hour apart, the last one `recent` before now. */
+static int
+demo_times(const struct demo_person *p, int nlines, int64_t now, int64_t recent,
+    uint64_t *seed, int64_t *times)
+{
+	int64_t t = 0;
+	int round, i, n = 0;
+
+	for (round = 0; round < p->repeat; round++) {
+		for (i = 0; i < nlines; i++) {
+			t += 60000 * (int64_t)(2 + demo_rand(seed) % 60);
+			times[n++] = t;
+		}
+		t += (int64_t)(2 + demo_rand(seed) % 4) * DAY_MS;
+	}
+	for (i = 0; i < n; i++)
+		times[i] += now - recent - times[n - 1];
+	return n;
+}
+
 static int
 demo_person_messages(struct store *st, int64_t cid, const struct demo_person *p,
-    int64_t now, uint64_t *seed, int *serial, char **cause)
+    int64_t now, int64_t recent, uint64_t *seed, int *serial, char **cause)
 {
 	const struct demo_line *l;
 	struct store_message m;
 	char pid[32], *subject;
 	const char *addr;
-	int64_t t, id;
-	int round, i, nlines = 0, rc = 0;
+	int64_t *times, id;
+	int i, k, n, nlines = 0, rc = 0;
 
 	while (p->script[nlines].text != NULL)
 		nlines++;
-	/* Start a few weeks back; each round a few days later; the last round ends recently. */
-	t = now - (int64_t)p->repeat * 6 * DAY_MS - (int64_t)(demo_rand(seed) % DAY_MS);
-	for (round = 0; round < p->repeat && rc == 0; round++) {
-		for (i = 0; i < nlines && rc == 0; i++) {
-			l = &p->script[i];
-			t += 60000 * (int64_t)(2 + demo_rand(seed) % 90);
-			if (t > now - 60000)
-				t = now - 60000 * (nlines - i);
-			memset(&m, 0, sizeof m);
-			m.contact_id = cid;
-			m.channel = demo_channel(l->ch);
-			m.direction = l->dir == '>' ? HARK_DIR_OUT : HARK_DIR_IN;
-			m.provider = "sandbox";
-			snprintf(pid, sizeof pid, "SBDEMO%06d", (*serial)++);
-			m.provider_id = pid;
-			addr = m.channel == HARK_CH_EMAIL ? p->email :
-			    m.channel == HARK_CH_WHATSAPP ? p->whatsapp : p->phone;
-			if (addr == NULL)
-				addr = p->phone ? p->phone : p->email;
-			m.from_addr = (char *)(m.direction == HARK_DIR_IN ? addr :
-			    m.channel == HARK_CH_EMAIL ? DEMO_ME_EMAIL : DEMO_ME_PHONE);
-			m.to_addr = (char *)(m.direction == HARK_DIR_IN ?
-			    (m.channel == HARK_CH_EMAIL ? DEMO_ME_EMAIL : DEMO_ME_PHONE) :
-			    addr);
-			demo_message_text(&m, l, &subject);
-			m.created_at = t;
-			if (m.direction == HARK_DIR_OUT) {
-				demo_outbound_status(&m, p, demo_rand(seed));
-				m.sent_at = t + 1000;
-				m.delivered_at = m.status == HARK_ST_DELIVERED ||
-				    m.status == HARK_ST_READ ? t + 4000 : 0;
-				m.seen = 1;
-			} else {
-				m.status = HARK_ST_RECEIVED;
-				/* The last round's inbound messages are unread. */
-				m.seen = round + 1 < p->repeat;
-			}
-			rc = store_message_insert(st, &m, &id, cause) < 0 ? -1 : 0;
-			free(subject);
+	times = xcalloc((size_t)(nlines * p->repeat), sizeof *times);
+	n = demo_times(p, nlines, now, recent, seed, times);
+	for (k = 0; k < n && rc == 0; k++) {
+		i = k % nlines;
+		l = &p->script[i];
+		memset(&m, 0, sizeof m);
+		m.contact_id = cid;
+		m.channel = demo_channel(l->ch);
+		m.direction = l->dir == '>' ? HARK_DIR_OUT : HARK_DIR_IN;
+		m.provider = "sandbox";
+		snprintf(pid, sizeof pid, "SBDEMO%06d", (*serial)++);
+		m.provider_id = pid;
+		addr = m.channel == HARK_CH_EMAIL ? p->email :
+		    m.channel == HARK_CH_WHATSAPP ? p->whatsapp : p->phone;
+		if (addr == NULL)
+			addr = p->phone ? p->phone : p->email;
+		m.from_addr = (char *)(m.direction == HARK_DIR_IN ? addr :
+		    m.channel == HARK_CH_EMAIL ? DEMO_ME_EMAIL : DEMO_ME_PHONE);
+		m.to_addr = (char *)(m.direction == HARK_DIR_IN ?
+		    (m.channel == HARK_CH_EMAIL ? DEMO_ME_EMAIL : DEMO_ME_PHONE) : addr);
+		demo_message_text(&m, l, &subject);
+		m.created_at = times[k];
+		if (m.direction == HARK_DIR_OUT) {
+			demo_outbound_status(&m, p, demo_rand(seed));
+			m.sent_at = times[k] + 1000;
+			m.delivered_at = m.status == HARK_ST_DELIVERED ||
+			    m.status == HARK_ST_READ ? times[k] + 4000 : 0;
+			m.seen = 1;
+		} else {
+			m.status = HARK_ST_RECEIVED;
+			/* The last round's inbound messages are unread. */
+			m.seen = k < n - nlines;
 		}
-		t += (int64_t)(3 + demo_rand(seed) % 4) * DAY_MS;
+		rc = store_message_insert(st, &m, &id, cause) < 0 ? -1 : 0;
+		free(subject);
 	}
+	free(times);
 	return rc;
 }
 
@@ -295,7 +311,8 @@ engine_demo_seed(struct store *st, int64_t now, char **cause)
 		if (rc == 0)
 			rc = demo_identities(st, id, p, cause);
 		if (rc == 0)
-			rc = demo_person_messages(st, id, p, now, &seed, &serial, cause);
+			rc = demo_person_messages(st, id, p, now,
+			    (int64_t)i * i * 3600 * 1000 + 7 * 60000, &seed, &serial, cause);
 	}
 	if (rc == 0)
 		rc = store_optout_set(st, HARK_CH_SMS, "+14155550111", "keyword",
