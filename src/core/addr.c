@@ -30,6 +30,7 @@ static int phone_check(const struct phone_region *, const char *,
 static char *email_fail(char **, const char *, size_t, const char *, ...)
     HARK_PRINTF(4, 5);
 static const char *email_local_check(const char *, size_t);
+static const char *email_literal_check(const char *, size_t);
 static const char *email_domain_check(const char *, size_t);
 
 /*

@@ -7,6 +7,9 @@
 #include "hark/core.h"
 #include "core_int.h"
 
+static const struct phone_region *phone_region_main(unsigned);
+static const struct phone_region *phone_region_nanp(const char *);
+
 #define NANP(r) { r, 1, "1", "011", 10, 10, PHONE_NANP }
 
 /*
