@@ -1,0 +1,474 @@
+/* test_engine.c — the engine through a real libuv loop and the sandbox provider. */
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "harness.h"
+
+#include "hark/config.h"
+#include "hark/engine.h"
+#include "hark/store.h"
+
+struct fixture {
+	char *dir;
+	char *db_path;
+	struct config *cfg;
+	struct store *st;
+	uv_loop_t loop;
+	struct engine *e;
+};
+
+static const char config_text[] =
+	"[general]\n"
+	"default_region = US\n"
+	"[account sandbox]\n"
+	"provider = sandbox\n"
+	"from_phone = +14155550100\n"
+	"from_email = me@sandbox.hark.test\n";
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char *path, *cause = NULL;
+	FILE *fp;
+
+	f->dir = test_tmpdir();
+	path = xasprintf("%s/config", f->dir);
+	fp = fopen(path, "w");
+	fputs(config_text, fp);
+	fclose(fp);
+	chmod(path, 0600);
+	assert_int_equal(config_load(path, &f->cfg, &cause), 0);
+	free(path);
+	f->db_path = xasprintf("%s/hark.db", f->dir);
+	assert_int_equal(store_open(f->db_path, 0, &f->st, &cause), 0);
+	uv_loop_init(&f->loop);
+	*state = f;
+	return 0;
+}
+
+static void
+engine_stop(struct fixture *f)
+{
+	engine_free(f->e);
+	f->e = NULL;
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd;
+
+	engine_stop(f);
+	assert_int_equal(uv_loop_close(&f->loop), 0);
+	store_close(f->st);
+	config_free(f->cfg);
+	cmd = xasprintf("rm -rf '%s'", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(f->db_path);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static void
+engine_start(struct fixture *f, int max_attempts)
+{
+	struct engine_opts o;
+	char *cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.loop = &f->loop;
+	o.st = f->st;
+	o.cfg = f->cfg;
+	o.take_outbox = 1;
+	o.poll_ms = 100;
+	o.retry.base_ms = 20;
+	o.retry.cap_ms = 100;
+	o.retry.max_attempts = max_attempts;
+	if (engine_new(&o, &f->e, &cause) != 0)
+		fail_msg("engine_new: %s", cause);
+	assert_true(engine_owns_outbox(f->e));
+}
+
+static enum hark_status
+status_of(struct fixture *f, int64_t id, struct store_message *out)
+{
+	struct store_message m;
+	enum hark_status st;
+
+	memset(&m, 0, sizeof m);
+	assert_int_equal(store_message_get(f->st, id, &m, NULL), 0);
+	st = m.status;
+	if (out != NULL)
+		*out = m;
+	else
+		store_message_clear(&m);
+	return st;
+}
+
+struct waiter {
+	struct fixture *f;
+	int64_t id;
+	enum hark_status want;
+	int64_t deadline;
+	uv_timer_t t;
+};
+
+static void
+waiter_tick(uv_timer_t *t)
+{
+	struct waiter *w = t->data;
+
+	if (status_of(w->f, w->id, NULL) == w->want || hark_now_ms() > w->deadline)
+		uv_stop(t->loop);
+}
+
+/* Runs the loop until message id reaches want (or 10 s pass). */
+static enum hark_status
+run_until(struct fixture *f, int64_t id, enum hark_status want)
+{
+	struct waiter w;
+
+	memset(&w, 0, sizeof w);
+	w.f = f;
+	w.id = id;
+	w.want = want;
+	w.deadline = hark_now_ms() + 10000;
+	uv_timer_init(&f->loop, &w.t);
+	w.t.data = &w;
+	uv_timer_start(&w.t, waiter_tick, 10, 10);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	uv_close((uv_handle_t *)&w.t, NULL);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	return status_of(f, id, NULL);
+}
+
+static int64_t
+send_to(struct fixture *f, const char *to, const char *body, int64_t at)
+{
+	struct engine_draft d;
+	char *cause = NULL;
+	int64_t id = 0;
+
+	memset(&d, 0, sizeof d);
+	d.channel = strchr(to, '@') ? HARK_CH_EMAIL : HARK_CH_SMS;
+	d.to = to;
+	d.body = body;
+	d.send_at = at;
+	if (engine_send(f->e, &d, &id, &cause) != 0)
+		fail_msg("engine_send: %s", cause);
+	return id;
+}
+
+/* One query against a database file, as an integer. */
+static long long
+sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* ---- tests ---------------------------------------------------------------------------- */
+
+static void
+test_empty_and_unroutable_drafts_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_draft d;
+	struct engine_opts o;
+	struct config *none = config_default();
+	struct engine *e2;
+	char *cause = NULL;
+	int64_t id;
+
+	engine_start(f, 3);
+	memset(&d, 0, sizeof d);
+	d.channel = HARK_CH_SMS;
+	d.to = "+14155550123";
+	d.body = "  \n";
+	assert_int_equal(engine_send(f->e, &d, &id, &cause), -1);
+	assert_non_null(strstr(cause, "empty"));
+	d.body = "hi";
+	d.to = "+1 555";
+	assert_int_equal(engine_send(f->e, &d, &id, &cause), -1);
+	assert_non_null(strstr(cause, "valid"));
+	assert_int_equal(sql_int(f->db_path, "SELECT count(*) FROM messages"), 0);
+	engine_stop(f);
+
+	/* With no account at all, the user is told where to add one. */
+	memset(&o, 0, sizeof o);
+	o.loop = &f->loop;
+	o.st = f->st;
+	o.cfg = none;
+	assert_int_equal(engine_new(&o, &e2, &cause), 0);
+	d.to = "+14155550123";
+	assert_int_equal(engine_send(e2, &d, &id, &cause), -1);
+	assert_non_null(strstr(cause, "no account can send sms"));
+	engine_free(e2);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	config_free(none);
+	free(cause);
+}
+
+static void
+test_send_goes_queued_sent_delivered(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	int64_t id;
+	char *hist;
+
+	engine_start(f, 3);
+	id = send_to(f, "(415) 555-0123", "Hello from hark", 0);
+	assert_int_equal(status_of(f, id, NULL), HARK_ST_QUEUED);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	status_of(f, id, &m);
+	assert_string_equal(m.to_addr, "+14155550123");
+	assert_non_null(m.provider_id);
+	assert_true(m.has_price);
+	assert_int_equal(m.price.micros, 7900);
+	assert_int_equal(m.segments, 1);
+	assert_true(m.delivered_at >= m.created_at);
+	store_message_clear(&m);
+	/* The history shows every step, in order. */
+	hist = xasprintf("SELECT group_concat(status, ',') FROM (SELECT status FROM"
+	    " message_status_history WHERE message_id = %lld ORDER BY id)",
+	    (long long)id);
+	{
+		sqlite3 *db;
+		sqlite3_stmt *s;
+
+		sqlite3_open(f->db_path, &db);
+		sqlite3_prepare_v2(db, hist, -1, &s, NULL);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0),
+		    "queued,sending,sent,delivered");
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
+	free(hist);
+}
+
+static void
+test_scheduled_send_fires_at_its_time(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	int64_t at = hark_now_ms() + 1200, id;
+
+	engine_start(f, 3);
+	id = send_to(f, "+14155550124", "Later", at);
+	assert_int_equal(status_of(f, id, NULL), HARK_ST_SCHEDULED);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	status_of(f, id, &m);
+	assert_int_equal(m.scheduled_at, at);
+	assert_true(m.sent_at >= at);
+	store_message_clear(&m);
+}
+
+static void
+test_canceled_before_due_never_goes_out(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	int64_t id;
+
+	engine_start(f, 3);
+	id = send_to(f, "+14155550125", "Never mind", hark_now_ms() + 60000);
+	assert_int_equal(engine_cancel(f->e, id, &cause), 1);
+	assert_int_equal(status_of(f, id, NULL), HARK_ST_CANCELED);
+	assert_int_equal(engine_cancel(f->e, id, &cause), 0);
+	assert_non_null(strstr(cause, "already"));
+	free(cause);
+}
+
+static void
+test_transient_failures_are_retried_then_succeed(void **state)
+{
+	struct fixture *f = *state;
+	char *sq;
+	int64_t id;
+
+	engine_start(f, 5);
+	id = send_to(f, "+15005550500", "Flaky", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	sq = xasprintf("SELECT attempts FROM jobs WHERE message_id = %lld", (long long)id);
+	assert_int_equal(sql_int(f->db_path, sq), 3);
+	free(sq);
+}
+
+static void
+test_retries_end_in_failure_with_the_error(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	int64_t id;
+
+	engine_start(f, 2);
+	id = send_to(f, "+15005550500", "Flaky", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_FAILED), HARK_ST_FAILED);
+	status_of(f, id, &m);
+	assert_non_null(strstr(m.error_text, "gave up after 2 attempts"));
+	assert_non_null(strstr(m.error_text, "Service Unavailable"));
+	store_message_clear(&m);
+
+	id = send_to(f, "+15005550001", "Invalid", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_FAILED), HARK_ST_FAILED);
+	status_of(f, id, &m);
+	assert_string_equal(m.error_code, "21211");
+	assert_non_null(strstr(m.error_text, "not valid"));
+	store_message_clear(&m);
+}
+
+static void
+test_job_left_in_flight_before_send_is_sent_once(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	char *sb;
+	int64_t id;
+	int rc;
+
+	/* A crash right after claiming the job: the provider never saw it. */
+	memset(&m, 0, sizeof m);
+	assert_int_equal(store_contact_add(f->st, "Ann", &m.contact_id, NULL), 0);
+	m.channel = HARK_CH_SMS;
+	m.direction = HARK_DIR_OUT;
+	m.provider = "sandbox";
+	m.from_addr = "+14155550100";
+	m.to_addr = "+14155550126";
+	m.body = "Crash before send";
+	m.status = HARK_ST_QUEUED;
+	m.created_at = hark_now_ms();
+	rc = store_outbox_enqueue(f->st, &m, m.created_at, "key-1", &id, NULL);
+	assert_int_equal(rc, 1);
+	sql_exec(f->db_path, "UPDATE jobs SET state = 'inflight', attempts = 1");
+	engine_start(f, 3);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	assert_int_equal(sql_int(sb, "SELECT count(*) FROM accepted WHERE idem = 'key-1'"), 1);
+	free(sb);
+}
+
+static void
+test_job_left_in_flight_after_send_is_not_resent(void **state)
+{
+	struct fixture *f = *state;
+	char *sb;
+	int64_t id;
+
+	engine_start(f, 3);
+	id = send_to(f, "+14155550127", "Crash after send", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	engine_stop(f);
+	/* As if hark died after the provider accepted, before recording it. */
+	sql_exec(f->db_path, "UPDATE jobs SET state = 'inflight';"
+	    "UPDATE messages SET provider_id = NULL, status = 'sending'");
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	sql_exec(sb, "UPDATE accepted SET reported = 'queued', done = 0");
+	engine_start(f, 3);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	assert_int_equal(sql_int(sb, "SELECT count(*) FROM accepted"), 1);
+	free(sb);
+	assert_int_equal(sql_int(f->db_path,
+	    "SELECT count(*) FROM messages WHERE provider_id IS NOT NULL"), 1);
+}
+
+static void
+test_inbound_stop_opts_out_and_duplicates_are_dropped(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_draft d;
+	char *sb, *cause = NULL;
+	int64_t id, in_id;
+
+	engine_start(f, 3);
+	/* Make the sandbox's service exist, then deliver "STOP" from a number. */
+	id = send_to(f, "+14155550128", "Offer: 20% off", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	sql_exec(sb, "INSERT INTO inbound(sid, channel, from_addr, to_addr, body,"
+	    " due_at) VALUES ('SBIN1', 'sms', '+14155550128', '+14155550100',"
+	    " ' stop ', 0)");
+	in_id = 0;
+	{
+		int64_t deadline = hark_now_ms() + 5000;
+
+		while (hark_now_ms() < deadline &&
+		    store_message_by_provider_id(f->st, "sandbox", "SBIN1", &in_id,
+		    NULL) != 1)
+			uv_run(&f->loop, UV_RUN_ONCE);
+	}
+	assert_true(in_id > 0);
+	memset(&d, 0, sizeof d);
+	d.channel = HARK_CH_SMS;
+	d.to = "+14155550128";
+	d.body = "Are you sure?";
+	assert_int_equal(engine_send(f->e, &d, &id, &cause), -1);
+	assert_non_null(strstr(cause, "opted out"));
+	/* The same webhook/poll result again is not a second message. */
+	sql_exec(sb, "UPDATE inbound SET reported = 0");
+	engine_poll_now(f->e);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	uv_run(&f->loop, UV_RUN_ONCE);
+	assert_int_equal(sql_int(f->db_path,
+	    "SELECT count(*) FROM messages WHERE provider_id = 'SBIN1'"), 1);
+	free(sb);
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_empty_and_unroutable_drafts_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_send_goes_queued_sent_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_scheduled_send_fires_at_its_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_canceled_before_due_never_goes_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_transient_failures_are_retried_then_succeed, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_retries_end_in_failure_with_the_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_job_left_in_flight_before_send_is_sent_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_job_left_in_flight_after_send_is_not_resent, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_inbound_stop_opts_out_and_duplicates_are_dropped, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
