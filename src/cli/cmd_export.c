@@ -25,8 +25,9 @@ const char cmd_export_usage[] =
     "\n"
     "Writes messages, oldest first, to standard output or FILE. jsonl is the\n"
     "format `hark import` reads, so an export imports back unchanged; csv has\n"
-    "a header row and quotes fields as RFC 4180 says. The text is written as\n"
-    "stored, not made safe for a terminal.\n"
+    "a header row and quotes fields as RFC 4180 says. Text is written exactly\n"
+    "as stored (JSON escapes control characters; CSV shown on a terminal has\n"
+    "them removed).\n"
     "\n"
     "  -f, --format F    jsonl (default) or csv\n"
     "  -c, --contact C   only this contact (a name, an address or #id)\n"
@@ -48,6 +49,7 @@ struct export_name {
 struct export {
 	FILE *out;
 	int csv;
+	int safe;                   /* CSV to a terminal: sanitise every field */
 	struct hbuf buf;
 	struct export_name *names;  /* every contact, sorted by id */
 	size_t nnames, capnames;
@@ -130,7 +132,13 @@ export_csv_row(struct export *ex, const struct store_message *m, const char *con
 	for (i = 0; i < HARK_NELEM(v); i++) {
 		if (i > 0)
 			hbuf_addc(&ex->buf, ',');
-		csv_write_field(&ex->buf, v[i]);
+		if (ex->safe && v[i] != NULL) {
+			char *t = cli_safe(v[i], HARK_SAN_NEWLINES | HARK_SAN_TABS);
+
+			csv_write_field(&ex->buf, t);
+			free(t);
+		} else
+			csv_write_field(&ex->buf, v[i]);
 	}
 	csv_end_record(&ex->buf);
 }
@@ -225,6 +233,7 @@ export_run(struct cli_ctx *ctx, struct export *ex, const struct store_filter *f,
 	qsort(ex->names, ex->nnames, sizeof *ex->names, export_name_cmp);
 	if (rc == 0 && (ex->out = export_open(path, &cause)) == NULL)
 		rc = -1;
+	ex->safe = ex->out == stdout && isatty(STDOUT_FILENO);
 	if (rc == 0 && ex->csv) {
 		for (i = 0; i < HARK_NELEM(export_csv_header); i++)
 			fprintf(ex->out, "%s%s", i > 0 ? "," : "", export_csv_header[i]);
