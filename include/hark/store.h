@@ -13,7 +13,10 @@
  * full"), never containing a secret. A failed call leaves the database as it
  * was before the call.
  *
- * Files: src/store/{store,schema,contacts,messages,jobs,events,search,check}.c
+ * A struct store is used by one thread at a time.
+ *
+ * Files: src/store/{store,stmt,schema,contacts,resolve,messages,message_read,
+ *        jobs,events,optout,search,check}.c
  */
 #ifndef HARK_STORE_H
 #define HARK_STORE_H
@@ -232,6 +235,9 @@ int store_search(struct store *st, const char *query, int limit,
  * Bulk loading (import): between bulk_begin and bulk_end, inserted messages
  * skip the per-row FTS insert; bulk_end indexes every message inserted since
  * bulk_begin in one statement. Both run inside the caller's transaction.
+ * The first status-history row and the conversation update (last activity,
+ * unread, channels) of those messages are also written by bulk_end, so until
+ * then an insert is one statement; a store_rollback ends the bulk load.
  */
 int store_bulk_begin(struct store *st, char **cause);
 int store_bulk_end(struct store *st, char **cause);

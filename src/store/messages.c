@@ -140,6 +140,8 @@ store_message_insert_tx(struct store *st, const struct store_message *m,
 		return -1;
 	}
 	rc = insert_row(st, m, created, id, cause);
+	if (rc == 1 && st->bulk)
+		return 1;
 	if (rc == 0) {
 		if (store_message_by_provider_id(st, m->provider, m->provider_id, id,
 		    cause) == -1)
@@ -149,12 +151,17 @@ store_message_insert_tx(struct store *st, const struct store_message *m,
 	if (rc == -1 ||
 	    store_status_history_add(st, *id, m->status, m->error_code,
 	    m->error_text, created, cause) != 0 ||
-	    (!st->bulk && insert_fts(st, *id, m, cause) != 0) ||
+	    insert_fts(st, *id, m, cause) != 0 ||
 	    insert_conversation(st, m, created, cause) != 0)
 		return -1;
 	return 1;
 }
 
+/*
+ * While bulk loading, an insert is the one INSERT (the rest waits for
+ * store_bulk_end), atomic by itself: no savepoint, which is most of the
+ * cost of a row inside a big transaction.
+ */
 int
 store_message_insert(struct store *st, const struct store_message *m, int64_t *id,
     char **cause)
@@ -162,6 +169,8 @@ store_message_insert(struct store *st, const struct store_message *m, int64_t *i
 	struct store_tx tx;
 	int rc;
 
+	if (st->bulk)
+		return store_message_insert_tx(st, m, id, cause);
 	if (store_tx_begin(st, &tx, insert_what, cause) != 0)
 		return -1;
 	rc = store_message_insert_tx(st, m, id, cause);

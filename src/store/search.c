@@ -5,6 +5,8 @@
 #include "store_int.h"
 
 static void	hit_from_row(sqlite3_stmt *stmt, struct store_hit *h);
+static int	bulk_catch_up(struct store *st, const char *sql, const char *what,
+		    char **cause);
 
 /*
  * Two steps, because a common word can match most of the history: first the
@@ -91,7 +93,8 @@ store_search(struct store *st, const char *query, int limit,
 /*
  * Keeping the index in step row by row costs several times the insert
  * itself; building it once at the end from the rows past the marker is one
- * sequential pass.
+ * sequential pass. The first status-history row and the conversation
+ * update wait for the end too, so that each insert is a single statement.
  */
 int
 store_bulk_begin(struct store *st, char **cause)
@@ -121,10 +124,26 @@ store_bulk_begin(struct store *st, char **cause)
 	return 0;
 }
 
+/* Runs one catch-up statement over the messages past the marker. */
+static int
+bulk_catch_up(struct store *st, const char *sql, const char *what, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_stmt(st, sql, what, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, st->bulk_marker);
+	return store_step_done(st, stmt, what, cause);
+}
+
+/*
+ * The channel bits are 1 << enum hark_channel (sms, whatsapp, email,
+ * voice); a sum of the distinct bits is their OR.
+ */
 int
 store_bulk_end(struct store *st, char **cause)
 {
-	sqlite3_stmt *stmt;
+	struct store_tx tx;
 	const char *what = "cannot index imported messages";
 
 	if (!st->bulk) {
@@ -132,18 +151,32 @@ store_bulk_end(struct store *st, char **cause)
 		return -1;
 	}
 	if (sqlite3_get_autocommit(st->db)) {
-		st->bulk = 0;
-		set_cause(cause, "%s: the transaction has ended", what);
+		set_cause(cause, "%s: it needs an open transaction", what);
 		return -1;
 	}
-	stmt = store_stmt(st, "INSERT INTO messages_fts (rowid, subject, body)"
+	if (store_tx_begin(st, &tx, what, cause) != 0)
+		return -1;
+	if (bulk_catch_up(st, "INSERT INTO messages_fts (rowid, subject, body)"
 	    " SELECT id, subject, body FROM messages WHERE id > ?1 ORDER BY id",
-	    what, cause);
-	if (stmt == NULL)
+	    what, cause) != 0 ||
+	    bulk_catch_up(st, "INSERT INTO message_status_history (message_id,"
+	    " status, error_code, error_text, at) SELECT id, status, error_code,"
+	    " error_text, created_at FROM messages WHERE id > ?1 ORDER BY id",
+	    what, cause) != 0 ||
+	    bulk_catch_up(st, "INSERT INTO conversations (contact_id, unread,"
+	    " last_activity, channels) SELECT contact_id,"
+	    " sum(direction = 'in' AND seen = 0), max(created_at),"
+	    " sum(DISTINCT CASE channel WHEN 'sms' THEN 1 WHEN 'whatsapp' THEN 2"
+	    "   WHEN 'email' THEN 4 ELSE 8 END)"
+	    " FROM messages WHERE id > ?1 GROUP BY contact_id"
+	    " ON CONFLICT (contact_id) DO UPDATE SET"
+	    " unread = unread + excluded.unread,"
+	    " last_activity = max(last_activity, excluded.last_activity),"
+	    " channels = channels | excluded.channels", what, cause) != 0 ||
+	    store_tx_commit(st, &tx, what, cause) != 0) {
+		store_tx_abort(st, &tx);
 		return -1;
-	sqlite3_bind_int64(stmt, 1, st->bulk_marker);
-	if (store_step_done(st, stmt, what, cause) != 0)
-		return -1;
+	}
 	st->bulk = 0;
 	return 0;
 }

@@ -74,6 +74,9 @@ open_connect(struct store *st, char **cause)
 		oflags = SQLITE_OPEN_READONLY;
 	else
 		oflags = SQLITE_OPEN_READWRITE;
+	/* A store is used by one thread at a time (its statement cache is
+	 * not locked either), so SQLite's own mutexes are pure cost. */
+	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(st->path, &st->db, oflags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
 			hark_fatal("out of memory opening %s", st->path);
@@ -148,7 +151,9 @@ open_check_version(struct store *st, int *version, char **cause)
 }
 
 /*
- * synchronous=NORMAL is safe in WAL mode (a power cut may lose the last
+ * Savepoint journals stay in memory (temp_store): every call inside a
+ * caller's transaction opens one, and a temporary file per call would cost
+ * more than the call. synchronous=NORMAL is safe in WAL mode (a power cut may lose the last
  * commits, never corrupt) and is what makes per-webhook commits affordable.
  */
 static int
@@ -158,7 +163,8 @@ open_pragmas(struct store *st, char **cause)
 
 	if (store_exec(st, "PRAGMA foreign_keys = ON", what, cause) != 0)
 		return -1;
-	if (store_exec(st, "PRAGMA cache_size = -16384", what, cause) != 0)
+	if (store_exec(st, "PRAGMA cache_size = -16384", what, cause) != 0 ||
+	    store_exec(st, "PRAGMA temp_store = MEMORY", what, cause) != 0)
 		return -1;
 	if (st->flags & STORE_READONLY)
 		return 0;

@@ -417,6 +417,7 @@ test_an_import_is_searchable_once_the_bulk_load_ends(void **state)
 	struct store_message m;
 	struct hits hs = { 0 };
 	struct hbuf out = HBUF_INIT;
+	struct store_contact c = { 0 };
 	char *cause = NULL;
 	int64_t id;
 	int i;
@@ -445,6 +446,36 @@ test_an_import_is_searchable_once_the_bulk_load_ends(void **state)
 	assert_string_equal(hs.names[0], "Bob Roe");
 	assert_int_equal(store_check(fx->st, &out, NULL), 0);
 	hbuf_free(&out);
+	assert_int_equal(store_contact_get(fx->st, fx->bob, &c, NULL), 0);
+	assert_int_equal(c.unread, 30);
+	assert_int_equal(c.last_activity, 129);
+	assert_int_equal(c.channels, 1u << HARK_CH_SMS);
+	store_contact_clear(&c);
+	assert_int_equal(count_rows(fx->st,
+	    "SELECT count(*) FROM message_status_history"), 31);
+}
+
+static void
+test_a_rolled_back_import_leaves_nothing_behind(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_message m = inbound_sms(fx->bob, "SM1", "hay", 100);
+	struct store_contact c = { 0 };
+	struct hits hs = { 0 };
+	int64_t id;
+
+	assert_int_equal(store_begin(fx->st, NULL), 0);
+	assert_int_equal(store_bulk_begin(fx->st, NULL), 0);
+	assert_int_equal(store_message_insert(fx->st, &m, &id, NULL), 1);
+	assert_int_equal(store_message_insert(fx->st, &m, &id, NULL), 0);
+	store_rollback(fx->st);
+	m = inbound_sms(fx->bob, "SM2", "hay again", 200);
+	assert_int_equal(store_message_insert(fx->st, &m, &id, NULL), 1);
+	assert_int_equal(store_search(fx->st, "hay", 10, collect_hit, &hs, NULL), 0);
+	assert_int_equal(hs.n, 1);
+	assert_int_equal(store_contact_get(fx->st, fx->bob, &c, NULL), 0);
+	assert_int_equal(c.unread, 1);
+	store_contact_clear(&c);
 }
 
 static void
@@ -521,6 +552,7 @@ main(void)
 		T(test_search_finds_an_email_subject_newest_first),
 		T(test_a_malformed_search_names_the_query),
 		T(test_an_import_is_searchable_once_the_bulk_load_ends),
+		T(test_a_rolled_back_import_leaves_nothing_behind),
 		T(test_a_full_disk_is_reported_and_nothing_is_half_written),
 		T(test_a_failed_insert_keeps_the_rest_of_the_transaction),
 	};
