@@ -137,7 +137,9 @@ contacts_add_parse(struct cli_ctx *ctx, int argc, char **argv, struct contacts_n
 	return HARK_EXIT_OK;
 }
 
-/* The contact and everything given for it, in one transaction. */
+/* The contact and everything given for it, in one transaction. Returns 0,
+ * -1 when the database failed, -2 when it refused what was given (an
+ * address that belongs to someone else, a bad tag). */
 static int
 contacts_add_write(struct store *st, struct contacts_new *cn, int64_t *id,
     char **cause)
@@ -151,16 +153,19 @@ contacts_add_write(struct store *st, struct contacts_new *cn, int64_t *id,
 	for (i = 0; i < cn->naddrs; i++) {
 		if (store_identity_add(st, *id, cn->addrs[i].kind, cn->addrs[i].address,
 		    NULL, cause) != 0)
-			goto fail;
+			goto refused;
 	}
 	for (i = 0; i < cn->ntags; i++) {
 		if (store_contact_tag(st, *id, cn->tags[i], 1, cause) != 0)
-			goto fail;
+			goto refused;
 	}
 	if ((cn->company != NULL || cn->note != NULL) &&
 	    store_contact_update(st, *id, NULL, cn->company, cn->note, cause) != 0)
 		goto fail;
 	return store_commit(st, cause);
+refused:
+	store_rollback(st);
+	return -2;
 fail:
 	store_rollback(st);
 	return -1;
@@ -173,15 +178,15 @@ contacts_add(struct cli_ctx *ctx, int argc, char **argv)
 	struct store *st;
 	char *cause = NULL, *name;
 	int64_t id;
-	int rc, i;
+	int rc, i, w;
 
 	memset(&cn, 0, sizeof cn);
 	rc = contacts_add_parse(ctx, argc, argv, &cn);
 	if (rc == HARK_EXIT_OK && (st = cli_store(ctx)) == NULL)
 		rc = HARK_EXIT_ERROR;
-	if (rc == HARK_EXIT_OK && contacts_add_write(st, &cn, &id, &cause) != 0) {
+	if (rc == HARK_EXIT_OK && (w = contacts_add_write(st, &cn, &id, &cause)) != 0) {
 		cli_err_safe(ctx, "%s", cause != NULL ? cause : "cannot add contact");
-		rc = HARK_EXIT_ERROR;
+		rc = w == -2 ? HARK_EXIT_USAGE : HARK_EXIT_ERROR;
 	} else if (rc == HARK_EXIT_OK) {
 		name = cli_safe(cn.name, 0);
 		printf("added %s (#%lld)\n", name, (long long)id);

@@ -41,6 +41,7 @@ static char *search_snippet(const char *raw, const char *open, const char *close
 static int search_hit(void *arg, const struct store_hit *h);
 static void search_hit_json(struct search *s, const struct store_hit *h);
 static char *search_join(int argc, char **argv);
+static int search_pad(const char *s, int width);
 
 /*
  * The snippet with the store's \x02 / \x03 markers turned into open/close,
@@ -112,11 +113,21 @@ search_hit(void *arg, const struct store_hit *h)
 	name = cli_safe(h->contact_name, 0);
 	snip = s->tty ? search_snippet(h->snippet, "\033[1m", "\033[22m") :
 	    search_snippet(h->snippet, "[", "]");
-	printf("%s  %-20s  %-8s  %s %s\n", when, name, hark_channel_name(h->channel),
-	    h->direction == HARK_DIR_IN ? "<" : ">", snip);
+	printf("%s  %s%*s  %-8s  %s %s\n", when, name, search_pad(name, 20), "",
+	    hark_channel_name(h->channel), h->direction == HARK_DIR_IN ? "<" : ">", snip);
 	free(snip);
 	free(name);
 	return 0;
+}
+
+/* Spaces that bring s to width columns (names may be wider than their bytes
+ * suggest, or narrower). */
+static int
+search_pad(const char *s, int width)
+{
+	size_t w = text_width(s);
+
+	return w >= (size_t)width ? 0 : width - (int)w;
 }
 
 /* The words of QUERY..., so `hark search late invoice` needs no quotes. */

@@ -67,3 +67,7 @@ expect_exit 1 "an unknown subcommand" -- hark contacts frobnicate
 expect_exit 0 "db check on a sound database" -- hark db check
 contains "integrity is reported" "integrity: ok"
 expect_exit 1 "db without check" -- hark db
+
+expect_exit 1 "an address that belongs to someone else" -- \
+    hark contacts add "Ann Two" --email ann@example.com
+contains "names the owner" "Ann Lee"
