@@ -240,6 +240,43 @@ test_the_contact_list_puts_recent_conversations_first(void **state)
 	assert_int_equal(ns.channels[2], 0);
 }
 
+struct nested {
+	struct store *st;
+	int outer;
+	int inner;
+};
+
+static int
+count_inner(void *arg, const struct store_contact *c)
+{
+	((struct nested *)arg)->inner++;
+	return 0;
+}
+
+static int
+list_again(void *arg, const struct store_contact *c)
+{
+	struct nested *n = arg;
+
+	n->outer++;
+	assert_int_equal(store_contacts_each(n->st, count_inner, n, NULL), 0);
+	return n->outer == 2;
+}
+
+static void
+test_the_list_can_be_walked_again_from_inside_a_walk(void **state)
+{
+	struct fixture *fx = *state;
+	struct nested n = { fx->st, 0, 0 };
+
+	add(fx->st, "Ann");
+	add(fx->st, "Bob");
+	add(fx->st, "Cy");
+	assert_int_equal(store_contacts_each(fx->st, list_again, &n, NULL), 0);
+	assert_int_equal(n.outer, 2);
+	assert_int_equal(n.inner, 6);
+}
+
 static void
 test_snoozing_needs_a_wake_up_time(void **state)
 {
@@ -300,6 +337,7 @@ main(void)
 		T(test_ensure_creates_a_contact_for_a_new_number_once),
 		T(test_details_tags_and_fields_are_kept),
 		T(test_the_contact_list_puts_recent_conversations_first),
+		T(test_the_list_can_be_walked_again_from_inside_a_walk),
 		T(test_snoozing_needs_a_wake_up_time),
 		T(test_an_opted_out_number_stays_opted_out_until_cleared),
 	};
