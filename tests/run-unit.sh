@@ -4,6 +4,7 @@
 set -u
 pass=0; fail=0; failed=""
 for t in "$@"; do
+	case "$t" in /*) ;; *) t="$PWD/$t" ;; esac
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/hark-unit.XXXXXX")
 	if (cd "$dir" && TMPDIR="$dir" "$t") >"$dir.log" 2>&1; then
 		pass=$((pass + 1))

@@ -6,8 +6,8 @@
 #include "store_int.h"
 
 static int	insert_row(struct store *st, const struct store_message *m,
-		    int64_t created, int64_t *id, char **cause);
-static int	insert_fts(struct store *st, int64_t id, const struct store_message *m,
+		    int64_t created, int64_t *id, int64_t *key, char **cause);
+static int	insert_fts(struct store *st, int64_t key, const struct store_message *m,
 		    char **cause);
 static int	insert_conversation(struct store *st, const struct store_message *m,
 		    int64_t created, char **cause);
@@ -20,10 +20,14 @@ static const char *const insert_what = "cannot insert message";
  * A duplicate (provider, provider_id) is skipped by the partial unique
  * index itself (DO NOTHING), so an inbound webhook costs one statement
  * whether or not it was seen before. Returns 1 inserted, 0 duplicate.
+ *
+ * The sort key is created_at * 2^20 plus the next free number in that
+ * millisecond (one index probe), so keys are unique and follow time even
+ * when an import brings old history after new messages.
  */
 static int
 insert_row(struct store *st, const struct store_message *m, int64_t created,
-    int64_t *id, char **cause)
+    int64_t *id, int64_t *key, char **cause)
 {
 	sqlite3_stmt *stmt;
 	int rc;
@@ -32,10 +36,13 @@ insert_row(struct store *st, const struct store_message *m, int64_t created,
 	    " provider, provider_id, from_addr, to_addr, subject, body, status,"
 	    " error_code, error_text, price_micros, currency, segments, encoding,"
 	    " created_at, sent_at, delivered_at, read_at, scheduled_at, message_id,"
-	    " in_reply_to, refs, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
-	    " ?24, ?25) ON CONFLICT (provider, provider_id)"
-	    " WHERE provider_id IS NOT NULL DO NOTHING", insert_what, cause);
+	    " in_reply_to, refs, seen, sort_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	    " ?22, ?23, ?24, ?25, (SELECT coalesce(max(sort_key) + 1, ?17 * 1048576)"
+	    "  FROM messages WHERE sort_key BETWEEN ?17 * 1048576"
+	    "  AND ?17 * 1048576 + 1048575)) ON CONFLICT (provider, provider_id)"
+	    " WHERE provider_id IS NOT NULL DO NOTHING RETURNING id, sort_key",
+	    insert_what, cause);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, m->contact_id);
@@ -69,6 +76,17 @@ insert_row(struct store *st, const struct store_message *m, int64_t created,
 	store_bind_text(stmt, 24, m->refs);
 	sqlite3_bind_int(stmt, 25, m->direction == HARK_DIR_OUT || m->seen);
 	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		*key = sqlite3_column_int64(stmt, 1);
+		rc = sqlite3_step(stmt);
+		store_stmt_done(st, stmt);
+		if (rc != SQLITE_DONE) {
+			store_err(st, cause, insert_what);
+			return -1;
+		}
+		return 1;
+	}
 	if (rc != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
 			set_cause(cause, "%s: no contact #%lld", insert_what,
@@ -79,14 +97,11 @@ insert_row(struct store *st, const struct store_message *m, int64_t created,
 		return -1;
 	}
 	store_stmt_done(st, stmt);
-	if (sqlite3_changes(st->db) == 0)
-		return 0;
-	*id = sqlite3_last_insert_rowid(st->db);
-	return 1;
+	return 0;
 }
 
 static int
-insert_fts(struct store *st, int64_t id, const struct store_message *m, char **cause)
+insert_fts(struct store *st, int64_t key, const struct store_message *m, char **cause)
 {
 	sqlite3_stmt *stmt;
 
@@ -94,7 +109,7 @@ insert_fts(struct store *st, int64_t id, const struct store_message *m, char **c
 	    " VALUES (?1, ?2, ?3)", insert_what, cause);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 1, key);
 	store_bind_text(stmt, 2, m->subject);
 	store_bind_text(stmt, 3, m->body ? m->body : "");
 	return store_step_done(st, stmt, insert_what, cause);
@@ -127,7 +142,7 @@ int
 store_message_insert_tx(struct store *st, const struct store_message *m,
     int64_t *id, char **cause)
 {
-	int64_t created = m->created_at ? m->created_at : hark_now_ms();
+	int64_t created = m->created_at ? m->created_at : hark_now_ms(), key = 0;
 	int rc;
 
 	if (m->provider == NULL || *m->provider == '\0') {
@@ -139,7 +154,7 @@ store_message_insert_tx(struct store *st, const struct store_message *m,
 		set_cause(cause, "%s: bad channel or status", insert_what);
 		return -1;
 	}
-	rc = insert_row(st, m, created, id, cause);
+	rc = insert_row(st, m, created, id, &key, cause);
 	if (rc == 1 && st->bulk)
 		return 1;
 	if (rc == 0) {
@@ -151,7 +166,7 @@ store_message_insert_tx(struct store *st, const struct store_message *m,
 	if (rc == -1 ||
 	    store_status_history_add(st, *id, m->status, m->error_code,
 	    m->error_text, created, cause) != 0 ||
-	    insert_fts(st, *id, m, cause) != 0 ||
+	    insert_fts(st, key, m, cause) != 0 ||
 	    insert_conversation(st, m, created, cause) != 0)
 		return -1;
 	return 1;

@@ -95,7 +95,11 @@ static const char *const migration1[] = {
 	"  message_id TEXT,"               /* RFC 5322 Message-ID */
 	"  in_reply_to TEXT,"
 	"  refs TEXT,"
-	"  seen INTEGER NOT NULL DEFAULT 1);",
+	"  seen INTEGER NOT NULL DEFAULT 1,"
+	/* created_at * 2^20 + n: unique, and in time order, so that full-text
+	 * search can walk its index newest first (see search.c). */
+	"  sort_key INTEGER NOT NULL);",
+	"CREATE UNIQUE INDEX messages_sort_key ON messages(sort_key);",
 	"CREATE UNIQUE INDEX messages_provider_id ON messages(provider, provider_id)"
 	"  WHERE provider_id IS NOT NULL;",
 	"CREATE INDEX messages_contact_time ON messages(contact_id, created_at, id);",
@@ -177,10 +181,11 @@ static const char *const migration1[] = {
 	"  actor TEXT NOT NULL,"
 	"  action TEXT NOT NULL,"
 	"  detail TEXT);",
-	/* Full-text index over subject and body; rowid = messages.id. The store
-	 * keeps it in sync in the same transaction as every insert/update. */
+	/* Full-text index over subject and body; its rowid is messages.sort_key,
+	 * so rowid order is time order. The store keeps it in sync in the same
+	 * transaction as every insert. */
 	"CREATE VIRTUAL TABLE messages_fts USING fts5("
-	"  subject, body, content='messages', content_rowid='id',"
+	"  subject, body, content='messages', content_rowid='sort_key',"
 	"  tokenize='unicode61 remove_diacritics 2');",
 	NULL
 };

@@ -10,23 +10,23 @@ static int	bulk_catch_up(struct store *st, const char *sql, const char *what,
 
 /*
  * Two steps, because a common word can match most of the history: first the
- * newest `limit` matches by time (rowid and created_at only, sorted by a
- * bounded top-N sorter), then a snippet for just those. Ranking by bm25
- * would score every match and is never done here.
+ * newest `limit` matches, which FTS5 yields straight from its index because
+ * its rowid is the time-ordered sort key (no sorting of every match), then
+ * a snippet for just those. Ranking by bm25 would score every match and is
+ * never done here.
  */
 static const char search_sql[] =
-	"WITH top (id, created_at) AS ("
-	"  SELECT m.id, m.created_at FROM messages_fts"
-	"  JOIN messages m ON m.id = messages_fts.rowid"
-	"  WHERE messages_fts MATCH ?1 ORDER BY m.created_at DESC, m.id DESC LIMIT ?2)"
+	"WITH top (key) AS ("
+	"  SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1"
+	"  ORDER BY rowid DESC LIMIT ?2)"
 	" SELECT m.id, m.contact_id, c.name, m.channel, m.direction, m.created_at,"
 	"  m.subject, snippet(messages_fts, -1, char(2), char(3), '…', 16)"
 	" FROM top"
-	" JOIN messages_fts ON messages_fts.rowid = top.id"
-	" JOIN messages m ON m.id = top.id"
+	" JOIN messages_fts ON messages_fts.rowid = top.key"
+	" JOIN messages m ON m.sort_key = top.key"
 	" JOIN contacts c ON c.id = m.contact_id"
 	" WHERE messages_fts MATCH ?1"
-	" ORDER BY top.created_at DESC, top.id DESC";
+	" ORDER BY top.key DESC";
 
 static void
 hit_from_row(sqlite3_stmt *stmt, struct store_hit *h)
@@ -157,7 +157,8 @@ store_bulk_end(struct store *st, char **cause)
 	if (store_tx_begin(st, &tx, what, cause) != 0)
 		return -1;
 	if (bulk_catch_up(st, "INSERT INTO messages_fts (rowid, subject, body)"
-	    " SELECT id, subject, body FROM messages WHERE id > ?1 ORDER BY id",
+	    " SELECT sort_key, subject, body FROM messages WHERE id > ?1"
+	    " ORDER BY sort_key",
 	    what, cause) != 0 ||
 	    bulk_catch_up(st, "INSERT INTO message_status_history (message_id,"
 	    " status, error_code, error_text, at) SELECT id, status, error_code,"

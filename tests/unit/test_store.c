@@ -284,8 +284,8 @@ test_check_finds_a_message_missing_from_search(void **state)
 	assert_int_equal(store_open(path, 0, &st, NULL), 0);
 	assert_int_equal(store_contact_add(st, "Ann", &id, NULL), 0);
 	raw_exec(path, "INSERT INTO messages (contact_id, channel, direction,"
-	    " provider, body, status, created_at) VALUES (1, 'sms', 'in', 'x',"
-	    " 'hello there', 'received', 1)");
+	    " provider, body, status, created_at, sort_key) VALUES (1, 'sms', 'in',"
+	    " 'x', 'hello there', 'received', 1, 1048576)");
 	assert_int_equal(store_check(st, &out, NULL), 1);
 	assert_null(strstr(hbuf_str(&out), "search index: ok"));
 	assert_non_null(strstr(hbuf_str(&out), "search index: "));

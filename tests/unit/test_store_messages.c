@@ -393,6 +393,32 @@ test_search_finds_an_email_subject_newest_first(void **state)
 	assert_int_equal(hs.ids[0], new);
 }
 
+/* Imported history arrives after newer messages; search still goes by time. */
+static void
+test_search_orders_by_time_not_by_arrival(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_message m;
+	struct hits hs = { 0 };
+	int64_t newest, same1, same2, oldest;
+
+	m = inbound_sms(fx->ann, NULL, "offer accepted", 5000);
+	assert_int_equal(store_message_insert(fx->st, &m, &newest, NULL), 1);
+	m = inbound_sms(fx->bob, NULL, "first offer", 4000);
+	assert_int_equal(store_message_insert(fx->st, &m, &same1, NULL), 1);
+	m = inbound_sms(fx->bob, NULL, "second offer, same millisecond", 4000);
+	assert_int_equal(store_message_insert(fx->st, &m, &same2, NULL), 1);
+	m = inbound_sms(fx->ann, NULL, "an old offer from the import", 10);
+	assert_int_equal(store_message_insert(fx->st, &m, &oldest, NULL), 1);
+
+	assert_int_equal(store_search(fx->st, "offer", 10, collect_hit, &hs, NULL), 0);
+	assert_int_equal(hs.n, 4);
+	assert_int_equal(hs.ids[0], newest);
+	assert_int_equal(hs.ids[1], same2);
+	assert_int_equal(hs.ids[2], same1);
+	assert_int_equal(hs.ids[3], oldest);
+}
+
 static void
 test_a_malformed_search_names_the_query(void **state)
 {
@@ -550,6 +576,7 @@ main(void)
 		T(test_a_thread_pages_back_oldest_first),
 		T(test_export_streams_a_time_window),
 		T(test_search_finds_an_email_subject_newest_first),
+		T(test_search_orders_by_time_not_by_arrival),
 		T(test_a_malformed_search_names_the_query),
 		T(test_an_import_is_searchable_once_the_bulk_load_ends),
 		T(test_a_rolled_back_import_leaves_nothing_behind),
