@@ -359,11 +359,20 @@ send_go(struct cli_ctx *ctx, struct engine *e, struct store *st,
 	char *cause = NULL, when[40];
 	long owner;
 
+	struct engine_estimate est;
+
 	memset(&r, 0, sizeof r);
-	if (engine_send(e, d, &r.id, &cause) != 0) {
+	/* Bad input is the user's to fix (1); failing to write it is not (2). */
+	if (engine_check(e, d, &est, &cause) != 0) {
 		cli_err(ctx, "%s", cause);
 		free(cause);
 		return HARK_EXIT_USAGE;
+	}
+	engine_estimate_clear(&est);
+	if (engine_send(e, d, &r.id, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return HARK_EXIT_ERROR;
 	}
 	owner = engine_outbox_owner(store_path(st));
 	if (d->send_at > hark_now_ms()) {

@@ -119,10 +119,22 @@ err_reason(struct store *st)
 	}
 }
 
+/*
+ * An I/O error says little by itself; the system's errno (no space left,
+ * file too large, read-only file system) tells a person what to do.
+ */
 int
 store_err(struct store *st, char **cause, const char *what)
 {
-	set_cause(cause, "%s: %s", what, err_reason(st));
+	int sys = sqlite3_system_errno(st->db);
+
+	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_IOERR && sys != 0)
+		set_cause(cause, "%s: disk I/O error (%s)", what, strerror(sys));
+	else if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_IOERR)
+		/* SQLite does not always keep errno for a failed write. */
+		set_cause(cause, "%s: disk I/O error (is the disk full?)", what);
+	else
+		set_cause(cause, "%s: %s", what, err_reason(st));
 	return -1;
 }
 
