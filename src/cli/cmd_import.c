@@ -238,9 +238,7 @@ import_run(struct import *imp, char **cause)
 	ssize_t n;
 	int rc = 0;
 
-	if (import_batch_begin(imp, cause) != 0)
-		return -1;
-	while ((n = getline(&buf, &cap, imp->in)) > 0) {
+	while (rc == 0 && (n = getline(&buf, &cap, imp->in)) > 0) {
 		imp->line++;
 		imp->bytes += n;
 		len = (size_t)n;
@@ -250,15 +248,12 @@ import_run(struct import *imp, char **cause)
 			memmove(buf, buf + 3, len - 3);
 			len -= 3;
 		}
-		if (strspn(buf, " \t") < len && import_line(imp, buf, len, cause) != 0) {
+		if (!imp->in_txn && import_batch_begin(imp, cause) != 0)
 			rc = -1;
-			break;
-		}
-		if (++imp->batch >= IMPORT_BATCH && (import_batch_end(imp, cause) != 0 ||
-		    import_batch_begin(imp, cause) != 0)) {
+		else if (strspn(buf, " \t") < len && import_line(imp, buf, len, cause) != 0)
 			rc = -1;
-			break;
-		}
+		else if (++imp->batch >= IMPORT_BATCH && import_batch_end(imp, cause) != 0)
+			rc = -1;
 		if ((imp->line & 1023) == 0)
 			import_progress(imp, 0);
 	}

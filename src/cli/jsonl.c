@@ -278,8 +278,14 @@ jl_hash_field(EVP_MD_CTX *md, const char *s)
 		EVP_DigestUpdate(md, s, strlen(s));
 }
 
-/* A line without provider_id gets the SHA-256 of what identifies the
- * message, so importing the same file twice finds every line present. */
+/*
+ * A line without provider_id gets one made from what identifies the
+ * message, so importing the same file twice finds every line present: its
+ * time, then 128 bits of the SHA-256 of its content. The time comes first so
+ * that a history imported in order appends to the (provider, provider_id)
+ * index instead of writing all over it, which keeps a million-line import
+ * from slowing down as the index outgrows the page cache.
+ */
 static void
 jl_derive_id(struct jsonl_reader *r, struct jsonl_line *out)
 {
@@ -288,6 +294,7 @@ jl_derive_id(struct jsonl_reader *r, struct jsonl_line *out)
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0, i;
 	char when[32];
+	int n;
 
 	snprintf(when, sizeof when, "%" PRId64, m->created_at);
 	if (EVP_DigestInit_ex(r->md, r->sha256, NULL) != 1)
@@ -301,11 +308,13 @@ jl_derive_id(struct jsonl_reader *r, struct jsonl_line *out)
 	jl_hash_field(r->md, m->message_id);
 	if (EVP_DigestFinal_ex(r->md, d, &dlen) != 1 || dlen != 32)
 		hark_fatal("SHA-256 failed");
-	for (i = 0; i < dlen; i++) {
-		out->derived_id[2 * i] = hex[d[i] >> 4];
-		out->derived_id[2 * i + 1] = hex[d[i] & 0xf];
+	n = snprintf(out->derived_id, sizeof out->derived_id, "%013" PRId64 "-",
+	    m->created_at);
+	for (i = 0; i < 16; i++) {
+		out->derived_id[n + 2 * (int)i] = hex[d[i] >> 4];
+		out->derived_id[n + 2 * (int)i + 1] = hex[d[i] & 0xf];
 	}
-	out->derived_id[2 * dlen] = '\0';
+	out->derived_id[n + 32] = '\0';
 	out->m.provider_id = out->derived_id;
 }
 

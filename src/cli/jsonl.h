@@ -22,7 +22,7 @@ struct jsonl_line {
 	char *address;            /* the other party's, normalised */
 	enum store_id_kind kind;  /* the identity kind the address belongs to */
 	struct cJSON *root;
-	char derived_id[65];      /* provider_id when the line has none */
+	char derived_id[64];      /* provider_id when the line has none */
 };
 
 /* A reader normalises addresses with default_region (copied) and derives

@@ -61,3 +61,29 @@ contains "the missing file is named" "no-such-file.jsonl"
 expect_exit 1 "no file is a usage error" -- hark import
 expect_exit 0 "--help" -- hark import --help
 contains "--help shows the usage" "usage: hark import"
+
+: > empty.jsonl
+expect_exit 0 "an empty file" -- hark import empty.jsonl
+contains "imports nothing" "imported 0 messages, 0 already present, 0 lines rejected"
+
+# More lines than one batch: every batch is committed and searchable.
+export HARK_DB="$HOME/big.db"
+python3 -c '
+import json
+for i in range(120000):
+    print(json.dumps({"channel": "sms", "contact": "Customer %d" % (i % 500),
+        "address": "+1415555%04d" % (i % 500), "direction": "in" if i % 2 else "out",
+        "timestamp": 1700000000000 + i * 1000,
+        "body": "batch%d message %d" % (i // 50000, i)}))
+' > big.jsonl
+expect_exit 0 "an import bigger than one batch" -- hark import --quiet big.jsonl
+contains "every line" "imported 120000 messages"
+eq "all there" "$(sql 'SELECT count(*) FROM messages')" 120000
+eq "500 contacts" "$(sql 'SELECT count(*) FROM contacts')" 500
+expect_exit 0 "search the first batch" -- hark search batch0
+contains "found" "batch0"
+expect_exit 0 "search the last batch" -- hark search batch2
+contains "found" "batch2"
+eq "conversations know their last message" \
+    "$(sql "SELECT last_activity FROM conversations c JOIN contacts k ON k.id = c.contact_id WHERE k.name = 'Customer 499'")" \
+    "$((1700000000000 + 119999 * 1000))"
