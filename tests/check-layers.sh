@@ -4,16 +4,16 @@
 set -u
 allowed() {
 	case "$1" in
-	core)      echo "util core" ;;
-	store)     echo "util core store" ;;
-	net)       echo "util core net" ;;
-	config)    echo "util core config" ;;
-	notify)    echo "util core config notify" ;;
-	providers) echo "util core net config provider" ;;
-	engine)    echo "util core store net config provider notify engine" ;;
-	relay)     echo "util core store net config provider engine relay" ;;
-	tui)       echo "util core store config engine notify tui" ;;
-	cli)       echo "util core store net config provider engine notify relay tui cli" ;;
+	core)      echo "util core template" ;;
+	store)     echo "util core template store" ;;
+	net)       echo "util core template net" ;;
+	config)    echo "util core template config" ;;
+	notify)    echo "util core template config notify" ;;
+	providers) echo "util core template net config provider" ;;
+	engine)    echo "util core template store net config provider notify engine" ;;
+	relay)     echo "util core template store net config provider engine relay" ;;
+	tui)       echo "util core template store config engine notify tui" ;;
+	cli)       echo "util core template store net config provider engine notify relay tui cli" ;;
 	*)         echo "" ;;
 	esac
 }
