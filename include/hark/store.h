@@ -129,6 +129,14 @@ int store_conversation_set(struct store *st, int64_t contact_id, const char *sta
     int64_t snooze_until, char **cause);
 /* Marks every inbound message of the contact seen and sets unread to 0. */
 int store_conversation_mark_read(struct store *st, int64_t contact_id, char **cause);
+/* The contacts having a message in `status` ("failed"): a new array in *ids
+ * (caller frees) of *n ids. Scans the messages: for an explicit filter. */
+int store_contact_ids_with_status(struct store *st, const char *status,
+    int64_t **ids, int *n, char **cause);
+/* Unread messages over every conversation. */
+int store_unread_total(struct store *st, int *total, char **cause);
+/* Marks the newest inbound message unseen again (unread at least 1). */
+int store_conversation_mark_unread(struct store *st, int64_t contact_id, char **cause);
 
 /* ---- messages -------------------------------------------------------------------- */
 

@@ -524,3 +524,87 @@ fail:
 	store_tx_abort(st, &tx);
 	return -1;
 }
+
+/* The newest inbound message becomes unseen again, so the badge means something. */
+int
+store_conversation_mark_unread(struct store *st, int64_t contact_id, char **cause)
+{
+	struct store_tx tx;
+	sqlite3_stmt *stmt;
+	const char *what = "cannot mark conversation unread";
+
+	if (store_tx_begin(st, &tx, what, cause) != 0)
+		return -1;
+	stmt = store_stmt(st, "UPDATE messages SET seen = 0 WHERE id = (SELECT id"
+	    " FROM messages WHERE contact_id = ?1 AND direction = 'in'"
+	    " ORDER BY created_at DESC, id DESC LIMIT 1) AND seen = 1", what, cause);
+	if (stmt == NULL)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, contact_id);
+	if (store_step_done(st, stmt, what, cause) != 0)
+		goto fail;
+	stmt = store_stmt(st, "UPDATE conversations SET unread = max(unread, 1)"
+	    " WHERE contact_id = ?1", what, cause);
+	if (stmt == NULL)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, contact_id);
+	if (store_step_done(st, stmt, what, cause) != 0)
+		goto fail;
+	return store_tx_commit(st, &tx, what, cause);
+fail:
+	store_tx_abort(st, &tx);
+	return -1;
+}
+
+/* For the `status:failed` filter: a scan of messages, run only on request. */
+int
+store_contact_ids_with_status(struct store *st, const char *status, int64_t **ids,
+    int *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot filter contacts";
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	stmt = store_stmt(st, "SELECT DISTINCT contact_id FROM messages"
+	    " WHERE status = ?1", what, cause);
+	if (stmt == NULL)
+		return -1;
+	store_bind_text(stmt, 1, status);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = xreallocarray(*ids, (size_t)*n + 1, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(st, cause, what);
+		store_stmt_done(st, stmt);
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	store_stmt_done(st, stmt);
+	return 0;
+}
+
+int
+store_unread_total(struct store *st, int *total, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot count unread messages";
+
+	*total = 0;
+	stmt = store_stmt(st, "SELECT coalesce(sum(unread), 0) FROM conversations",
+	    what, cause);
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		store_err(st, cause, what);
+		store_stmt_done(st, stmt);
+		return -1;
+	}
+	*total = sqlite3_column_int(stmt, 0);
+	store_stmt_done(st, stmt);
+	return 0;
+}
