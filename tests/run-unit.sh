@@ -2,6 +2,9 @@
 # Runs every cmocka unit test binary given as arguments; prints one summary line.
 # Each binary runs in its own temporary directory (tests may create files there).
 set -u
+# Tests that read shipped files (keymaps, themes, spec fixtures) find them here.
+HARK_SRCDIR=${HARK_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+export HARK_SRCDIR
 pass=0; fail=0; failed=""
 for t in "$@"; do
 	case "$t" in /*) ;; *) t="$PWD/$t" ;; esac

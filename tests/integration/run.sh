@@ -16,6 +16,8 @@ for t in "$here"/*.test.sh; do
 	( cd "$home" && env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
 	    XDG_DATA_HOME="$home/.local/share" XDG_STATE_HOME="$home/.local/state" \
 	    XDG_RUNTIME_DIR="$home/run" HARK_DB= TESTS="$here" HARK_BIN="$HARK_BIN" \
+	    HARK_BUILD="$(dirname "$HARK_BIN")" HARK_SRCDIR="$(dirname "$here")/.." \
+	    TUI_DIR="$home/tui" \
 	    sh "$t" ) >"$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
