@@ -2,7 +2,7 @@
  * tui.h — the full-screen client: contacts, thread and composer panes, a
  * status bar and a `:` command line, on the one libuv loop.
  *
- * Files: src/tui/*.c; the contract between them is src/tui/tui_int.h.
+ * Files: src/tui/ (every .c there); their contract is src/tui/tui_int.h.
  */
 #ifndef HARK_TUI_H
 #define HARK_TUI_H
