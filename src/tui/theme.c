@@ -91,12 +91,14 @@ static const char *theme_suggest(const char *, const char *const *, size_t,
     size_t *);
 static int theme_role_find(const char *);
 static const char *theme_role_suggest(const char *);
+static int theme_parse_number(const char *, int *);
 static int theme_parse_colour(const char *, int *);
 static int theme_parse_attr(const char *, attr_t *);
 static char *theme_word_error(const char *, int);
 static char *theme_next_word(char **, int);
 static int theme_parse_line(struct theme_spec *, char *, char **);
 static int theme_rgb_of(int);
+static int theme_sqdist(int, int);
 static int theme_nearest_256(int);
 static int theme_nearest_16(int);
 static int theme_map(const struct theme_term *, int, attr_t *);
