@@ -53,6 +53,7 @@ struct notify_worker {
 
 static pthread_mutex_t notify_lib_lock = PTHREAD_MUTEX_INITIALIZER;
 static int notify_lib_users; /* worker threads alive; under notify_lib_lock */
+static int notify_lib_quieted; /* under notify_lib_lock */
 
 static void *notify_thread_main(void *arg);
 static void notify_thread_run(struct notify_shared *sh, enum notify_job job,
@@ -60,6 +61,8 @@ static void notify_thread_run(struct notify_shared *sh, enum notify_job job,
 static int notify_thread_show(struct notify_shared *sh,
     const struct notify_msg *m, char **error);
 static void notify_thread_caps(struct notify_shared *sh);
+static void notify_lib_quiet(const gchar *domain, GLogLevelFlags level,
+    const gchar *message, gpointer data);
 static void notify_shared_unref(struct notify_shared *sh);
 static void notify_worker_async_cb(uv_async_t *a);
 static void notify_worker_close_cb(uv_handle_t *h);
@@ -255,6 +258,13 @@ notify_thread_run(struct notify_shared *sh, enum notify_job job,
     const struct notify_msg *m, int *ok, char **error)
 {
 	pthread_mutex_lock(&notify_lib_lock);
+	if (!notify_lib_quieted) {
+		/* libnotify warns on stderr, which is the TUI's screen; the
+		 * failure reaches the user through notifier_last_error. */
+		g_log_set_handler("libnotify", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL |
+		    G_LOG_FLAG_RECURSION, notify_lib_quiet, NULL);
+		notify_lib_quieted = 1;
+	}
 	if (!notify_is_initted())
 		notify_init("hark");
 	if (job == NOTIFY_JOB_PROBE) {
@@ -268,6 +278,12 @@ notify_thread_run(struct notify_shared *sh, enum notify_job job,
 		*ok = notify_thread_show(sh, m, error);
 	}
 	pthread_mutex_unlock(&notify_lib_lock);
+}
+
+static void
+notify_lib_quiet(const gchar *domain, GLogLevelFlags level,
+    const gchar *message, gpointer data)
+{
 }
 
 /* Asks once whether the server reads markup in bodies (then '<' and '&' in
