@@ -52,7 +52,11 @@ static const char *const mode_names[MODE__COUNT] = {
 	[MODE_PICKER] = "picker",
 };
 
-/* Keys with names; F1..F12, C-x and characters are worked out. */
+/*
+ * Keys with names; F1..F12, C-x and characters are worked out. Curses codes
+ * (0401-0777) share their numbers with U+0101-U+01FF: where they meet, the
+ * named key wins, since a key code carries no flag saying which it is.
+ */
 static const struct {
 	const char *name;
 	int key;
