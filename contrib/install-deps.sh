@@ -6,6 +6,7 @@ set -eu
 PKGS="build-essential pkg-config git
 libncurses-dev libcurl4-openssl-dev libsqlite3-dev libcjson-dev libuv1-dev
 libnotify-dev libssl-dev libinih-dev libcmocka-dev libmicrohttpd-dev
+dbus-daemon dbus-bin python3-dbus python3-gi libnotify-bin
 tmux ncurses-base sqlite3 curl"
 missing=""
 for p in $PKGS; do
