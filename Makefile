@@ -29,7 +29,7 @@ VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 PKG_CFLAGS = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_CFLAGS = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null))
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
@@ -62,7 +62,7 @@ $(BUILD)/hark: $(BUILD)/src/main.o $(BUILD)/libhark.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhark.a tests/unit/harness.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/tui $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -o $@ $< \
 	    $(BUILD)/libhark.a $(LDFLAGS) $(PKG_LIBS) $(TEST_LIBS) -lm
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libhark.a
