@@ -1,0 +1,122 @@
+/*
+ * template.h — hark's message templates: parse once, render many times with a
+ * contact's fields. Pure (no I/O): the caller builds the variables as a cJSON
+ * value and passes the time zone offset in.
+ *
+ * The syntax is a compatible subset of Mustache where the two overlap:
+ *
+ *   {{name}}             the value of name (see "escaping" below)
+ *   {{{name}}} {{& name}} the same, never escaped
+ *   {{contact.first_name}} a dotted name: each part looked up in the last
+ *   {{.}}                the current item inside a section
+ *   {{#field}}..{{/field}} rendered when field is present and not empty
+ *                        (not null, false, "" or []); once per element of an
+ *                        array, with that element as the context; inside, names
+ *                        are looked up in the section's value first
+ *   {{^field}}..{{/field}} rendered when field is missing or empty
+ *   {{! comment }}       nothing
+ *   A section, inverted-section or comment tag alone on its line (with only
+ *   spaces or tabs around it) removes that whole line, as in Mustache.
+ *
+ * hark's extensions, after the name, separated by '|':
+ *
+ *   {{first_name|there}}   a default, used when the value is missing or empty
+ *   {{company|}}           an empty default: the variable is optional
+ *   {{note|"a|b: c"}}      a quoted default (for text with '|' or ':')
+ *   {{name|upper}}         filters, applied left to right to a present value:
+ *     upper, lower         ASCII letters to upper / lower case
+ *     title                first letter of each word upper case, rest kept
+ *     first                the first word ("Ann Lee" -> "Ann")
+ *     date:FORMAT          an ISO date or date-time ("2026-12-01",
+ *                          "2026-12-01T17:30:00Z") or epoch milliseconds,
+ *                          formatted with %Y %y %m %d %e %H %I %M %S %p %a %A
+ *                          %b %B %j %% (English names; "%-d", "%-m", "%-H",
+ *                          "%-I" drop the leading zero). A date-time string
+ *                          keeps its own wall-clock time; epoch milliseconds
+ *                          are shifted by the caller's utc_offset. A value
+ *                          that is not a date counts as missing.
+ *     money[:CUR]          a decimal amount (12.5 or "12.50") as "12.50",
+ *                          "$12.50" with money:USD, "€" EUR, "£" GBP
+ *   A default is never filtered. Defaults and filters can be mixed:
+ *   {{due|date:%-d %b|soon}}.
+ *
+ * Escaping: hark renders text, not HTML, so unlike Mustache {{name}} does not
+ * HTML-escape. With TEMPLATE_HTML (for an email's HTML body) {{name}} escapes
+ * & < > " ' as Mustache does, and {{{name}}} / {{& name}} do not.
+ *
+ * Not supported (a syntax error naming the position): partials {{> x}},
+ * changing delimiters {{=<% %>=}}, lambdas. Sections nest at most
+ * TEMPLATE_MAX_DEPTH deep.
+ *
+ * Values: strings as they are; numbers as integers or shortest decimals
+ * ("85", "1.21"); booleans "true"/"false"; an array of scalars joined with
+ * ", ". Absent, null, "" and objects are "missing".
+ *
+ * Files: src/core/template.c
+ */
+#ifndef HARK_TEMPLATE_H
+#define HARK_TEMPLATE_H
+
+#include <stddef.h>
+
+struct cJSON;
+struct template;
+
+#define TEMPLATE_MAX_DEPTH 32
+
+/* Render flags. */
+#define TEMPLATE_PREVIEW 0x1 /* draw a missing variable as ⟨name⟩ instead of refusing */
+#define TEMPLATE_LENIENT 0x2 /* Mustache: a missing variable renders as nothing */
+#define TEMPLATE_HTML 0x4    /* {{name}} HTML-escapes its value */
+
+struct template_opts {
+	unsigned flags;   /* TEMPLATE_* */
+	long utc_offset;  /* seconds east of UTC, for epoch times in date: */
+};
+
+/* One occurrence of a missing variable in the rendered text. */
+struct template_mark {
+	char *name;       /* as written: "contact.first_name" */
+	size_t start;     /* byte range of its ⟨name⟩ marker in text (PREVIEW); */
+	size_t end;       /* else start == end, where the value would have gone */
+};
+
+struct template_out {
+	char *text;                     /* NUL-terminated; NULL when refused */
+	struct template_mark *missing;  /* in output order; NULL when none */
+	int nmissing;
+};
+
+/*
+ * Compiles src (len bytes, need not be NUL-terminated). Returns a template
+ * that owns a copy of everything it needs, or NULL with cause
+ * "line 1, column 14: unclosed tag '{{name'". Never reads outside src.
+ */
+struct template *template_parse(const char *src, size_t len, char **cause);
+/* Frees; template_free(NULL) is a no-op. */
+void template_free(struct template *t);
+
+/*
+ * Renders t with vars (any cJSON value, usually an object; NULL for none).
+ * opts may be NULL (strict, UTC, plain text). Fills *out, which the caller
+ * releases with template_out_clear. A missing variable with no default
+ * makes a strict render return -1 with cause "missing variables: first_name,
+ * due_date" (each name once) and out->missing listing every occurrence;
+ * PREVIEW and LENIENT renders return 0 with the list. t is not changed, so
+ * one template may be rendered any number of times.
+ */
+int template_render(const struct template *t, const struct cJSON *vars,
+    const struct template_opts *opts, struct template_out *out, char **cause);
+/* Frees what template_render put in out and zeroes it; safe on a zeroed struct. */
+void template_out_clear(struct template_out *out);
+
+/*
+ * Calls fn once for each distinct variable or section name the template uses,
+ * in order of first appearance; required is 1 for a variable with no default
+ * (sections and variables with defaults are optional). For a picker or
+ * `hark template show` to list what a template needs.
+ */
+void template_each_name(const struct template *t,
+    void (*fn)(void *arg, const char *name, int required), void *arg);
+
+#endif
