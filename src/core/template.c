@@ -508,22 +508,32 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* Quadratic, but templates have tens of tags and this runs on a keypress. */
 void
 template_each_name(const struct template *t,
     void (*fn)(void *arg, const char *name, int required), void *arg)
 {
+	const struct tnode *a, *b;
 	size_t i, j;
+	int required;
 
 	for (i = 0; i < t->n; i++) {
-		if (t->nodes[i].kind == TN_TEXT)
+		a = &t->nodes[i];
+		if (a->kind == TN_TEXT)
 			continue;
 		for (j = 0; j < i; j++) {
-			if (t->nodes[j].kind != TN_TEXT &&
-			    strcmp(t->nodes[j].name, t->nodes[i].name) == 0)
+			b = &t->nodes[j];
+			if (b->kind != TN_TEXT && strcmp(b->name, a->name) == 0)
 				break;
 		}
-		if (j == i)
-			fn(arg, t->nodes[i].name, t->nodes[i].kind == TN_VAR &&
-			    t->nodes[i].def == NULL);
+		if (j < i)
+			continue;
+		required = 0;
+		for (j = i; j < t->n && !required; j++) {
+			b = &t->nodes[j];
+			required = b->kind == TN_VAR && b->def == NULL &&
+			    strcmp(b->name, a->name) == 0;
+		}
+		fn(arg, a->name, required);
 	}
 }
