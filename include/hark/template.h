@@ -102,8 +102,10 @@ void template_free(struct template *t);
  * releases with template_out_clear. A missing variable with no default
  * makes a strict render return -1 with cause "missing variables: first_name,
  * due_date" (each name once) and out->missing listing every occurrence;
- * PREVIEW and LENIENT renders return 0 with the list. t is not changed, so
- * one template may be rendered any number of times.
+ * PREVIEW and LENIENT renders return 0 with the list. A render that would
+ * pass 1 MiB of text or a million steps (sections over arrays multiply) is
+ * refused in every mode. t is not changed, so one template may be rendered
+ * any number of times.
  */
 int template_render(const struct template *t, const struct cJSON *vars,
     const struct template_opts *opts, struct template_out *out, char **cause);

@@ -111,15 +111,13 @@ tp_excerpt(const char *s, size_t len)
 
 	while (n < len && n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
-	e = xstrndup(s, n);
+	e = xmalloc(n + 4);
+	memcpy(e, s, n);
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)e[i] < 0x20 || e[i] == 0x7f)
 			e[i] = ' ';
 	}
-	if (n < len) {
-		e = xrealloc(e, n + 4);
-		memcpy(e + n, "...", 4);
-	}
+	memcpy(e + n, n < len ? "..." : "", n < len ? 4 : 1);
 	return e;
 }
 
@@ -241,6 +239,8 @@ tp_name(struct tparse *p, const struct ttag *tag, const char *s, size_t n,
 
 	if (n == 0)
 		return tp_error(p, tag->start, "empty tag '{{}}' (a name is missing)");
+	if (memchr(s, '\0', n) != NULL)
+		return tp_error(p, tag->start, "a NUL byte inside a tag");
 	node->name = xstrndup(s, n);
 	if (n == 1 && s[0] == '.')
 		return 0;

@@ -14,6 +14,14 @@
 #define MARK_CLOSE "\xe2\x9f\xa9"  /* ⟩ U+27E9 */
 
 /*
+ * Sections over arrays multiply: 32 nested sections over a ten-element array
+ * would run for ever. A render stops past these bounds, far beyond any
+ * message (an SMS is at most a few kilobytes).
+ */
+#define TR_MAX_OUTPUT (1024 * 1024)
+#define TR_MAX_STEPS 1000000
+
+/*
  * The context stack holds the root value and one entry per section being
  * rendered; sections nest at most TEMPLATE_MAX_DEPTH deep, so it never grows.
  */
@@ -28,6 +36,8 @@ struct trender {
 	struct template_mark *miss;
 	int nmiss;
 	int capmiss;
+	size_t steps;
+	int over;              /* a bound was passed: stop */
 };
 
 static const cJSON *tr_lookup(const struct trender *r, const struct tnode *n);
@@ -212,7 +222,11 @@ tr_range(struct trender *r, size_t from, size_t to)
 	const cJSON *v, *e;
 	size_t i = from;
 
-	while (i < to) {
+	while (i < to && !r->over) {
+		if (++r->steps > TR_MAX_STEPS || r->out.len > TR_MAX_OUTPUT) {
+			r->over = 1;
+			break;
+		}
 		n = &r->t->nodes[i];
 		switch (n->kind) {
 		case TN_TEXT:
@@ -289,6 +303,12 @@ template_render(const struct template *t, const struct cJSON *vars,
 	hbuf_free(&r.val);
 	out->missing = r.miss;
 	out->nmissing = r.nmiss;
+	if (r.over) {
+		set_cause(cause, "the template renders too much text (over %d KiB)"
+		    " or loops too often", TR_MAX_OUTPUT / 1024);
+		hbuf_free(&r.out);
+		return -1;
+	}
 	if (r.nmiss > 0 && !(r.flags & (TEMPLATE_PREVIEW | TEMPLATE_LENIENT))) {
 		why = tr_missing_cause(&r);
 		set_cause(cause, "%s", why);

@@ -430,6 +430,34 @@ test_depth(void **state)
 	hbuf_free(&b);
 }
 
+/* Nested sections over arrays multiply; a render stops rather than run for ever. */
+static void
+test_blowup(void **state)
+{
+	struct hbuf b = HBUF_INIT;
+	struct template_opts o = { TEMPLATE_LENIENT, 0 };
+	struct template_out out = { 0 };
+	struct template *t;
+	cJSON *v = cJSON_Parse("{\"a\":[1,2,3,4,5,6,7,8,9,10]}");
+	char *cause = NULL;
+	int i;
+
+	for (i = 0; i < TEMPLATE_MAX_DEPTH; i++)
+		hbuf_adds(&b, "{{#a}}");
+	for (i = 0; i < TEMPLATE_MAX_DEPTH; i++)
+		hbuf_adds(&b, "{{/a}}");
+	t = template_parse(b.data, b.len, NULL);
+	assert_non_null(t);
+	assert_int_equal(template_render(t, v, &o, &out, &cause), -1);
+	assert_true(hark_startswith(cause, "the template renders too much text"));
+	assert_null(out.text);
+	template_out_clear(&out);
+	free(cause);
+	template_free(t);
+	hbuf_free(&b);
+	cJSON_Delete(v);
+}
+
 static void
 record_name(void *arg, const char *name, int required)
 {
@@ -511,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_missing_preview),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_blowup),
 		cmocka_unit_test(test_each_name),
 		cmocka_unit_test(test_garbage),
 	};
