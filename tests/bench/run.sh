@@ -6,7 +6,8 @@
 #
 # Environment: HARK_BIN and BENCH_DIR (set by make); BENCH_SIZES (default
 # "10000 100000 1000000"), BENCH_SEED (1), BENCH_RUNS (200 per query),
-# BENCH_BUDGET_MS (20000: a query stops sooner when its runs take that long).
+# BENCH_BUDGET_MS (20000: a query stops sooner when its runs take that long),
+# BENCH_KEEP=1 to keep the last database and corpus for a closer look.
 set -eu
 
 : "${HARK_BIN:?set HARK_BIN to the hark binary}"
@@ -17,7 +18,11 @@ RUNS=${BENCH_RUNS:-200}
 BUDGET_MS=${BENCH_BUDGET_MS:-20000}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hark-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+if [ "${BENCH_KEEP:-0}" = 1 ]; then
+	trap 'echo "kept $tmp" >&2' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
 trap 'exit 130' INT TERM
 # The user's configuration and data stay out of it: the default region is US.
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
@@ -75,10 +80,11 @@ one_size() {
 	t1=$(now_ns)
 	imported=$(tr -d ' \t\n' <"$tmp/import.json" |
 	    sed -n 's/.*"imported":\([0-9]*\).*/\1/p')
-	echo "import: exit $st, $(tr -d ' \t\n' <"$tmp/import.json")" >&2
 	rate=$(awk -v n="${imported:-0}" -v d=$((t1 - t0)) \
 	    'BEGIN { printf "%.0f", (d > 0 ? n * 1e9 / d : 0) }')
 	secs=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e9 }')
+	echo "import: exit $st in $secs s, $rate messages/s," \
+	    "$(tr -d ' \t\n' <"$tmp/import.json")" >&2
 	rss=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' \
 	    "$tmp/rss.txt" 2>/dev/null)
 	bytes=0
@@ -101,6 +107,7 @@ one_size() {
 	    "${rss:--}" "$(fig search_rare_hits)" >>"$tmp/rows.txt"
 }
 
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
 machine_line=$(machine)
 echo "$machine_line" >&2
 : >"$tmp/rows.txt"
@@ -110,7 +117,7 @@ done
 
 {
 	echo
-	echo "hark bench $(date -u '+%Y-%m-%d %H:%M UTC'), hark" \
+	echo "hark bench $started, hark" \
 	    "$(git describe --always --dirty 2>/dev/null || echo unknown), sqlite ${sqlite:-?}"
 	echo "$machine_line"
 	echo "search: FTS5 MATCH, newest first, LIMIT 50; latest50: newest 50 messages of a" \
