@@ -346,4 +346,67 @@ int store_audit(struct store *st, const char *actor, const char *action,
  */
 int store_check(struct store *st, struct hbuf *out, char **cause);
 
+/* ---- templates (src/store/templates.c) ------------------------------------------------ */
+
+/*
+ * A template and one of its versions. Editing a template adds a version;
+ * versions are never changed or removed, so a message can name the exact
+ * version it was rendered from (messages.template_version_id = version_id).
+ * Every body is template text (syntax in template.h); NULL when the template
+ * has none for that channel.
+ */
+struct store_template {
+	int64_t id;
+	char *name;
+	char *category;             /* may be NULL */
+	int version;                /* 1, 2, ... */
+	int64_t version_id;         /* template_versions.id */
+	char *sms_body;
+	char *whatsapp_body;
+	char *whatsapp_content_sid; /* an approved WhatsApp template, may be NULL */
+	char *email_subject;
+	char *email_text;
+	char *email_html;
+	int64_t created_at;         /* when this version was saved */
+};
+/* Frees the members of t (not t itself); safe on a zeroed struct. */
+void store_template_clear(struct store_template *t);
+
+/*
+ * Saves t by name (id, version, version_id and created_at are ignored; the
+ * store only reads t): creates the template at version 1, or adds the next
+ * version when the name exists, reviving it if it was deleted. A NULL
+ * category keeps the existing one. Empty strings are stored as NULL. Every
+ * body must parse as a template, and at least one channel must have one;
+ * otherwise refused with "template 'x': sms body: line 1, column 4: ...".
+ * Returns 1 with *version set when a version was written, 0 when t equals the
+ * current version (nothing written; *version is the current one), -1 on error.
+ * version may be NULL.
+ */
+int store_template_save(struct store *st, const struct store_template *t,
+    int *version, char **cause);
+/*
+ * Fills *t with a live template's current version (version 0) or the given
+ * one. Returns 0, or -1 with "no template 'x'" / "template 'x' has no
+ * version 9 (latest is 3)".
+ */
+int store_template_get(struct store *st, const char *name, int version,
+    struct store_template *t, char **cause);
+/* Fills *t with the version a message recorded, even if the template has
+ * since been deleted. 0 or -1. */
+int store_template_get_version(struct store *st, int64_t version_id,
+    struct store_template *t, char **cause);
+/* Calls fn with the current version of each live template, ordered by
+ * category (none first), then name. fn returns non-zero to stop; the struct
+ * is valid only during the call. */
+int store_templates_each(struct store *st,
+    int (*fn)(void *arg, const struct store_template *t), void *arg, char **cause);
+/* Calls fn with every version of the template (deleted ones too), newest
+ * first. -1 with "no template 'x'" when there is none. */
+int store_template_history(struct store *st, const char *name,
+    int (*fn)(void *arg, const struct store_template *t), void *arg, char **cause);
+/* Deletes a template softly: it leaves lists and lookups by name, but its
+ * versions stay for the messages that used them. -1 with "no template 'x'". */
+int store_template_delete(struct store *st, const char *name, char **cause);
+
 #endif

@@ -1,0 +1,276 @@
+/* test_store_templates.c — the template library: save, versions, lookups, listing, history, soft delete. */
+
+#include "harness.h"
+#include "hark/store.h"
+
+struct fixture {
+	char *dir;
+	char *path;
+	struct store *st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+
+	fx->dir = test_tmpdir();
+	fx->path = xasprintf("%s/hark.db", fx->dir);
+	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_close(fx->st);
+	free(fx->path);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static struct store_template
+tpl(const char *name, const char *category, const char *sms)
+{
+	struct store_template t = { 0 };
+
+	t.name = (char *)name;
+	t.category = (char *)category;
+	t.sms_body = (char *)sms;
+	return t;
+}
+
+static int
+save(struct store *st, struct store_template t, int *version)
+{
+	char *cause = NULL;
+	int rc = store_template_save(st, &t, version, &cause);
+
+	if (rc < 0)
+		fail_msg("save '%s': %s", t.name, cause);
+	return rc;
+}
+
+/* "name:version" of each template fn sees, space-separated. */
+static int
+collect(void *arg, const struct store_template *t)
+{
+	hbuf_printf(arg, "%s:%d ", t->name, t->version);
+	return 0;
+}
+
+static int
+stop_first(void *arg, const struct store_template *t)
+{
+	(*(int *)arg)++;
+	return 1;
+}
+
+static void
+test_degenerate(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = { 0 };
+	struct hbuf b = HBUF_INIT;
+	char *cause = NULL;
+
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "cannot save template: it needs a name");
+	t = tpl("  ", NULL, "x");
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "cannot save template: it needs a name");
+	t = tpl("a\nb", NULL, "x");
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "cannot save template: a name is one line");
+	t = tpl("empty", NULL, "");
+	t.email_subject = "Only a subject";
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "template 'empty' has no body for any channel");
+	assert_int_equal(store_template_get(fx->st, "nope", 0, &t, &cause), -1);
+	assert_string_equal(cause, "no template 'nope'");
+	assert_int_equal(store_template_get(fx->st, NULL, 0, &t, &cause), -1);
+	assert_int_equal(store_template_history(fx->st, "nope", collect, &b, &cause), -1);
+	assert_string_equal(cause, "no template 'nope'");
+	assert_int_equal(store_template_delete(fx->st, "nope", &cause), -1);
+	assert_string_equal(cause, "no template 'nope'");
+	assert_int_equal(store_template_get_version(fx->st, 99, &t, &cause), -1);
+	assert_string_equal(cause, "no template version #99");
+	assert_int_equal(store_templates_each(fx->st, collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "");
+	store_template_clear(&t);
+	free(cause);
+	hbuf_free(&b);
+}
+
+static void
+test_syntax_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = tpl("bad", NULL, "Hi {{first_name|there}}");
+	char *cause = NULL;
+
+	t.email_text = "Dear {{name";
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "template 'bad': email text: line 1, column 6:"
+	    " unclosed tag '{{name'");
+	assert_int_equal(store_template_get(fx->st, "bad", 0, &t, NULL), -1);
+	free(cause);
+}
+
+static void
+test_versions(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = tpl("follow-up", "sales", "Hi {{first_name|there}}");
+	struct store_template got = { 0 };
+	struct hbuf b = HBUF_INIT;
+	int64_t v1_id;
+	int version = 0;
+	char *cause = NULL;
+
+	t.email_subject = "Following up";
+	t.email_text = "";
+	assert_int_equal(save(fx->st, t, &version), 1);
+	assert_int_equal(version, 1);
+	/* The same content again writes nothing. */
+	assert_int_equal(save(fx->st, t, &version), 0);
+	assert_int_equal(version, 1);
+	assert_int_equal(store_template_get(fx->st, "follow-up", 0, &got, NULL), 0);
+	assert_int_equal(got.version, 1);
+	assert_string_equal(got.category, "sales");
+	assert_string_equal(got.sms_body, "Hi {{first_name|there}}");
+	assert_string_equal(got.email_subject, "Following up");
+	assert_null(got.email_text);     /* "" is stored as no body */
+	assert_null(got.whatsapp_body);
+	assert_true(got.created_at > 0);
+	v1_id = got.version_id;
+	store_template_clear(&got);
+
+	/* An edit adds a version; the category is kept when not given. */
+	t.category = NULL;
+	t.sms_body = "Hi {{first_name|there}}, any questions?";
+	assert_int_equal(save(fx->st, t, &version), 1);
+	assert_int_equal(version, 2);
+	assert_int_equal(store_template_get(fx->st, "follow-up", 0, &got, NULL), 0);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.category, "sales");
+	assert_true(got.version_id != v1_id);
+	store_template_clear(&got);
+	assert_int_equal(store_template_get(fx->st, "follow-up", 1, &got, NULL), 0);
+	assert_string_equal(got.sms_body, "Hi {{first_name|there}}");
+	store_template_clear(&got);
+	assert_int_equal(store_template_get(fx->st, "follow-up", 3, &got, &cause), -1);
+	assert_string_equal(cause, "template 'follow-up' has no version 3 (latest is 2)");
+
+	/* A category change alone is not a new version. */
+	t.category = "leads";
+	assert_int_equal(save(fx->st, t, &version), 0);
+	assert_int_equal(version, 2);
+	assert_int_equal(store_template_get(fx->st, "follow-up", 0, &got, NULL), 0);
+	assert_string_equal(got.category, "leads");
+	store_template_clear(&got);
+
+	assert_int_equal(store_template_history(fx->st, "follow-up", collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "follow-up:2 follow-up:1 ");
+	assert_int_equal(store_template_get_version(fx->st, v1_id, &got, NULL), 0);
+	assert_int_equal(got.version, 1);
+	assert_string_equal(got.name, "follow-up");
+	store_template_clear(&got);
+	free(cause);
+	hbuf_free(&b);
+}
+
+static void
+test_list_order(void **state)
+{
+	struct fixture *fx = *state;
+	struct hbuf b = HBUF_INIT;
+	int n = 0;
+
+	save(fx->st, tpl("zeta", "Sales", "z"), NULL);
+	save(fx->st, tpl("alpha", "sales", "a"), NULL);
+	save(fx->st, tpl("loose", NULL, "l"), NULL);
+	save(fx->st, tpl("Booking", "bookings", "b"), NULL);
+	save(fx->st, tpl("alpha", NULL, "a2"), NULL);
+	assert_int_equal(store_templates_each(fx->st, collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "loose:1 Booking:1 alpha:2 zeta:1 ");
+	assert_int_equal(store_templates_each(fx->st, stop_first, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	hbuf_free(&b);
+}
+
+static void
+test_delete(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template got = { 0 };
+	struct hbuf b = HBUF_INIT;
+	int64_t vid;
+	int version;
+	char *cause = NULL;
+
+	save(fx->st, tpl("ooo", "auto", "Away until Monday"), NULL);
+	save(fx->st, tpl("keep", "auto", "Here"), NULL);
+	assert_int_equal(store_template_get(fx->st, "ooo", 0, &got, NULL), 0);
+	vid = got.version_id;
+	store_template_clear(&got);
+	assert_int_equal(store_template_delete(fx->st, "ooo", NULL), 0);
+	assert_int_equal(store_template_delete(fx->st, "ooo", &cause), -1);
+	assert_string_equal(cause, "no template 'ooo'");
+	assert_int_equal(store_template_get(fx->st, "ooo", 0, &got, &cause), -1);
+	assert_string_equal(cause, "no template 'ooo'");
+	assert_int_equal(store_templates_each(fx->st, collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "keep:1 ");
+	/* Messages that used it can still show it. */
+	assert_int_equal(store_template_get_version(fx->st, vid, &got, NULL), 0);
+	assert_string_equal(got.sms_body, "Away until Monday");
+	store_template_clear(&got);
+	hbuf_reset(&b);
+	assert_int_equal(store_template_history(fx->st, "ooo", collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "ooo:1 ");
+	/* Saving the name again revives it as the next version, even unchanged. */
+	assert_int_equal(save(fx->st, tpl("ooo", NULL, "Away until Monday"), &version), 1);
+	assert_int_equal(version, 2);
+	assert_int_equal(store_template_get(fx->st, "ooo", 0, &got, NULL), 0);
+	assert_string_equal(got.category, "auto");
+	store_template_clear(&got);
+	free(cause);
+	hbuf_free(&b);
+}
+
+/* Inside a caller's transaction a save is undone with it. */
+static void
+test_in_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template got = { 0 };
+
+	assert_int_equal(store_begin(fx->st, NULL), 0);
+	save(fx->st, tpl("tx", NULL, "x"), NULL);
+	store_rollback(fx->st);
+	assert_int_equal(store_template_get(fx->st, "tx", 0, &got, NULL), -1);
+	assert_int_equal(store_begin(fx->st, NULL), 0);
+	save(fx->st, tpl("tx", NULL, "x"), NULL);
+	assert_int_equal(store_commit(fx->st, NULL), 0);
+	assert_int_equal(store_template_get(fx->st, "tx", 0, &got, NULL), 0);
+	store_template_clear(&got);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syntax_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_transaction, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
