@@ -46,7 +46,8 @@ static const struct cli_cmd cli_table[] = {
 static const char cli_global_usage[] =
 	"usage: hark [--db PATH] [--config FILE] [--demo] [COMMAND [ARGS...]]\n"
 	"\n"
-	"A terminal inbox for SMS, WhatsApp, email and calls.\n"
+	"A terminal inbox for SMS, WhatsApp, email and calls. With no command on\n"
+	"a terminal, hark opens the full-screen client (otherwise: hark inbox).\n"
 	"\n"
 	"Options:\n"
 	"  --db PATH       the database (default $HARK_DB, the config's db, or\n"
@@ -293,6 +294,12 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 	static char *inbox_argv[] = { "inbox", NULL };
 	int i;
 
+	if (argc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* On a terminal, no command means the full-screen client. */
+		if (ctx->demo && cli_demo_begin(ctx) != 0)
+			return HARK_EXIT_ERROR;
+		return cmd_tui(ctx, argc, argv);
+	}
 	if (argc == 0) {
 		argv = inbox_argv;
 		argc = 1;

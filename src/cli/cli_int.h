@@ -61,5 +61,6 @@ int cmd_db(struct cli_ctx *, int, char **);
 int cmd_config(struct cli_ctx *, int, char **);
 int cmd_daemon(struct cli_ctx *, int, char **);
 int cmd_inbox(struct cli_ctx *, int, char **);
+int cmd_tui(struct cli_ctx *, int, char **);
 
 #endif

@@ -53,9 +53,9 @@ static const char *const mode_names[MODE__COUNT] = {
 };
 
 /*
- * Keys with names; F1..F12, C-x and characters are worked out. Curses codes
- * (0401-0777) share their numbers with U+0101-U+01FF: where they meet, the
- * named key wins, since a key code carries no flag saying which it is.
+ * Keys with names; F1..F12, C-x and characters are worked out. Curses key
+ * codes carry TUI_KEY_CODE, since their numbers (0401-0777) are also those
+ * of the characters U+0101-U+01FF.
  */
 static const struct {
 	const char *name;
@@ -63,20 +63,20 @@ static const struct {
 } key_names[] = {
 	{ "Enter", TUI_KEY_ENTER },
 	{ "Tab", TUI_KEY_TAB },
-	{ "BTab", KEY_BTAB },
+	{ "BTab", TUI_KEY_CODE | KEY_BTAB },
 	{ "Escape", TUI_KEY_ESCAPE },
 	{ "Space", ' ' },
-	{ "BSpace", KEY_BACKSPACE },
-	{ "Up", KEY_UP },
-	{ "Down", KEY_DOWN },
-	{ "Left", KEY_LEFT },
-	{ "Right", KEY_RIGHT },
-	{ "Home", KEY_HOME },
-	{ "End", KEY_END },
-	{ "PageUp", KEY_PPAGE },
-	{ "PageDown", KEY_NPAGE },
-	{ "Insert", KEY_IC },
-	{ "Delete", KEY_DC },
+	{ "BSpace", TUI_KEY_CODE | KEY_BACKSPACE },
+	{ "Up", TUI_KEY_CODE | KEY_UP },
+	{ "Down", TUI_KEY_CODE | KEY_DOWN },
+	{ "Left", TUI_KEY_CODE | KEY_LEFT },
+	{ "Right", TUI_KEY_CODE | KEY_RIGHT },
+	{ "Home", TUI_KEY_CODE | KEY_HOME },
+	{ "End", TUI_KEY_CODE | KEY_END },
+	{ "PageUp", TUI_KEY_CODE | KEY_PPAGE },
+	{ "PageDown", TUI_KEY_CODE | KEY_NPAGE },
+	{ "Insert", TUI_KEY_CODE | KEY_IC },
+	{ "Delete", TUI_KEY_CODE | KEY_DC },
 };
 
 #define KM_FKEYS 12
@@ -315,7 +315,7 @@ key_base_parse(const char *s)
 		errno = 0;
 		n = strtol(s + 1, &end, 10);
 		if (*end == '\0' && errno == 0 && n >= 1 && n <= KM_FKEYS)
-			return KEY_F((int)n);
+			return TUI_KEY_CODE | KEY_F((int)n);
 	}
 	return -1;
 }
@@ -370,8 +370,9 @@ key_base_name(int key, char *buf, size_t size)
 			return;
 		}
 	}
-	if (key >= KEY_F(1) && key <= KEY_F(KM_FKEYS))
-		snprintf(buf, size, "F%d", key - KEY_F0);
+	if (key >= (TUI_KEY_CODE | KEY_F(1)) &&
+	    key <= (TUI_KEY_CODE | KEY_F(KM_FKEYS)))
+		snprintf(buf, size, "F%d", (key & ~TUI_KEY_CODE) - KEY_F0);
 	else if (key == 0)
 		snprintf(buf, size, "C-Space");
 	else if (key < 0x20)

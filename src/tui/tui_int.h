@@ -185,10 +185,11 @@ void keymap_each(const struct keymap *km, enum tui_mode mode,
     void (*fn)(void *arg, int key, const char *command, const char *note), void *arg);
 
 /*
- * Key codes: a Unicode code point for a character; KEY_* from curses for
- * special keys; these for the rest.
+ * Key codes: a Unicode code point for a character; TUI_KEY_CODE | KEY_*
+ * for curses' special keys; these for the rest.
  */
 #define TUI_KEY_META 0x40000000   /* M-x: TUI_KEY_META | 'x' */
+#define TUI_KEY_CODE 0x20000000   /* a curses KEY_*: TUI_KEY_CODE | KEY_UP */
 #define TUI_KEY_ENTER '\r'
 #define TUI_KEY_TAB '\t'
 #define TUI_KEY_ESCAPE 0x1b
@@ -305,6 +306,12 @@ struct tui {
 	int64_t message_id;
 	struct tui_filter filter;
 	char *search;               /* the last `/` query, for n and N */
+	struct tui_hit {
+		int64_t message_id;
+		int64_t contact_id;
+	} *hits;                    /* its hits, newest first */
+	int nhits;
+	int hit;                    /* the current one, -1 before n */
 
 	/* Status line. */
 	char *message;
@@ -335,6 +342,12 @@ void tui_select_contact(struct tui *t, int64_t contact_id);
 void tui_select_message(struct tui *t, int64_t contact_id, int64_t message_id);
 /* Re-lays out the panes for the terminal size. */
 void tui_layout(struct tui *t);
+/* Draws the lines between panes on stdscr (layout.c). */
+void layout_draw_borders(struct tui *t);
+/* Loads a theme by name or path and applies it (tui.c). */
+int tui_load_theme(struct tui *t, const char *name, char **cause);
+/* Shows the terminal cursor where the composer's text cursor is. */
+void composer_place_cursor(struct tui *t);
 /* Leaves curses for a child program ($EDITOR) and comes back. */
 void tui_suspend_curses(struct tui *t);
 void tui_resume_curses(struct tui *t);
@@ -352,11 +365,16 @@ void composer_set_text(struct tui *t, const char *text);
 enum hark_channel composer_channel(struct tui *t);
 void composer_set_channel(struct tui *t, enum hark_channel ch);
 const char *composer_subject(struct tui *t);
+void composer_set_subject(struct tui *t, const char *subject);
 void composer_clear(struct tui *t);
 /* Sends (or schedules at send_at) what the composer holds. */
 int composer_send(struct tui *t, int64_t send_at, char **cause);
 /* Edits the composer's text in $EDITOR. */
 int composer_edit(struct tui *t, char **cause);
+
+/* The template picker (template_pick.c): a list to choose from, or the
+ * template `name` straight into the composer. */
+int template_pick(struct tui *t, const char *name, char **cause);
 
 /* The thread pane: toggling quoted text, the selected message. */
 void thread_toggle_quotes(struct tui *t);

@@ -151,8 +151,8 @@ test_names_round_trip(void **state)
 	}
 	for (i = 1; i <= 12; i++) {
 		snprintf(name, sizeof name, "F%zu", i);
-		assert_int_equal(keymap_key_parse(name), KEY_F((int)i));
-		name_is(KEY_F((int)i), name);
+		assert_int_equal(keymap_key_parse(name), TUI_KEY_CODE | KEY_F((int)i));
+		name_is(TUI_KEY_CODE | KEY_F((int)i), name);
 	}
 	for (c = 'a'; c <= 'z'; c++) {
 		snprintf(name, sizeof name, "C-%c", c);
@@ -171,8 +171,10 @@ test_codes_round_trip(void **state)
 {
 	static const int codes[] = {
 		0, 1, 8, 9, 10, 13, 26, 27, 28, 31, 127, '!', 'z', 0xe9,
-		0x10ffff, KEY_UP, KEY_BTAB, KEY_BACKSPACE, KEY_F(1),
-		TUI_KEY_META | 'x', TUI_KEY_META | 0, TUI_KEY_META | KEY_DC,
+		0x10ffff, TUI_KEY_CODE | KEY_UP, TUI_KEY_CODE | KEY_BTAB,
+		TUI_KEY_CODE | KEY_BACKSPACE, TUI_KEY_CODE | KEY_F(1),
+		TUI_KEY_META | 'x', TUI_KEY_META | 0,
+		TUI_KEY_META | TUI_KEY_CODE | KEY_DC, 0x105, 0x101,
 	};
 	char buf[32];
 	size_t i;
@@ -212,12 +214,12 @@ test_parse(void **state)
 	assert_int_equal(keymap_key_parse("M-X"), TUI_KEY_META | 'X');
 	assert_int_equal(keymap_key_parse("C-M-a"), TUI_KEY_META | 1);
 	assert_int_equal(keymap_key_parse("M-C-a"), TUI_KEY_META | 1);
-	assert_int_equal(keymap_key_parse("F5"), KEY_F(5));
-	assert_int_equal(keymap_key_parse("f5"), KEY_F(5));
+	assert_int_equal(keymap_key_parse("F5"), TUI_KEY_CODE | KEY_F(5));
+	assert_int_equal(keymap_key_parse("f5"), TUI_KEY_CODE | KEY_F(5));
 	assert_int_equal(keymap_key_parse("enter"), TUI_KEY_ENTER);
-	assert_int_equal(keymap_key_parse("PAGEDOWN"), KEY_NPAGE);
+	assert_int_equal(keymap_key_parse("PAGEDOWN"), TUI_KEY_CODE | KEY_NPAGE);
 	assert_int_equal(keymap_key_parse("Space"), ' ');
-	assert_int_equal(keymap_key_parse("BSpace"), KEY_BACKSPACE);
+	assert_int_equal(keymap_key_parse("BSpace"), TUI_KEY_CODE | KEY_BACKSPACE);
 	assert_int_equal(keymap_key_parse("é"), 0xe9);
 	for (i = 0; i < HARK_NELEM(bad); i++) {
 		if (keymap_key_parse(bad[i]) != -1)

@@ -1,0 +1,651 @@
+/*
+ * pane_composer.c — writing a message: channel, subject for email, the text
+ * with a live count of characters, SMS segments, encoding and estimated
+ * cost; $EDITOR for long text. A draft belongs to its contact: switching
+ * contacts keeps each one's draft.
+ *
+ * Data: the drafts (in memory) and the selected contact's estimate,
+ * refreshed on every change. Events: none (the contact change recalcs).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "hark/engine.h"
+
+#include "tui_int.h"
+
+struct draft {
+	int64_t contact_id;
+	enum hark_channel channel;
+	int channel_set;          /* chosen by the user (else the default) */
+	struct hbuf subject;
+	struct hbuf body;
+	size_t cursor;            /* byte offset in the field being edited */
+	int in_subject;
+	struct draft *next;
+};
+
+struct composer {
+	struct draft *drafts;
+	struct draft *cur;        /* the selected contact's draft */
+	char *info;               /* the counter line */
+	int info_warn;
+	int scroll;               /* first body row shown */
+};
+
+static struct draft *
+draft_for(struct composer *c, int64_t contact_id)
+{
+	struct draft *d;
+
+	for (d = c->drafts; d != NULL; d = d->next) {
+		if (d->contact_id == contact_id)
+			return d;
+	}
+	d = xcalloc(1, sizeof *d);
+	d->contact_id = contact_id;
+	d->next = c->drafts;
+	c->drafts = d;
+	return d;
+}
+
+static struct hbuf *
+draft_field(struct draft *d)
+{
+	return d->in_subject ? &d->subject : &d->body;
+}
+
+static struct composer *
+composer_of(struct tui *t)
+{
+	return t->panes[PANE_COMPOSER].data;
+}
+
+static void
+composer_init(struct pane *p)
+{
+	p->data = xcalloc(1, sizeof(struct composer));
+}
+
+static void
+composer_free(struct pane *p)
+{
+	struct composer *c = p->data;
+	struct draft *d, *next;
+
+	for (d = c->drafts; d != NULL; d = next) {
+		next = d->next;
+		hbuf_free(&d->subject);
+		hbuf_free(&d->body);
+		free(d);
+	}
+	free(c->info);
+	free(c);
+	p->data = NULL;
+}
+
+/* The channel a new draft starts on: that of the contact's latest message. */
+static int
+composer_latest_channel(void *arg, const struct store_message *m)
+{
+	enum hark_channel *ch = arg;
+
+	if (m->channel != HARK_CH_VOICE)
+		*ch = m->channel;
+	return 0;
+}
+
+static enum hark_channel
+composer_default_channel(struct tui *t)
+{
+	enum hark_channel ch = HARK_CH__COUNT;
+	struct store_contact sc;
+	int i;
+
+	store_messages_page(t->st, t->contact_id, INT64_MAX, INT64_MAX, 5,
+	    composer_latest_channel, &ch, NULL);
+	if (ch != HARK_CH__COUNT)
+		return ch;
+	memset(&sc, 0, sizeof sc);
+	ch = HARK_CH_SMS;
+	if (store_contact_get(t->st, t->contact_id, &sc, NULL) == 0) {
+		for (i = 0; i < sc.nids; i++) {
+			if (sc.ids[i].kind == STORE_ID_PHONE)
+				break;
+		}
+		if (i == sc.nids && sc.nids > 0 && sc.ids[0].kind == STORE_ID_EMAIL)
+			ch = HARK_CH_EMAIL;
+		store_contact_clear(&sc);
+	}
+	return ch;
+}
+
+/* The counter line: channel, recipient, characters, segments, cost. */
+static void
+composer_estimate(struct tui *t, struct composer *c)
+{
+	struct engine_estimate est;
+	struct engine_draft d;
+	struct hbuf b = HBUF_INIT;
+	char price[32], *cause = NULL;
+	const char *body = hbuf_str(&c->cur->body);
+
+	free(c->info);
+	c->info_warn = 0;
+	memset(&d, 0, sizeof d);
+	d.contact_id = t->contact_id;
+	d.channel = c->cur->channel;
+	d.body = *body != '\0' ? body : " x";
+	if (engine_check(t->engine, &d, &est, &cause) != 0) {
+		hbuf_printf(&b, "%s · %s", hark_channel_name(d.channel), cause);
+		c->info_warn = 1;
+		free(cause);
+		c->info = hbuf_steal(&b);
+		return;
+	}
+	hbuf_printf(&b, "%s to %s", d.channel == HARK_CH_WHATSAPP ? "WhatsApp" :
+	    d.channel == HARK_CH_EMAIL ? "Email" : "SMS", est.to);
+	if (d.channel == HARK_CH_SMS && *body != '\0')
+		hbuf_printf(&b, " · %zu chars · %d segment%s · %s", est.sms.chars,
+		    est.sms.segments, est.sms.segments == 1 ? "" : "s",
+		    sms_encoding_name(est.sms.encoding));
+	else if (*body != '\0')
+		hbuf_printf(&b, " · %zu chars", (size_t)mbstowcs(NULL, body, 0));
+	if (est.has_price && *body != '\0') {
+		money_format(&est.price, price, sizeof price);
+		hbuf_printf(&b, " · ~%s", price);
+	}
+	hbuf_printf(&b, " · %s", *body == '\0' ? "Enter sends, C-o channel, "
+	    "C-t template, C-e $EDITOR" : "Enter sends");
+	engine_estimate_clear(&est);
+	c->info = hbuf_steal(&b);
+}
+
+static void
+composer_recalc(struct pane *p)
+{
+	struct tui *t = p->tui;
+	struct composer *c = p->data;
+
+	c->cur = t->contact_id > 0 ? draft_for(c, t->contact_id) : NULL;
+	if (c->cur == NULL)
+		return;
+	if (!c->cur->channel_set)
+		c->cur->channel = composer_default_channel(t);
+	composer_estimate(t, c);
+}
+
+/* Where byte offset `at` of text lands when wrapped by character at cols. */
+static void
+composer_locate(const char *text, size_t at, int cols, int *row, int *col)
+{
+	size_t i = 0;
+	wchar_t wc;
+	int n, w;
+
+	*row = *col = 0;
+	while (i < at && text[i] != '\0') {
+		if (text[i] == '\n') {
+			(*row)++;
+			*col = 0;
+			i++;
+			continue;
+		}
+		n = mbtowc(&wc, text + i, MB_CUR_MAX);
+		if (n <= 0)
+			n = 1;
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (*col + w > cols) {
+			(*row)++;
+			*col = 0;
+		}
+		*col += w;
+		i += (size_t)n;
+	}
+}
+
+/* Draws text wrapped by character from row `from`, skipping `skip` rows. */
+static void
+composer_draw_text(struct pane *p, const char *text, int from, int skip)
+{
+	struct tui *t = p->tui;
+	const char *s = text;
+	char ch[8];
+	wchar_t wc;
+	int row = 0, col = 0, n, w;
+
+	while (*s != '\0') {
+		if (*s == '\n') {
+			row++;
+			col = 0;
+			s++;
+			continue;
+		}
+		n = mbtowc(&wc, s, MB_CUR_MAX);
+		if (n <= 0)
+			n = 1;
+		w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (col + w > p->w) {
+			row++;
+			col = 0;
+		}
+		if (row >= skip && from + row - skip < p->h) {
+			memcpy(ch, s, (size_t)n);
+			ch[n] = '\0';
+			wmove(p->win, from + row - skip, col);
+			tui_put_raw(t, p->win, ROLE_COMPOSER, ch, w);
+		}
+		col += w;
+		s += n;
+	}
+}
+
+static void
+composer_draw(struct pane *p)
+{
+	struct tui *t = p->tui;
+	struct composer *c = p->data;
+	struct draft *d = c->cur;
+	int first = 1, row, col;
+
+	werase(p->win);
+	wmove(p->win, 0, 0);
+	if (d == NULL) {
+		tui_put_raw(t, p->win, ROLE_COMPOSER_INFO, "Select a contact to write "
+		    "to.", p->w);
+		return;
+	}
+	tui_put(t, p->win, c->info_warn ? ROLE_COMPOSER_WARN : ROLE_COMPOSER_INFO,
+	    c->info, p->w);
+	if (d->channel == HARK_CH_EMAIL) {
+		wmove(p->win, 1, 0);
+		tui_put_raw(t, p->win, ROLE_COMPOSER_INFO, "Subject: ", p->w);
+		tui_put(t, p->win, ROLE_SUBJECT, hbuf_str(&d->subject), p->w - 9);
+		first = 2;
+	}
+	composer_locate(hbuf_str(&d->body), d->cursor, p->w, &row, &col);
+	if (row < c->scroll)
+		c->scroll = row;
+	if (row >= c->scroll + p->h - first)
+		c->scroll = row - (p->h - first) + 1;
+	if (hbuf_str(&d->body)[0] == '\0' && t->focus != PANE_COMPOSER) {
+		wmove(p->win, first, 0);
+		tui_put_raw(t, p->win, ROLE_COMPOSER_INFO, "r replies, c composes, "
+		    "t picks a template", p->w);
+	}
+	composer_draw_text(p, hbuf_str(&d->body), first, c->scroll);
+}
+
+void
+composer_place_cursor(struct tui *t)
+{
+	struct pane *p = &t->panes[PANE_COMPOSER];
+	struct composer *c = p->data;
+	struct draft *d = c->cur;
+	int row, col, first;
+
+	if (d == NULL || p->win == NULL) {
+		curs_set(0);
+		return;
+	}
+	first = d->channel == HARK_CH_EMAIL ? 2 : 1;
+	if (d->in_subject) {
+		composer_locate(hbuf_str(&d->subject), d->cursor, 1 << 20, &row, &col);
+		row = 1;
+		col += 9;
+	} else {
+		composer_locate(hbuf_str(&d->body), d->cursor, p->w, &row, &col);
+		row = row - c->scroll + first;
+	}
+	if (col >= p->w)
+		col = p->w - 1;
+	wmove(p->win, row < p->h ? row : p->h - 1, col);
+	curs_set(1);
+	wnoutrefresh(p->win);
+}
+
+/* ---- editing ---------------------------------------------------------------------- */
+
+static void
+field_insert(struct hbuf *b, size_t *cursor, const char *s, size_t n)
+{
+	size_t tail = b->len - *cursor;
+
+	hbuf_add(b, s, n);     /* grow */
+	memmove(b->data + *cursor + n, b->data + *cursor, tail);
+	memcpy(b->data + *cursor, s, n);
+	*cursor += n;
+}
+
+static void
+field_delete(struct hbuf *b, size_t from, size_t to)
+{
+	if (to > b->len)
+		to = b->len;
+	if (from >= to)
+		return;
+	memmove(b->data + from, b->data + to, b->len - to + 1);
+	b->len -= to - from;
+}
+
+static size_t
+field_prev(const struct hbuf *b, size_t at)
+{
+	while (at > 0 && (b->data[--at] & 0xC0) == 0x80)
+		;
+	return at;
+}
+
+static size_t
+field_next(const struct hbuf *b, size_t at)
+{
+	if (at < b->len)
+		at++;
+	while (at < b->len && (b->data[at] & 0xC0) == 0x80)
+		at++;
+	return at;
+}
+
+static int
+composer_edit_key(struct tui *t, struct draft *d, wint_t ch, int is_code)
+{
+	struct hbuf *b = draft_field(d);
+	char mb[MB_LEN_MAX];
+	size_t at;
+	int n;
+
+	if (!is_code && ch >= 0x20 && ch != 0x7f) {
+		n = wctomb(mb, (wchar_t)ch);
+		if (n > 0)
+			field_insert(b, &d->cursor, mb, (size_t)n);
+	} else if ((!is_code && (ch == '\n' || ch == TUI_KEY_CTRL('j'))) ||
+	    (is_code && (int)ch == (TUI_KEY_META | '\r'))) {
+		if (!d->in_subject)
+			field_insert(b, &d->cursor, "\n", 1);
+	} else if ((is_code && ch == KEY_BACKSPACE) || ch == 0x7f || ch == 8) {
+		at = field_prev(b, d->cursor);
+		field_delete(b, at, d->cursor);
+		d->cursor = at;
+	} else if (is_code && ch == KEY_DC)
+		field_delete(b, d->cursor, field_next(b, d->cursor));
+	else if (is_code && ch == KEY_LEFT)
+		d->cursor = field_prev(b, d->cursor);
+	else if (is_code && ch == KEY_RIGHT)
+		d->cursor = field_next(b, d->cursor);
+	else if ((is_code && ch == KEY_HOME) || (!is_code && ch == TUI_KEY_CTRL('a')))
+		d->cursor = 0;
+	else if (is_code && ch == KEY_END)
+		d->cursor = b->len;
+	else if (!is_code && ch == TUI_KEY_CTRL('u')) {
+		field_delete(b, 0, d->cursor);
+		d->cursor = 0;
+	} else if (!is_code && ch == TUI_KEY_CTRL('w')) {
+		at = d->cursor;
+		while (at > 0 && b->data[at - 1] == ' ')
+			at--;
+		while (at > 0 && b->data[at - 1] != ' ' && b->data[at - 1] != '\n')
+			at--;
+		field_delete(b, at, d->cursor);
+		d->cursor = at;
+	} else if (is_code && (ch == KEY_UP || ch == KEY_DOWN) &&
+	    d->channel == HARK_CH_EMAIL) {
+		d->in_subject = ch == KEY_UP;
+		d->cursor = draft_field(d)->len;
+	} else
+		return 0;
+	return 1;
+}
+
+static int
+composer_key(struct pane *p, wint_t ch, int is_code)
+{
+	struct composer *c = p->data;
+
+	if (c->cur == NULL || !composer_edit_key(p->tui, c->cur, ch, is_code))
+		return 0;
+	composer_estimate(p->tui, c);
+	pane_dirty(p, PANE_DRAW);
+	return 1;
+}
+
+/* ---- what commands use ------------------------------------------------------------------ */
+
+const char *
+composer_text(struct tui *t)
+{
+	struct composer *c = composer_of(t);
+
+	return c->cur ? hbuf_str(&c->cur->body) : "";
+}
+
+const char *
+composer_subject(struct tui *t)
+{
+	struct composer *c = composer_of(t);
+
+	return c->cur ? hbuf_str(&c->cur->subject) : "";
+}
+
+static struct draft *
+composer_draft(struct tui *t)
+{
+	struct composer *c = composer_of(t);
+
+	if (c->cur == NULL && t->contact_id > 0)
+		composer_recalc(&t->panes[PANE_COMPOSER]);
+	return c->cur;
+}
+
+void
+composer_set_text(struct tui *t, const char *text)
+{
+	struct draft *d = composer_draft(t);
+
+	if (d == NULL)
+		return;
+	hbuf_reset(&d->body);
+	hbuf_adds(&d->body, text);
+	d->in_subject = 0;
+	d->cursor = d->body.len;
+	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
+}
+
+void
+composer_set_subject(struct tui *t, const char *subject)
+{
+	struct draft *d = composer_draft(t);
+
+	if (d == NULL)
+		return;
+	hbuf_reset(&d->subject);
+	hbuf_adds(&d->subject, subject);
+	pane_dirty(&t->panes[PANE_COMPOSER], PANE_DRAW);
+}
+
+enum hark_channel
+composer_channel(struct tui *t)
+{
+	struct draft *d = composer_draft(t);
+
+	return d ? d->channel : HARK_CH_SMS;
+}
+
+void
+composer_set_channel(struct tui *t, enum hark_channel ch)
+{
+	struct draft *d = composer_draft(t);
+
+	if (d == NULL)
+		return;
+	d->channel = ch;
+	d->channel_set = 1;
+	if (ch != HARK_CH_EMAIL && d->in_subject) {
+		d->in_subject = 0;
+		d->cursor = d->body.len;
+	}
+	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
+}
+
+void
+composer_clear(struct tui *t)
+{
+	struct draft *d = composer_draft(t);
+
+	if (d == NULL)
+		return;
+	hbuf_reset(&d->body);
+	hbuf_reset(&d->subject);
+	d->cursor = 0;
+	d->in_subject = 0;
+	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
+}
+
+int
+composer_send(struct tui *t, int64_t send_at, char **cause)
+{
+	struct draft *d = composer_draft(t);
+	struct engine_draft ed;
+	int64_t id;
+
+	const char *open;
+
+	if (d == NULL) {
+		set_cause(cause, "select a contact first");
+		return -1;
+	}
+	/* A template's missing variable is still in the text. */
+	if ((open = strstr(hbuf_str(&d->body), "⟨")) != NULL &&
+	    strstr(open, "⟩") != NULL) {
+		set_cause(cause, "fill in the ⟨…⟩ parts before sending");
+		return -1;
+	}
+	memset(&ed, 0, sizeof ed);
+	ed.contact_id = t->contact_id;
+	ed.channel = d->channel;
+	ed.body = hbuf_str(&d->body);
+	ed.subject = d->channel == HARK_CH_EMAIL && d->subject.len > 0 ?
+	    hbuf_str(&d->subject) : NULL;
+	ed.send_at = send_at;
+	if (engine_send(t->engine, &ed, &id, cause) != 0)
+		return -1;
+	t->message_id = id;
+	composer_clear(t);
+	pane_dirty(&t->panes[PANE_THREAD], PANE_RECALC);
+	if (send_at == 0)
+		tui_say(t, 0, "sending…");
+	return 0;
+}
+
+/* The whole file as a new string, or NULL. */
+static char *
+composer_read_file(const char *path, size_t *len)
+{
+	struct hbuf b = HBUF_INIT;
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		hbuf_add(&b, chunk, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		hbuf_free(&b);
+		return NULL;
+	}
+	*len = b.len;
+	return hbuf_steal(&b);
+}
+
+/* Runs the editor on a file; returns its exit status, or -1. */
+static int
+composer_run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL");
+	pid_t pid;
+	int status;
+
+	if (ed == NULL || *ed == '\0')
+		ed = getenv("EDITOR");
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int
+composer_edit(struct tui *t, char **cause)
+{
+	struct draft *d = composer_draft(t);
+	char path[] = "/tmp/hark-draft-XXXXXX";
+	char *text, *safe;
+	size_t len;
+	int fd, rc;
+
+	if (d == NULL) {
+		set_cause(cause, "select a contact first");
+		return -1;
+	}
+	if ((fd = mkstemp(path)) < 0) {
+		set_cause(cause, "cannot create a draft file: %s", strerror(errno));
+		return -1;
+	}
+	if (write(fd, d->body.data ? d->body.data : "", d->body.len) !=
+	    (ssize_t)d->body.len) {
+		close(fd);
+		unlink(path);
+		set_cause(cause, "cannot write the draft file: %s", strerror(errno));
+		return -1;
+	}
+	close(fd);
+	tui_suspend_curses(t);
+	rc = composer_run_editor(path);
+	tui_resume_curses(t);
+	text = rc == 0 ? composer_read_file(path, &len) : NULL;
+	unlink(path);
+	if (text == NULL) {
+		set_cause(cause, "the editor exited with status %d; the draft is "
+		    "unchanged", rc);
+		return -1;
+	}
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	safe = text_sanitize(text, len, HARK_SAN_NEWLINES);
+	composer_set_text(t, safe);
+	free(safe);
+	free(text);
+	return 0;
+}
+
+const struct pane_ops pane_composer_ops = {
+	.name = "composer",
+	.mode = MODE_COMPOSER,
+	.init = composer_init,
+	.free = composer_free,
+	.recalc = composer_recalc,
+	.draw = composer_draw,
+	.key = composer_key,
+	.event = NULL,
+};
