@@ -3,12 +3,12 @@
  * WhatsApp, email and calls: oldest at the top, day separators, in and out
  * told apart, a status mark on each outbound message, quoted email folded.
  *
- * Data: a window of at most THREAD_WINDOW_MAX messages of the thread (view
- * models, struct tv_msg, oldest first), loaded THREAD_PAGE at a time by
- * (created_at, id) cursor: the newest page when a contact opens, older pages
- * as the selection moves above the window, newer ones as it moves below.
- * A 10k-message thread is never loaded whole; each message caches its
- * wrapped lines (thread_view.c), so a draw lays out only what it shows.
+ * Data: a window of the thread (thread_window.c: at most TW_MAX messages,
+ * loaded TW_PAGE at a time by cursor) — the newest page when a contact
+ * opens, older pages as the selection moves above the window, newer ones as
+ * it moves below; a 10k-message thread is never loaded whole. Each message
+ * caches its wrapped lines (thread_view.c), so a draw lays out only what it
+ * shows.
  *
  * Scrolling: (top, top_line) is the first row shown — a message of the
  * window and a row of its block (its day separator, then its lines). Every
@@ -25,19 +25,12 @@
 
 #include "pane_thread.h"
 #include "thread_view.h"
+#include "thread_window.h"
 #include "tui_int.h"
 
-#define THREAD_PAGE 100
-#define THREAD_WINDOW_MAX 400
-
 struct thread_view {
-	int64_t contact_id;       /* whose thread the window holds; 0: none */
+	struct thread_window w;   /* the loaded messages, selection, scroll */
 	char *title;              /* "Ann Lee — SMS WA", sanitised */
-	struct tv_msg *msgs;      /* the window, oldest first */
-	int n;
-	int at_start, at_end;     /* nothing older / newer than the window */
-	int sel;                  /* selected message, -1: none */
-	int top, top_line;        /* first row shown */
 	int64_t show_id;          /* bring this message into the window on recalc */
 	int quotes_all;           /* quoted text shown by default */
 	int64_t *flipped;         /* messages whose quotes differ from quotes_all */
@@ -45,29 +38,8 @@ struct thread_view {
 	char quote_key[24], cancel_key[24], resend_key[24], compose_key[24];
 };
 
-/* Messages a store query hands back, collected before they join the window. */
-struct thread_batch {
-	struct tv_msg *m;
-	int n, limit;
-	int64_t after_at, after_id;   /* keep only messages after this cursor */
-};
-
 static struct thread_view *thread_of(struct tui *t);
-static void thread_window_clear(struct thread_view *v);
-static int thread_collect(void *arg, const struct store_message *m);
-static void thread_job_fill(struct store *st, struct tv_msg *vm);
-static int thread_prepend(struct tui *t, struct thread_view *v, int64_t at,
-    int64_t id);
-static int thread_append(struct tui *t, struct thread_view *v, int64_t at,
-    int64_t id, int limit);
-static int thread_load_older(struct tui *t, struct thread_view *v);
-static int thread_load_newer(struct tui *t, struct thread_view *v, int limit);
-static void thread_trim(struct thread_view *v, int drop_newest);
-static void thread_load_newest(struct tui *t, struct thread_view *v);
-static int thread_load_around(struct tui *t, struct thread_view *v, int64_t id);
-static void thread_batch_fail(struct tui *t, struct thread_batch *b, char *cause);
-static void thread_reload(struct tui *t, struct thread_view *v);
-static int thread_find(const struct thread_view *v, int64_t id);
+static void thread_fail(struct tui *t, char *cause);
 static int thread_block_h(struct pane *p, int i);
 static void thread_scroll(struct pane *p);
 static void thread_select(struct tui *t, struct thread_view *v, int i);
@@ -85,23 +57,9 @@ thread_init(struct pane *p)
 {
 	struct thread_view *v = xcalloc(1, sizeof *v);
 
-	v->sel = -1;
+	v->w.st = p->tui->st;
+	tw_clear(&v->w);
 	p->data = v;
-}
-
-static void
-thread_window_clear(struct thread_view *v)
-{
-	int i;
-
-	for (i = 0; i < v->n; i++)
-		tv_msg_clear(&v->msgs[i]);
-	free(v->msgs);
-	v->msgs = NULL;
-	v->n = 0;
-	v->sel = -1;
-	v->top = v->top_line = 0;
-	v->at_start = v->at_end = 1;
 }
 
 static void
@@ -111,243 +69,19 @@ thread_free(struct pane *p)
 
 	if (v == NULL)
 		return;
-	thread_window_clear(v);
+	tw_clear(&v->w);
 	free(v->title);
 	free(v->flipped);
 	free(v);
 	p->data = NULL;
 }
 
-/* ---- loading pages ------------------------------------------------------------------ */
-
-static int
-thread_collect(void *arg, const struct store_message *m)
-{
-	struct thread_batch *b = arg;
-
-	if (m->created_at < b->after_at ||
-	    (m->created_at == b->after_at && m->id <= b->after_id))
-		return 0;
-	b->m = xreallocarray(b->m, (size_t)b->n + 1, sizeof *b->m);
-	tv_msg_init(&b->m[b->n++], m, NULL, 0);
-	return b->n >= b->limit;
-}
-
-/* What only the outbox knows: when a scheduled message goes, why a send
- * failed when the provider gave no text. */
+/* A page that could not be read: the status line says why. */
 static void
-thread_job_fill(struct store *st, struct tv_msg *vm)
+thread_fail(struct tui *t, char *cause)
 {
-	struct store_job j;
-	int need_at, need_why;
-
-	need_at = vm->status == HARK_ST_SCHEDULED && vm->run_at == 0;
-	need_why = (vm->status == HARK_ST_FAILED || vm->status == HARK_ST_UNDELIVERED ||
-	    vm->status == HARK_ST_UNCERTAIN) && vm->error == NULL;
-	if (vm->direction != HARK_DIR_OUT || (!need_at && !need_why))
-		return;
-	memset(&j, 0, sizeof j);
-	if (store_job_get_by_message(st, vm->id, &j, NULL) != 0)
-		return;
-	if (need_at)
-		vm->run_at = j.run_at;
-	if (need_why && j.last_error != NULL && *j.last_error != '\0')
-		vm->error = text_sanitize(j.last_error, strlen(j.last_error), 0);
-	store_job_clear(&j);
-}
-
-static void
-thread_batch_fail(struct tui *t, struct thread_batch *b, char *cause)
-{
-	int i;
-
 	tui_say(t, 1, "%s", cause != NULL ? cause : "cannot read the thread");
 	free(cause);
-	for (i = 0; i < b->n; i++)
-		tv_msg_clear(&b->m[i]);
-	free(b->m);
-	b->m = NULL;
-	b->n = 0;
-}
-
-/* Puts the page before the cursor (at, id) in front of the window (which
- * must begin after it). Returns how many came. */
-static int
-thread_prepend(struct tui *t, struct thread_view *v, int64_t at, int64_t id)
-{
-	struct thread_batch b = { NULL, 0, THREAD_PAGE, INT64_MIN, INT64_MIN };
-	char *cause = NULL;
-	int i;
-
-	if (store_messages_page(t->st, v->contact_id, at, id, THREAD_PAGE,
-	    thread_collect, &b, &cause) != 0)
-		thread_batch_fail(t, &b, cause);
-	v->at_start = b.n < THREAD_PAGE;
-	if (b.n == 0)
-		return 0;
-	for (i = 0; i < b.n; i++)
-		thread_job_fill(t->st, &b.m[i]);
-	b.m = xreallocarray(b.m, (size_t)(b.n + v->n), sizeof *b.m);
-	if (v->n > 0)
-		memcpy(b.m + b.n, v->msgs, (size_t)v->n * sizeof *b.m);
-	free(v->msgs);
-	v->msgs = b.m;
-	v->n += b.n;
-	if (v->sel >= 0)
-		v->sel += b.n;
-	v->top += b.n;
-	thread_trim(v, 1);
-	return b.n;
-}
-
-/* Puts up to limit messages after the cursor (at, id) at the end of the
- * window (which must end before it). */
-static int
-thread_append(struct tui *t, struct thread_view *v, int64_t at, int64_t id, int limit)
-{
-	struct thread_batch b = { NULL, 0, limit, at, id };
-	struct store_filter f;
-	char *cause = NULL;
-	int i;
-
-	memset(&f, 0, sizeof f);
-	f.contact_id = v->contact_id;
-	f.since = at > 0 ? at : 0;
-	if (store_messages_each(t->st, &f, thread_collect, &b, &cause) != 0)
-		thread_batch_fail(t, &b, cause);
-	v->at_end = b.n < limit;
-	if (b.n == 0)
-		return 0;
-	for (i = 0; i < b.n; i++)
-		thread_job_fill(t->st, &b.m[i]);
-	v->msgs = xreallocarray(v->msgs, (size_t)(v->n + b.n), sizeof *v->msgs);
-	memcpy(v->msgs + v->n, b.m, (size_t)b.n * sizeof *b.m);
-	free(b.m);
-	v->n += b.n;
-	thread_trim(v, 0);
-	return b.n;
-}
-
-/* The page before the window's first message (the newest page when empty). */
-static int
-thread_load_older(struct tui *t, struct thread_view *v)
-{
-	if (v->n == 0)
-		return thread_prepend(t, v, INT64_MAX, INT64_MAX);
-	return thread_prepend(t, v, v->msgs[0].created_at, v->msgs[0].id);
-}
-
-static int
-thread_load_newer(struct tui *t, struct thread_view *v, int limit)
-{
-	if (v->n == 0)
-		return thread_append(t, v, INT64_MIN, INT64_MIN, limit);
-	return thread_append(t, v, v->msgs[v->n - 1].created_at, v->msgs[v->n - 1].id,
-	    limit);
-}
-
-/* Keeps the window at most THREAD_WINDOW_MAX messages, dropping the end
- * away from where the user is going. */
-static void
-thread_trim(struct thread_view *v, int drop_newest)
-{
-	int k = v->n - THREAD_WINDOW_MAX, i;
-
-	if (k <= 0)
-		return;
-	if (drop_newest) {
-		for (i = v->n - k; i < v->n; i++)
-			tv_msg_clear(&v->msgs[i]);
-		v->at_end = 0;
-	} else {
-		for (i = 0; i < k; i++)
-			tv_msg_clear(&v->msgs[i]);
-		memmove(v->msgs, v->msgs + k, (size_t)(v->n - k) * sizeof *v->msgs);
-		v->at_start = 0;
-		v->sel -= k;
-		v->top -= k;
-	}
-	v->n -= k;
-	if (v->sel >= v->n)
-		v->sel = v->n - 1;
-	if (v->top < 0 || v->top >= v->n) {
-		v->top = v->top < 0 ? 0 : v->n - 1;
-		v->top_line = 0;
-	}
-}
-
-static void
-thread_load_newest(struct tui *t, struct thread_view *v)
-{
-	thread_window_clear(v);
-	thread_load_older(t, v);
-	v->at_end = 1;
-	v->sel = v->n - 1;
-	v->top = v->n > 0 ? v->n - 1 : 0;
-}
-
-/* Moves the window to the message id: the page ending with it, then the
- * page after. Returns 0, or -1 when it is not in this thread. */
-static int
-thread_load_around(struct tui *t, struct thread_view *v, int64_t id)
-{
-	struct store_message m;
-	int rc = -1;
-
-	memset(&m, 0, sizeof m);
-	if (id <= 0 || store_message_get(t->st, id, &m, NULL) != 0)
-		return -1;
-	if (m.contact_id == v->contact_id) {
-		thread_window_clear(v);
-		thread_prepend(t, v, m.created_at, m.id + 1);
-		thread_load_newer(t, v, THREAD_PAGE);
-		v->sel = thread_find(v, id);
-		v->top = v->sel < 0 ? 0 : v->sel;
-		rc = 0;
-	}
-	store_message_clear(&m);
-	return rc;
-}
-
-/*
- * Reads the same stretch of the thread again (statuses change, messages
- * arrive). A window that reached the newest message still does, and grows
- * back to where it began; one in the middle keeps its first message.
- */
-static void
-thread_reload(struct tui *t, struct thread_view *v)
-{
-	int64_t first_at = INT64_MIN, first_id = INT64_MIN;
-	int old_n = v->n, was_end = v->at_end, was_start = v->at_start;
-
-	if (v->n > 0 && !was_start) {
-		first_at = v->msgs[0].created_at;
-		first_id = v->msgs[0].id;
-	}
-	thread_window_clear(v);
-	if (old_n == 0 || was_end) {
-		thread_load_older(t, v);
-		v->at_end = 1;
-		while (!v->at_start && v->n > 0 && v->n < THREAD_WINDOW_MAX &&
-		    (v->msgs[0].created_at > first_at ||
-		    (v->msgs[0].created_at == first_at && v->msgs[0].id > first_id)))
-			thread_load_older(t, v);
-		return;
-	}
-	thread_append(t, v, first_at, first_id - (first_id > INT64_MIN), old_n);
-	v->at_start = was_start;
-}
-
-static int
-thread_find(const struct thread_view *v, int64_t id)
-{
-	int i;
-
-	for (i = v->n - 1; i >= 0; i--) {
-		if (v->msgs[i].id == id)
-			return i;
-	}
-	return -1;
 }
 
 /* ---- recalc -------------------------------------------------------------------------- */
@@ -395,8 +129,8 @@ thread_title(struct tui *t, struct thread_view *v)
 	free(v->title);
 	v->title = NULL;
 	memset(&c, 0, sizeof c);
-	if (v->contact_id == 0 ||
-	    store_contact_get(t->st, v->contact_id, &c, NULL) != 0)
+	if (v->w.contact_id == 0 ||
+	    store_contact_get(t->st, v->w.contact_id, &c, NULL) != 0)
 		return;
 	ch = c.channels;
 	for (i = 0; i < c.nids; i++) {
@@ -425,31 +159,36 @@ thread_title(struct tui *t, struct thread_view *v)
 static void
 thread_open(struct tui *t, struct thread_view *v, int64_t want)
 {
-	thread_window_clear(v);
-	v->contact_id = t->contact_id;
+	char *cause = NULL;
+
+	tw_clear(&v->w);
+	v->w.contact_id = t->contact_id;
 	v->quotes_all = 0;
 	v->nflipped = 0;
-	if (v->contact_id == 0)
+	if (v->w.contact_id == 0)
 		return;
-	if (want == 0 || thread_load_around(t, v, want) != 0)
-		thread_load_newest(t, v);
+	if ((want == 0 || tw_load_around(&v->w, want, NULL) != 0) &&
+	    tw_load_newest(&v->w, &cause) != 0)
+		thread_fail(t, cause);
 }
 
 /* Reloads the window of the same contact, keeping the first row shown. */
 static void
 thread_refresh(struct tui *t, struct thread_view *v)
 {
-	int64_t top_id = v->n > 0 ? v->msgs[v->top].id : 0;
-	int top_line = v->top_line;
+	int64_t top_id = v->w.n > 0 ? v->w.msgs[v->w.top].id : 0;
+	int top_line = v->w.top_line;
+	char *cause = NULL;
 
-	if (v->show_id != 0 && thread_find(v, v->show_id) < 0 &&
-	    thread_load_around(t, v, v->show_id) == 0)
+	if (v->show_id != 0 && tw_find(&v->w, v->show_id) < 0 &&
+	    tw_load_around(&v->w, v->show_id, NULL) == 0)
 		return;
-	thread_reload(t, v);
-	v->top = thread_find(v, top_id);
-	v->top_line = v->top < 0 ? 0 : top_line;
-	if (v->top < 0)
-		v->top = v->n > 0 ? v->n - 1 : 0;
+	if (tw_reload(&v->w, &cause) != 0)
+		thread_fail(t, cause);
+	v->w.top = tw_find(&v->w, top_id);
+	v->w.top_line = v->w.top < 0 ? 0 : top_line;
+	if (v->w.top < 0)
+		v->w.top = v->w.n > 0 ? v->w.n - 1 : 0;
 }
 
 /*
@@ -463,26 +202,27 @@ thread_recalc(struct pane *p)
 	struct tui *t = p->tui;
 	struct thread_view *v = p->data;
 	int64_t want = v->show_id != 0 ? v->show_id : t->message_id;
-	int64_t old_id = v->sel >= 0 && v->sel < v->n ? v->msgs[v->sel].id : 0;
-	int follow = v->n > 0 && v->sel == v->n - 1 && v->at_end;
-	int old_sel = v->sel, opened = v->contact_id != t->contact_id, i;
+	int64_t old_id = v->w.sel >= 0 && v->w.sel < v->w.n ? v->w.msgs[v->w.sel].id : 0;
+	int follow = v->w.n > 0 && v->w.sel == v->w.n - 1 && v->w.at_end;
+	int old_sel = v->w.sel, opened = v->w.contact_id != t->contact_id, i;
 
+	v->w.st = t->st;
 	thread_key_for(t, "toggle-quotes", v->quote_key, sizeof v->quote_key);
 	thread_key_for(t, "cancel", v->cancel_key, sizeof v->cancel_key);
 	thread_key_for(t, "resend", v->resend_key, sizeof v->resend_key);
 	thread_key_for(t, "compose", v->compose_key, sizeof v->compose_key);
 	if (opened)
 		thread_open(t, v, want);
-	else if (v->contact_id != 0)
+	else if (v->w.contact_id != 0)
 		thread_refresh(t, v);
 	thread_title(t, v);
-	i = want != 0 ? thread_find(v, want) : -1;
-	if (!opened && follow && (want == 0 || want == old_id) && v->at_end)
-		i = v->n - 1;
+	i = want != 0 ? tw_find(&v->w, want) : -1;
+	if (!opened && follow && (want == 0 || want == old_id) && v->w.at_end)
+		i = v->w.n - 1;
 	else if (i < 0 && opened)
-		i = v->n - 1;
+		i = v->w.n - 1;
 	else if (i < 0)
-		i = old_sel < v->n ? old_sel : v->n - 1;
+		i = old_sel < v->w.n ? old_sel : v->w.n - 1;
 	v->show_id = 0;
 	thread_select(t, v, i);
 }
@@ -491,8 +231,8 @@ thread_recalc(struct pane *p)
 static void
 thread_select(struct tui *t, struct thread_view *v, int i)
 {
-	v->sel = i;
-	t->message_id = i >= 0 && i < v->n ? v->msgs[i].id : 0;
+	v->w.sel = i;
+	t->message_id = i >= 0 && i < v->w.n ? v->w.msgs[i].id : 0;
 }
 
 /* ---- layout of the window ------------------------------------------------------------ */
@@ -512,7 +252,7 @@ thread_flipped(const struct thread_view *v, int64_t id)
 static int
 thread_has_sep(const struct thread_view *v, int i)
 {
-	return i == 0 || v->msgs[i].day != v->msgs[i - 1].day;
+	return i == 0 || v->w.msgs[i].day != v->w.msgs[i - 1].day;
 }
 
 /* Rows of message i: its day separator (if any) and its lines. */
@@ -520,7 +260,7 @@ static int
 thread_block_h(struct pane *p, int i)
 {
 	struct thread_view *v = p->data;
-	struct tv_msg *m = &v->msgs[i];
+	struct tv_msg *m = &v->w.msgs[i];
 	int open = v->quotes_all ^ thread_flipped(v, m->id);
 
 	return thread_has_sep(v, i) + tv_msg_layout(m, p->w, open, v->quote_key);
@@ -536,48 +276,48 @@ thread_scroll(struct pane *p)
 	struct thread_view *v = p->data;
 	int rows = p->h - 1, used, i, h, gap;
 
-	if (v->n == 0 || rows < 1)
+	if (v->w.n == 0 || rows < 1)
 		return;
-	if (v->top < 0 || v->top >= v->n)
-		v->top = v->n - 1;
-	if (v->top_line >= thread_block_h(p, v->top))
-		v->top_line = 0;
-	if (v->sel >= 0 && (v->sel < v->top || (v->sel == v->top &&
-	    v->top_line > thread_has_sep(v, v->sel)))) {
-		v->top = v->sel;
-		v->top_line = 0;
-	} else if (v->sel > v->top) {
-		used = thread_block_h(p, v->top) - v->top_line;
-		for (i = v->top + 1; i <= v->sel && used <= rows; i++)
+	if (v->w.top < 0 || v->w.top >= v->w.n)
+		v->w.top = v->w.n - 1;
+	if (v->w.top_line >= thread_block_h(p, v->w.top))
+		v->w.top_line = 0;
+	if (v->w.sel >= 0 && (v->w.sel < v->w.top || (v->w.sel == v->w.top &&
+	    v->w.top_line > thread_has_sep(v, v->w.sel)))) {
+		v->w.top = v->w.sel;
+		v->w.top_line = 0;
+	} else if (v->w.sel > v->w.top) {
+		used = thread_block_h(p, v->w.top) - v->w.top_line;
+		for (i = v->w.top + 1; i <= v->w.sel && used <= rows; i++)
 			used += thread_block_h(p, i);
 		if (used > rows) {
 			/* The selection's end goes to the bottom row. */
-			h = thread_block_h(p, v->sel);
-			v->top = v->sel;
-			v->top_line = 0;
+			h = thread_block_h(p, v->w.sel);
+			v->w.top = v->w.sel;
+			v->w.top_line = 0;
 			if (h < rows) {
 				gap = rows - h;
-				while (gap > 0 && v->top > 0) {
-					h = thread_block_h(p, v->top - 1);
-					v->top--;
-					v->top_line = h > gap ? h - gap : 0;
-					gap -= h - v->top_line;
+				while (gap > 0 && v->w.top > 0) {
+					h = thread_block_h(p, v->w.top - 1);
+					v->w.top--;
+					v->w.top_line = h > gap ? h - gap : 0;
+					gap -= h - v->w.top_line;
 				}
 			}
 		}
 	}
 	/* Fill the screen down to the newest message. */
-	used = thread_block_h(p, v->top) - v->top_line;
-	for (i = v->top + 1; i < v->n && used < rows; i++)
+	used = thread_block_h(p, v->w.top) - v->w.top_line;
+	for (i = v->w.top + 1; i < v->w.n && used < rows; i++)
 		used += thread_block_h(p, i);
 	for (gap = rows - used; gap > 0;) {
-		if (v->top_line > 0) {
-			h = v->top_line < gap ? v->top_line : gap;
-			v->top_line -= h;
+		if (v->w.top_line > 0) {
+			h = v->w.top_line < gap ? v->w.top_line : gap;
+			v->w.top_line -= h;
 			gap -= h;
-		} else if (v->top > 0) {
-			v->top--;
-			v->top_line = thread_block_h(p, v->top);
+		} else if (v->w.top > 0) {
+			v->w.top--;
+			v->w.top_line = thread_block_h(p, v->w.top);
 		} else
 			break;
 	}
@@ -654,9 +394,9 @@ static void
 thread_draw_row(struct pane *p, int y, int i, int row)
 {
 	struct thread_view *v = p->data;
-	struct tv_msg *m = &v->msgs[i];
+	struct tv_msg *m = &v->w.msgs[i];
 	const struct tv_line *l;
-	int selected = i == v->sel, sep = thread_has_sep(v, i), x;
+	int selected = i == v->w.sel, sep = thread_has_sep(v, i), x;
 
 	if (sep && row == 0) {
 		thread_draw_day(p, y, m);
@@ -695,19 +435,19 @@ thread_draw(struct pane *p)
 	wmove(p->win, 0, 0);
 	tui_put_raw(t, p->win, t->focus == PANE_THREAD ? ROLE_TITLE_FOCUS : ROLE_TITLE,
 	    v->title != NULL ? v->title : " Thread", p->w);
-	if (v->contact_id == 0) {
+	if (v->w.contact_id == 0) {
 		thread_draw_note(p, "Select a contact");
 		return;
 	}
-	if (v->n == 0) {
+	if (v->w.n == 0) {
 		snprintf(note, sizeof note, "No messages yet — %s to compose",
 		    v->compose_key);
 		thread_draw_note(p, note);
 		return;
 	}
 	thread_scroll(p);
-	row = v->top_line;
-	for (y = 1, i = v->top; y < p->h && i < v->n; i++, row = 0) {
+	row = v->w.top_line;
+	for (y = 1, i = v->w.top; y < p->h && i < v->w.n; i++, row = 0) {
 		h = thread_block_h(p, i);
 		for (; row < h && y < p->h; row++, y++)
 			thread_draw_row(p, y, i, row);
@@ -727,24 +467,28 @@ thread_event(struct pane *p, const struct store_event *ev)
 static int
 thread_step(struct tui *t, struct thread_view *v, int delta)
 {
-	int i, before = v->sel;
+	struct thread_window *w = &v->w;
+	char *cause = NULL;
+	int i, before = w->sel, rc = 0;
 
-	if (v->n == 0)
+	if (w->n == 0)
 		return 0;
-	if (v->sel < 0)
-		v->sel = v->n - 1;
+	if (w->sel < 0)
+		w->sel = w->n - 1;
 	for (;;) {
-		i = v->sel + delta;
-		if (i < 0 && !v->at_start && thread_load_older(t, v) > 0)
+		i = w->sel + delta;
+		if (i < 0 && !w->at_start && (rc = tw_load_older(w, &cause)) > 0)
 			continue;
-		if (i >= v->n && !v->at_end && thread_load_newer(t, v, THREAD_PAGE) > 0)
+		if (i >= w->n && !w->at_end && (rc = tw_load_newer(w, TW_PAGE, &cause)) > 0)
 			continue;
 		break;
 	}
+	if (rc < 0)
+		thread_fail(t, cause);
 	if (i < 0)
 		i = 0;
-	if (i >= v->n)
-		i = v->n - 1;
+	if (i >= v->w.n)
+		i = v->w.n - 1;
 	thread_select(t, v, i);
 	pane_dirty(&t->panes[PANE_THREAD], PANE_DRAW);
 	return i != before;
@@ -767,25 +511,30 @@ thread_page(struct tui *t, int delta)
 	if (want < 1)
 		want = 1;
 	while (moved < want && thread_step(t, v, dir))
-		moved += thread_block_h(p, v->sel);
+		moved += thread_block_h(p, v->w.sel);
 }
 
 void
 thread_edge(struct tui *t, int bottom)
 {
 	struct thread_view *v = thread_of(t);
+	char *cause = NULL;
+	int rc = 0;
 
-	if (v->contact_id == 0)
+	if (v->w.contact_id == 0)
 		return;
 	if (bottom) {
-		if (!v->at_end)
-			thread_load_newest(t, v);
-		thread_select(t, v, v->n - 1);
+		if (!v->w.at_end)
+			rc = tw_load_newest(&v->w, &cause);
+		thread_select(t, v, v->w.n - 1);
 	} else {
-		while (!v->at_start && thread_load_older(t, v) > 0)
+		/* Page by page back to the start: the window keeps its bound. */
+		while (!v->w.at_start && (rc = tw_load_older(&v->w, &cause)) > 0)
 			;
-		thread_select(t, v, v->n > 0 ? 0 : -1);
+		thread_select(t, v, v->w.n > 0 ? 0 : -1);
 	}
+	if (rc < 0)
+		thread_fail(t, cause);
 	pane_dirty(&t->panes[PANE_THREAD], PANE_DRAW);
 }
 
@@ -797,10 +546,10 @@ thread_toggle_quotes(struct tui *t)
 	struct tv_msg *m;
 	int i;
 
-	if (v->sel < 0 || v->sel >= v->n)
+	if (v->w.sel < 0 || v->w.sel >= v->w.n)
 		return;
-	m = &v->msgs[v->sel];
-	thread_block_h(p, v->sel);
+	m = &v->w.msgs[v->w.sel];
+	thread_block_h(p, v->w.sel);
 	if (m->foldable) {
 		for (i = 0; i < v->nflipped && v->flipped[i] != m->id; i++)
 			;
@@ -825,12 +574,12 @@ void
 thread_show_message(struct tui *t, int64_t message_id)
 {
 	struct thread_view *v = thread_of(t);
-	int i = thread_find(v, message_id);
+	int i = tw_find(&v->w, message_id);
 
 	if (message_id <= 0)
 		return;
 	t->message_id = message_id;
-	if (i >= 0 && v->contact_id == t->contact_id) {
+	if (i >= 0 && v->w.contact_id == t->contact_id) {
 		thread_select(t, v, i);
 		pane_dirty(&t->panes[PANE_THREAD], PANE_DRAW);
 		return;

@@ -4,9 +4,12 @@
 
 #include <locale.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "hark/store.h"
+#include "pane_thread.h"
 #include "thread_view.h"
+#include "thread_window.h"
 
 /* 2026-11-23 09:58:00 UTC, a Monday. */
 #define T0 INT64_C(1795427880000)
@@ -406,6 +409,385 @@ test_escapes_never_reach_lines(void **state)
 	tv_msg_clear(&vm);
 }
 
+
+/* ---- the pane over a real store, drawn into a curses window on /dev/null ---- */
+
+#define THREAD_N 1000
+
+struct pane_fx {
+	char *dir, *path;
+	struct store *st;
+	SCREEN *sp;
+	FILE *out, *in;
+	struct tui t;
+	int64_t ann, bob;
+	int64_t ids[THREAD_N];
+};
+
+/* Message k of Ann's thread: every third one outbound, an hour apart. */
+static int64_t
+add_msg(struct pane_fx *fx, int64_t contact, int k, enum hark_channel ch,
+    enum hark_direction dir, const char *body)
+{
+	struct store_message m;
+	char sid[32];
+	int64_t id;
+
+	memset(&m, 0, sizeof m);
+	snprintf(sid, sizeof sid, "SM%lld-%d", (long long)contact, k);
+	m.contact_id = contact;
+	m.channel = ch;
+	m.direction = dir;
+	m.provider = "sandbox";
+	m.provider_id = sid;
+	m.from_addr = "+14155550100";
+	m.to_addr = "+14155550199";
+	m.body = (char *)body;
+	m.status = dir == HARK_DIR_OUT ? HARK_ST_SENT : HARK_ST_RECEIVED;
+	m.created_at = T0 + (int64_t)k * 3600 * 1000;
+	assert_int_equal(store_message_insert(fx->st, &m, &id, NULL), 1);
+	return id;
+}
+
+static int
+pane_setup(void **state)
+{
+	struct pane_fx *fx = xcalloc(1, sizeof *fx);
+	struct pane *p;
+	char body[64];
+	int k;
+
+	fx->dir = test_tmpdir();
+	fx->path = xasprintf("%s/hark.db", fx->dir);
+	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
+	assert_int_equal(store_contact_add(fx->st, "Ann Lee", &fx->ann, NULL), 0);
+	assert_int_equal(store_contact_add(fx->st, "Bob Roe", &fx->bob, NULL), 0);
+	assert_int_equal(store_begin(fx->st, NULL), 0);
+	for (k = 0; k < THREAD_N; k++) {
+		snprintf(body, sizeof body, "message number %d", k);
+		fx->ids[k] = add_msg(fx, fx->ann, k, HARK_CH_SMS,
+		    k % 3 == 2 ? HARK_DIR_OUT : HARK_DIR_IN, body);
+	}
+	assert_int_equal(store_commit(fx->st, NULL), 0);
+	fx->out = fopen("/dev/null", "w");
+	fx->in = fopen("/dev/null", "r");
+	fx->sp = newterm("xterm-256color", fx->out, fx->in);
+	assert_non_null(fx->sp);
+	set_term(fx->sp);
+	start_color();
+	fx->t.st = fx->st;
+	fx->t.theme = theme_new();
+	theme_apply(fx->t.theme, 0);
+	fx->t.focus = PANE_THREAD;
+	p = &fx->t.panes[PANE_THREAD];
+	p->ops = &pane_thread_ops;
+	p->tui = &fx->t;
+	p->ops->init(p);
+	p->h = 20;
+	p->w = 60;
+	p->win = newwin(p->h, p->w, 0, 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+pane_teardown(void **state)
+{
+	struct pane_fx *fx = *state;
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+
+	p->ops->free(p);
+	delwin(p->win);
+	theme_free(fx->t.theme);
+	free(fx->t.message);
+	endwin();
+	delscreen(fx->sp);
+	fclose(fx->out);
+	fclose(fx->in);
+	store_close(fx->st);
+	free(fx->path);
+	free(fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* What the redraw does for the pane: recalc when asked, then draw. */
+static void
+redraw(struct pane_fx *fx)
+{
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+
+	if (p->dirty & PANE_RECALC)
+		p->ops->recalc(p);
+	p->ops->draw(p);
+	p->dirty = 0;
+}
+
+/* The text of row y of the pane, as UTF-8. */
+static char *
+row_text(struct pane_fx *fx, int y, char *buf, size_t size)
+{
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+	wchar_t wbuf[256];
+	size_t n;
+
+	memset(wbuf, 0, sizeof wbuf);
+	mvwinnwstr(p->win, y, 0, wbuf, p->w);
+	n = wcstombs(buf, wbuf, size - 1);
+	buf[n == (size_t)-1 ? 0 : n] = '\0';
+	return buf;
+}
+
+/* The row showing text s, or -1. */
+static int
+screen_find(struct pane_fx *fx, const char *s)
+{
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+	char buf[1024];
+	int y;
+
+	for (y = 0; y < p->h; y++) {
+		if (strstr(row_text(fx, y, buf, sizeof buf), s) != NULL)
+			return y;
+	}
+	if (getenv("HARK_TEST_DUMP") != NULL) {
+		fprintf(stderr, "no '%s' on the screen:\n", s);
+		for (y = 0; y < p->h; y++)
+			fprintf(stderr, "%2d|%s|\n", y, row_text(fx, y, buf, sizeof buf));
+	}
+	return -1;
+}
+
+static void
+open_ann(struct pane_fx *fx)
+{
+	fx->t.contact_id = fx->ann;
+	fx->t.message_id = 0;
+	fx->t.panes[PANE_THREAD].dirty = PANE_RECALC | PANE_DRAW;
+	redraw(fx);
+}
+
+
+static void
+test_window_stays_bounded(void **state)
+{
+	struct pane_fx *fx = *state;
+	struct thread_window w;
+	int i, rc, max = 0;
+
+	memset(&w, 0, sizeof w);
+	w.st = fx->st;
+	w.contact_id = fx->ann;
+	tw_clear(&w);
+	assert_int_equal(tw_load_newest(&w, NULL), 0);
+	assert_int_equal(w.n, TW_PAGE);
+	assert_true(w.at_end);
+	assert_false(w.at_start);
+	assert_int_equal(w.msgs[w.sel].id, fx->ids[THREAD_N - 1]);
+	/* Back to the start, a page at a time, never more than TW_MAX held. */
+	for (i = 0; (rc = tw_load_older(&w, NULL)) > 0; i++) {
+		max = w.n > max ? w.n : max;
+		assert_true(w.n <= TW_MAX);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(i, THREAD_N / TW_PAGE - 1);
+	assert_int_equal(max, TW_MAX);
+	assert_true(w.at_start);
+	assert_false(w.at_end);
+	assert_int_equal(w.msgs[0].id, fx->ids[0]);
+	for (i = 1; i < w.n; i++)
+		assert_int_equal(w.msgs[i].id, fx->ids[i]);
+	/* And forward to the end again. */
+	while ((rc = tw_load_newer(&w, TW_PAGE, NULL)) > 0)
+		assert_true(w.n <= TW_MAX);
+	assert_true(w.at_end);
+	assert_false(w.at_start);
+	assert_int_equal(w.msgs[w.n - 1].id, fx->ids[THREAD_N - 1]);
+	assert_int_equal(w.msgs[0].id, fx->ids[THREAD_N - TW_MAX]);
+	/* Around a message: the page ending with it and the page after. */
+	assert_int_equal(tw_load_around(&w, fx->ids[500], NULL), 0);
+	assert_int_equal(w.n, 2 * TW_PAGE);
+	assert_int_equal(w.msgs[w.sel].id, fx->ids[500]);
+	assert_int_equal(w.msgs[0].id, fx->ids[401]);
+	/* A reload in the middle keeps the same stretch. */
+	assert_int_equal(tw_reload(&w, NULL), 0);
+	assert_int_equal(w.n, 2 * TW_PAGE);
+	assert_int_equal(w.msgs[0].id, fx->ids[401]);
+	assert_int_equal(w.msgs[w.n - 1].id, fx->ids[600]);
+	/* Another contact's message is not found here; the window stays. */
+	add_msg(fx, fx->bob, 0, HARK_CH_SMS, HARK_DIR_IN, "bob");
+	assert_int_equal(tw_load_around(&w, fx->ids[THREAD_N - 1] + 1, NULL), -1);
+	assert_int_equal(w.n, 2 * TW_PAGE);
+	tw_clear(&w);
+}
+
+static void
+test_pane_no_contact_and_empty(void **state)
+{
+	struct pane_fx *fx = *state;
+
+	fx->t.panes[PANE_THREAD].dirty = PANE_RECALC;
+	redraw(fx);
+	assert_true(screen_find(fx, "Select a contact") > 0);
+	fx->t.contact_id = fx->bob;
+	fx->t.panes[PANE_THREAD].dirty = PANE_RECALC;
+	redraw(fx);
+	assert_int_equal(screen_find(fx, "Bob Roe"), 0);
+	assert_true(screen_find(fx, "No messages yet — :compose to compose") > 0);
+	assert_int_equal(fx->t.message_id, 0);
+	/* Moving in an empty thread does nothing. */
+	thread_move(&fx->t, -1);
+	thread_page(&fx->t, 1);
+	thread_edge(&fx->t, 0);
+	thread_toggle_quotes(&fx->t);
+	assert_int_equal(fx->t.message_id, 0);
+}
+
+static void
+test_pane_opens_at_newest(void **state)
+{
+	struct pane_fx *fx = *state;
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+	char buf[1024];
+
+	open_ann(fx);
+	assert_true(hark_startswith(row_text(fx, 0, buf, sizeof buf), " Ann Lee"));
+	assert_int_equal(fx->t.message_id, fx->ids[THREAD_N - 1]);
+	/* The newest message ends on the last row. */
+	assert_int_equal(screen_find(fx, "message number 999"), p->h - 1);
+	assert_true(screen_find(fx, "message number 998") > 0);
+	assert_int_equal(screen_find(fx, "message number 899"), -1);
+	/* Day separators between days, a status mark on outbound ones. */
+	assert_true(screen_find(fx, "───") > 0);
+	assert_true(screen_find(fx, "✓ sent") > 0);
+}
+
+static void
+test_pane_pages_back_and_forth(void **state)
+{
+	struct pane_fx *fx = *state;
+	int i;
+
+	open_ann(fx);
+	/* Past the first page: the page before it is loaded. */
+	for (i = 0; i < 150; i++)
+		thread_move(&fx->t, -1);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, fx->ids[THREAD_N - 1 - 150]);
+	assert_true(screen_find(fx, "message number 849") > 0);
+	/* The oldest, by paging back to the start. */
+	thread_edge(&fx->t, 0);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, fx->ids[0]);
+	assert_int_equal(screen_find(fx, "message number 0"), 3);
+	assert_true(screen_find(fx, "Mon 23 Nov") > 0);
+	/* Down through the whole thread, window after window. */
+	for (i = 0; i < THREAD_N + 5; i++)
+		thread_move(&fx->t, 1);
+	assert_int_equal(fx->t.message_id, fx->ids[THREAD_N - 1]);
+	thread_edge(&fx->t, 0);
+	thread_edge(&fx->t, 1);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, fx->ids[THREAD_N - 1]);
+	assert_int_equal(screen_find(fx, "message number 999"),
+	    fx->t.panes[PANE_THREAD].h - 1);
+	/* A page up moves about a screen of rows. */
+	thread_page(&fx->t, -1);
+	redraw(fx);
+	assert_true(fx->t.message_id < fx->ids[THREAD_N - 5]);
+	assert_true(fx->t.message_id > fx->ids[THREAD_N - 20]);
+	thread_page(&fx->t, 2);
+	redraw(fx);
+	assert_true(fx->t.message_id > fx->ids[THREAD_N - 15]);
+}
+
+static void
+test_pane_events_recalc(void **state)
+{
+	struct pane_fx *fx = *state;
+	struct pane *p = &fx->t.panes[PANE_THREAD];
+	struct store_event ev = { 0, 0, "status-changed", 0, 0, NULL };
+	int64_t out = fx->ids[THREAD_N - 2], id;
+
+	open_ann(fx);
+	/* Another contact's event is not ours. */
+	ev.contact_id = fx->bob;
+	p->ops->event(p, &ev);
+	assert_int_equal(p->dirty, 0);
+	assert_int_equal(store_message_set_status(fx->st, out, HARK_ST_FAILED, "30005",
+	    "Unknown destination", T0, NULL), 1);
+	ev.contact_id = fx->ann;
+	ev.message_id = out;
+	p->ops->event(p, &ev);
+	assert_true(p->dirty & PANE_RECALC);
+	redraw(fx);
+	assert_true(screen_find(fx, "✗ failed: Unknown destination (30005)") > 0);
+	/* A new message: the selection on the newest follows it. */
+	id = add_msg(fx, fx->ann, THREAD_N, HARK_CH_WHATSAPP, HARK_DIR_IN, "just arrived");
+	ev.kind = "message-added";
+	ev.message_id = id;
+	p->ops->event(p, &ev);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, id);
+	assert_int_equal(screen_find(fx, "just arrived"), p->h - 1);
+	assert_true(screen_find(fx, "◀ WA") > 0);
+	/* Not when the user reads an older one. */
+	thread_move(&fx->t, -3);
+	id = fx->t.message_id;
+	add_msg(fx, fx->ann, THREAD_N + 1, HARK_CH_SMS, HARK_DIR_IN, "and another");
+	p->ops->event(p, &ev);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, id);
+}
+
+static void
+test_pane_show_message(void **state)
+{
+	struct pane_fx *fx = *state;
+
+	open_ann(fx);
+	thread_show_message(&fx->t, fx->ids[300]);
+	redraw(fx);
+	assert_int_equal(fx->t.message_id, fx->ids[300]);
+	assert_true(screen_find(fx, "message number 300") > 0);
+	/* From there, both ways. */
+	thread_move(&fx->t, 150);
+	assert_int_equal(fx->t.message_id, fx->ids[450]);
+	thread_move(&fx->t, -300);
+	assert_int_equal(fx->t.message_id, fx->ids[150]);
+	/* A message of another thread is not shown here. */
+	fx->t.panes[PANE_THREAD].dirty = 0;
+	thread_show_message(&fx->t, 0);
+	assert_int_equal(fx->t.panes[PANE_THREAD].dirty, 0);
+}
+
+static void
+test_pane_email_quotes_toggle(void **state)
+{
+	struct pane_fx *fx = *state;
+	int64_t id;
+
+	id = add_msg(fx, fx->ann, THREAD_N, HARK_CH_EMAIL, HARK_DIR_IN, reply);
+	open_ann(fx);
+	assert_int_equal(fx->t.message_id, id);
+	assert_true(screen_find(fx, "[… 8 quoted lines — :toggle-quotes to show]") > 0);
+	thread_toggle_quotes(&fx->t);
+	redraw(fx);
+	assert_int_equal(screen_find(fx, "quoted lines"), -1);
+	assert_true(screen_find(fx, "> Is the flat still available?") > 0);
+	thread_toggle_quotes(&fx->t);
+	redraw(fx);
+	assert_true(screen_find(fx, "quoted lines") > 0);
+	/* On a message without quotes, the toggle is for every message. */
+	thread_move(&fx->t, -1);
+	thread_toggle_quotes(&fx->t);
+	assert_non_null(fx->t.message);
+	thread_move(&fx->t, 1);
+	redraw(fx);
+	assert_true(screen_find(fx, "> Is the flat still available?") > 0);
+	assert_true(screen_find(fx, "> Ann") > 0);
+}
+
 int
 main(void)
 {
@@ -421,6 +803,20 @@ main(void)
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_outbound_indent_and_failure),
 		cmocka_unit_test(test_escapes_never_reach_lines),
+		cmocka_unit_test_setup_teardown(test_window_stays_bounded,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_no_contact_and_empty,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_opens_at_newest,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_pages_back_and_forth,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_events_recalc,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_show_message,
+		    pane_setup, pane_teardown),
+		cmocka_unit_test_setup_teardown(test_pane_email_quotes_toggle,
+		    pane_setup, pane_teardown),
 	};
 
 	setenv("TZ", "UTC", 1);
