@@ -9,6 +9,7 @@
 
 #include "hark/config.h"
 #include "hark/engine.h"
+#include "hark/notify.h"
 
 #include "tui_int.h"
 
@@ -61,6 +62,8 @@ status_draw(struct pane *p)
 		hbuf_printf(&left, ", %d uncertain", v->jobs[STORE_JOB_UNCERTAIN]);
 	hbuf_printf(&left, " │ %s", t->engine && engine_owns_outbox(t->engine) ?
 	    "sending here" : "daemon sends");
+	if (t->notifier != NULL)
+		hbuf_printf(&left, " │ notify: %s", notifier_method(t->notifier));
 	if (t->filter.text != NULL)
 		hbuf_printf(&left, " │ filter: %s", t->filter.text);
 	used = tui_put(t, p->win, ROLE_BAR, hbuf_str(&left), p->w);

@@ -15,6 +15,7 @@
 
 #include "hark/config.h"
 #include "hark/engine.h"
+#include "hark/notify.h"
 
 #include "tui_int.h"
 #include "pane_thread.h"
@@ -187,10 +188,17 @@ tui_load_keymap(struct tui *t, const char *name, char **cause)
 
 /* ---- events ---------------------------------------------------------------------- */
 
+static void tui_notify_inbound(struct tui *t, const struct store_event *ev);
+
 static void
 tui_dispatch_event(struct tui *t, const struct store_event *ev)
 {
 	int i;
+
+	/* The engine's own events reach us twice (directly, then from the
+	 * journal): notify once, for the first sighting of an id. */
+	if (ev->id == 0 || ev->id > t->last_event_id)
+		tui_notify_inbound(t, ev);
 
 	for (i = 0; i < PANE__COUNT; i++) {
 		if (t->panes[i].ops->event != NULL)
@@ -200,10 +208,67 @@ tui_dispatch_event(struct tui *t, const struct store_event *ev)
 		t->last_event_id = ev->id;
 }
 
+/*
+ * A new inbound message you are not looking at raises a notification:
+ * desktop, or the terminal's own when there is no D-Bus session (over SSH).
+ */
+static void
+tui_notify_inbound(struct tui *t, const struct store_event *ev)
+{
+	struct store_message m;
+	struct store_contact c;
+	char *summary;
+
+	if (t->notifier == NULL || ev->payload == NULL ||
+	    strcmp(ev->kind, "message-added") != 0 ||
+	    strcmp(ev->payload, "inbound") != 0)
+		return;
+	if (ev->contact_id == t->contact_id && t->focus != PANE_CONTACTS)
+		return;
+	memset(&m, 0, sizeof m);
+	memset(&c, 0, sizeof c);
+	if (store_message_get(t->st, ev->message_id, &m, NULL) != 0)
+		return;
+	if (store_contact_get(t->st, m.contact_id, &c, NULL) == 0) {
+		summary = xasprintf("%s from %s", m.channel == HARK_CH_EMAIL ?
+		    "Email" : m.channel == HARK_CH_WHATSAPP ? "WhatsApp" :
+		    m.channel == HARK_CH_VOICE ? "Call" : "SMS", c.name);
+		notifier_send(t->notifier, summary,
+		    m.subject != NULL && m.channel == HARK_CH_EMAIL ? m.subject : m.body);
+		free(summary);
+		store_contact_clear(&c);
+	}
+	store_message_clear(&m);
+}
+
 static void
 tui_engine_event(void *arg, const struct store_event *ev)
 {
 	tui_dispatch_event(arg, ev);
+}
+
+static void
+tui_notifier_changed(void *arg)
+{
+	struct tui *t = arg;
+
+	pane_dirty(&t->panes[PANE_STATUS], PANE_DRAW);
+}
+
+/* Writes the notifier's terminal sequences (OSC 777/9, bell) between updates. */
+static void
+tui_flush_notifications(struct tui *t)
+{
+	struct hbuf b = HBUF_INIT;
+	size_t off = 0;
+	ssize_t n;
+
+	if (t->notifier == NULL || notifier_take_terminal(t->notifier, &b) == 0)
+		return;
+	while (off < b.len && (n = write(STDOUT_FILENO, b.data + off,
+	    b.len - off)) > 0)
+		off += (size_t)n;
+	hbuf_free(&b);
 }
 
 static int
@@ -430,6 +495,7 @@ tui_redraw(uv_prepare_t *h)
 	else
 		curs_set(0);
 	doupdate();
+	tui_flush_notifications(t);
 }
 
 /* ---- start and end ----------------------------------------------------------------------- */
@@ -484,10 +550,13 @@ tui_end(struct tui *t)
 	prompt_free(t);
 	endwin();
 	engine_free(t->engine);
-	uv_close((uv_handle_t *)&t->input, NULL);
-	uv_close((uv_handle_t *)&t->sigwinch, NULL);
-	uv_close((uv_handle_t *)&t->redraw, NULL);
-	uv_close((uv_handle_t *)&t->tick, NULL);
+	notifier_free(t->notifier);
+	if (t->handles_started) {
+		uv_close((uv_handle_t *)&t->input, NULL);
+		uv_close((uv_handle_t *)&t->sigwinch, NULL);
+		uv_close((uv_handle_t *)&t->redraw, NULL);
+		uv_close((uv_handle_t *)&t->tick, NULL);
+	}
 	uv_run(t->loop, UV_RUN_NOWAIT);
 	keymap_free(t->keymap);
 	theme_free(t->theme);
@@ -500,6 +569,7 @@ tui_end(struct tui *t)
 static void
 tui_handles_start(struct tui *t)
 {
+	t->handles_started = 1;
 	uv_poll_init(t->loop, &t->input, STDIN_FILENO);
 	t->input.data = t;
 	uv_poll_start(&t->input, UV_READABLE, tui_input);
@@ -549,6 +619,13 @@ tui_run(const struct tui_opts *o, char **cause)
 		endwin();
 		goto out;
 	}
+	if (notifier_new(&loop, o->cfg->notify, STDOUT_FILENO, &t.notifier,
+	    cause) != 0) {
+		endwin();
+		goto out;
+	}
+	notifier_hold_terminal(t.notifier);
+	notifier_on_change(t.notifier, tui_notifier_changed, &t);
 	tui_panes_init(&t);
 	tui_handles_start(&t);
 	t.focus = PANE_CONTACTS;

@@ -40,6 +40,7 @@ struct theme;
 struct engine;
 struct config;
 struct store_event;
+struct notifier;
 
 /* ---- modes and panes -------------------------------------------------------- */
 
@@ -326,6 +327,9 @@ struct tui {
 	int quit;
 	int64_t last_event_id;
 
+	struct notifier *notifier;  /* new messages while you look elsewhere */
+
+	int handles_started;
 	uv_poll_t input;
 	uv_signal_t sigwinch;
 	uv_prepare_t redraw;
