@@ -101,5 +101,8 @@ void engine_poll_now(struct engine *e);
  * few hundred messages over the last weeks, deterministic for a given now.
  */
 int engine_demo_seed(struct store *st, int64_t now, char **cause);
+/* Saves the demo's template library (src/engine/demo_templates.c): eight
+ * quick replies across categories; saving again adds no versions. */
+int engine_demo_templates(struct store *st, char **cause);
 
 #endif

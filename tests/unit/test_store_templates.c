@@ -1,7 +1,12 @@
 /* test_store_templates.c — the template library: save, versions, lookups, listing, history, soft delete. */
 
 #include "harness.h"
+
+#include <cjson/cJSON.h>
+
+#include "hark/engine.h"
 #include "hark/store.h"
+#include "hark/template.h"
 
 struct fixture {
 	char *dir;
@@ -260,6 +265,109 @@ test_in_transaction(void **state)
 	store_template_clear(&got);
 }
 
+struct demo_check {
+	cJSON *full;
+	cJSON *bare;
+	struct hbuf missing;  /* "template: names" for the bare contact */
+	int n;
+};
+
+/* Renders one body for a full and a bare contact; returns the full text. */
+static char *
+demo_render(struct demo_check *dc, const char *name, const char *body)
+{
+	struct template_opts o = { TEMPLATE_PREVIEW, 0 };
+	struct template_out out = { 0 };
+	struct template *t;
+	char *cause = NULL, *text;
+	int i;
+
+	if (body == NULL)
+		return NULL;
+	if ((t = template_parse(body, strlen(body), &cause)) == NULL)
+		fail_msg("%s: %s", name, cause);
+	if (template_render(t, dc->full, NULL, &out, &cause) != 0)
+		fail_msg("%s: %s", name, cause);
+	text = out.text;
+	out.text = NULL;
+	template_out_clear(&out);
+	assert_int_equal(template_render(t, dc->bare, &o, &out, NULL), 0);
+	for (i = 0; i < out.nmissing; i++)
+		hbuf_printf(&dc->missing, "%s:%s ", name, out.missing[i].name);
+	template_out_clear(&out);
+	template_free(t);
+	return text;
+}
+
+static int
+demo_each(void *arg, const struct store_template *t)
+{
+	struct demo_check *dc = arg;
+	const char *bodies[] = { t->sms_body, t->whatsapp_body, t->email_subject,
+	    t->email_text, t->email_html };
+	char *text;
+	size_t i;
+
+	dc->n++;
+	assert_non_null(t->sms_body);
+	assert_non_null(t->whatsapp_body);
+	assert_non_null(t->email_subject);
+	assert_non_null(t->email_text);
+	for (i = 0; i < HARK_NELEM(bodies); i++) {
+		text = demo_render(dc, t->name, bodies[i]);
+		if (text != NULL && strcmp(t->name, "booking-confirmation") == 0 && i == 0)
+			assert_string_equal(text, "Hi Maria, you're booked for Friday"
+			    " 4 December at 5:30 PM at 14 Elm St. Reply here if you need"
+			    " to change it. Sam");
+		if (text != NULL && strcmp(t->name, "payment-reminder") == 0 && i == 0)
+			assert_string_equal(text, "Hi Maria, a friendly reminder that"
+			    " invoice INV-1042 for $240.00 is due 12 Dec. Thank you! Sam");
+		free(text);
+	}
+	return 0;
+}
+
+/* The demo's library saves once, renders for a known contact, and asks a
+ * bare one only for the few fields it needs. */
+static void
+test_demo_templates(void **state)
+{
+	struct fixture *fx = *state;
+	struct demo_check dc = { 0 };
+	struct hbuf b = HBUF_INIT;
+	char *cause = NULL;
+
+	if (engine_demo_templates(fx->st, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(engine_demo_templates(fx->st, NULL), 0);
+	assert_int_equal(store_templates_each(fx->st, collect, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "review-request:1 out-of-office:1"
+	    " payment-reminder:1 booking-confirmation:1 viewing-reminder:1"
+	    " repair-ready:1 follow-up:1 quote-sent:1 ");
+	dc.full = cJSON_Parse("{\"first_name\":\"Maria\",\"name\":\"Maria Garcia\","
+	    "\"company\":\"Garcia Homes\",\"my_name\":\"Sam\",\"my_company\":"
+	    "\"Elm Realty\",\"appointment\":\"2026-12-04T17:30:00\",\"address\":"
+	    "\"14 Elm St\",\"device\":\"iPhone 13\",\"amount\":240,\"quote_amount\":"
+	    "\"1200\",\"valid_until\":\"2026-12-31\",\"review_link\":"
+	    "\"https://example.com/r\",\"property\":\"14 Elm St\",\"viewing_at\":"
+	    "\"2026-12-04T17:30:00Z\",\"invoice\":\"INV-1042\",\"due_date\":"
+	    "\"2026-12-12\",\"return_date\":\"2026-12-08\"}");
+	dc.bare = cJSON_Parse("{\"my_name\":\"Sam\"}");
+	assert_int_equal(store_templates_each(fx->st, demo_each, &dc, NULL), 0);
+	assert_int_equal(dc.n, 8);
+	assert_string_equal(hbuf_str(&dc.missing),
+	    "payment-reminder:amount payment-reminder:due_date"
+	    " payment-reminder:amount payment-reminder:due_date"
+	    " payment-reminder:amount payment-reminder:due_date"
+	    " viewing-reminder:viewing_at viewing-reminder:viewing_at"
+	    " viewing-reminder:viewing_at ");
+	cJSON_Delete(dc.full);
+	cJSON_Delete(dc.bare);
+	hbuf_free(&dc.missing);
+	hbuf_free(&b);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -270,6 +378,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demo_templates, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
