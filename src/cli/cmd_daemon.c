@@ -9,6 +9,7 @@
 
 #include "hark/config.h"
 #include "hark/engine.h"
+#include "hark/notify.h"
 #include "hark/store.h"
 
 #include "cli_int.h"
@@ -24,9 +25,27 @@ const char cmd_daemon_usage[] =
 
 struct daemon_state {
 	struct store *st;
+	struct notifier *notifier;
 	int quiet;
 	uv_signal_t sigterm, sigint;
 };
+
+/* With no hark open, the daemon is what tells you a message came in. */
+static void
+daemon_notify(struct daemon_state *d, const struct store_message *m)
+{
+	struct store_contact c;
+	char *summary;
+
+	memset(&c, 0, sizeof c);
+	if (store_contact_get(d->st, m->contact_id, &c, NULL) != 0)
+		return;
+	summary = xasprintf("%s from %s", m->channel == HARK_CH_EMAIL ? "Email" :
+	    m->channel == HARK_CH_WHATSAPP ? "WhatsApp" : "SMS", c.name);
+	notifier_send(d->notifier, summary, m->body);
+	free(summary);
+	store_contact_clear(&c);
+}
 
 static void
 daemon_event(void *arg, const struct store_event *ev)
@@ -47,6 +66,10 @@ daemon_event(void *arg, const struct store_event *ev)
 	memset(&m, 0, sizeof m);
 	if (store_message_get(d->st, ev->message_id, &m, NULL) != 0)
 		return;
+	if (d->notifier != NULL && ev->payload != NULL &&
+	    strcmp(ev->kind, "message-added") == 0 &&
+	    strcmp(ev->payload, "inbound") == 0)
+		daemon_notify(d, &m);
 	fprintf(stderr, "hark daemon: message %lld %s %s %s: %s\n",
 	    (long long)m.id, hark_channel_name(m.channel),
 	    m.direction == HARK_DIR_IN ? "from" : "to",
@@ -100,6 +123,12 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 	} else {
 		fprintf(stderr, "hark daemon: pid %ld owns the outbox of %s\n",
 		    (long)getpid(), store_path(d.st));
+		if (notifier_new(&loop, cfg->notify, -1, &d.notifier, &cause) != 0) {
+			/* The daemon still sends; it only cannot tell you. */
+			cli_err(ctx, "notifications off: %s", cause);
+			free(cause);
+			cause = NULL;
+		}
 		engine_subscribe(e, daemon_event, &d);
 		uv_signal_init(&loop, &d.sigterm);
 		uv_signal_init(&loop, &d.sigint);
@@ -111,6 +140,7 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	free(cause);
 	engine_free(e);
+	notifier_free(d.notifier);
 	uv_run(&loop, UV_RUN_NOWAIT);
 	uv_loop_close(&loop);
 	return rc;
