@@ -39,10 +39,32 @@ struct thread_view {
 };
 
 static struct thread_view *thread_of(struct tui *t);
+static void thread_init(struct pane *p);
+static void thread_free(struct pane *p);
 static void thread_fail(struct tui *t, char *cause);
+static void thread_key_cb(void *arg, int key, const char *command, const char *note);
+static void thread_key_for(struct tui *t, const char *command, char *buf,
+    size_t size);
+static void thread_title(struct tui *t, struct thread_view *v);
+static void thread_open(struct tui *t, struct thread_view *v, int64_t want);
+static void thread_refresh(struct tui *t, struct thread_view *v);
+static void thread_recalc(struct pane *p);
+static void thread_select(struct tui *t, struct thread_view *v, int i);
+static int thread_flipped(const struct thread_view *v, int64_t id);
+static int thread_has_sep(const struct thread_view *v, int i);
 static int thread_block_h(struct pane *p, int i);
 static void thread_scroll(struct pane *p);
-static void thread_select(struct tui *t, struct thread_view *v, int i);
+static void thread_draw_day(struct pane *p, int y, const struct tv_msg *m);
+static void thread_hint(const struct thread_view *v, const struct tv_msg *m,
+    struct tv_piece *pc);
+static int thread_is_status_role(enum tui_role r);
+static void thread_draw_header(struct pane *p, const struct tv_msg *m, int x,
+    int selected);
+static void thread_draw_row(struct pane *p, int y, int i, int row);
+static void thread_draw_note(struct pane *p, const char *text);
+static void thread_draw(struct pane *p);
+static void thread_event(struct pane *p, const struct store_event *ev);
+static int thread_step(struct tui *t, struct thread_view *v, int delta);
 
 static struct thread_view *
 thread_of(struct tui *t)

@@ -21,6 +21,7 @@ struct tv_src {
 };
 
 static char *tv_trim_end(char *s);
+static char *tv_safe_line(const char *s);
 static int tv_split(const char *body, struct tv_src **out);
 static int tv_is_blank(const struct tv_src *l);
 static int tv_is_quote(const struct tv_src *l);
