@@ -10,7 +10,7 @@
  *   {{contact.first_name}} a dotted name: each part looked up in the last
  *   {{.}}                the current item inside a section
  *   {{#field}}..{{/field}} rendered when field is present and not empty
- *                        (not null, false, "" or []); once per element of an
+ *                        (not null, false, blank or []); once per element of an
  *                        array, with that element as the context; inside, names
  *                        are looked up in the section's value first
  *   {{^field}}..{{/field}} rendered when field is missing or empty
@@ -20,7 +20,7 @@
  *
  * hark's extensions, after the name, separated by '|':
  *
- *   {{first_name|there}}   a default, used when the value is missing or empty
+ *   {{first_name|there}}   a default, used when the value is missing or blank
  *   {{company|}}           an empty default: the variable is optional
  *   {{note|"a|b: c"}}      a quoted default (for text with '|' or ':')
  *   {{name|upper}}         filters, applied left to right to a present value:
@@ -50,9 +50,10 @@
  *
  * Values: strings as they are; numbers as integers or shortest decimals
  * ("85", "1.21"); booleans "true"/"false"; an array of scalars joined with
- * ", ". Absent, null, "" and objects are "missing".
+ * ", ". Absent, null, blank strings (only spaces, tabs, newlines) and
+ * objects are "missing".
  *
- * Files: src/core/template.c
+ * Files: src/core/{template,template_render,template_filter}.c, template_int.h
  */
 #ifndef HARK_TEMPLATE_H
 #define HARK_TEMPLATE_H

@@ -41,6 +41,7 @@ struct trender {
 };
 
 static const cJSON *tr_lookup(const struct trender *r, const struct tnode *n);
+static int	tr_blank(const char *s, size_t n);
 static int	tr_truthy(const cJSON *v);
 static void	tr_number(struct hbuf *b, double d);
 static int	tr_scalar(struct hbuf *b, const cJSON *v);
@@ -76,14 +77,28 @@ tr_lookup(const struct trender *r, const struct tnode *n)
 	return v;
 }
 
-/* Present and not empty: not null, false, "" or []. */
+/* Only spaces, tabs and newlines: "Hi   ," is as wrong as "Hi ,". */
+static int
+tr_blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+/* Present and not empty: not null, false, a blank string or []. */
 static int
 tr_truthy(const cJSON *v)
 {
 	if (v == NULL || cJSON_IsNull(v) || cJSON_IsFalse(v) || cJSON_IsInvalid(v))
 		return 0;
 	if (cJSON_IsString(v))
-		return v->valuestring != NULL && v->valuestring[0] != '\0';
+		return v->valuestring != NULL &&
+		    !tr_blank(v->valuestring, strlen(v->valuestring));
 	if (cJSON_IsArray(v))
 		return v->child != NULL;
 	return 1;
@@ -206,7 +221,7 @@ tr_var(struct trender *r, const struct tnode *n)
 		if (tfilter_apply(&n->filters[k], &r->val, r->utc_offset) != 0)
 			present = 0;
 	}
-	if (present && r->val.len > 0)
+	if (present && !tr_blank(r->val.data, r->val.len))
 		tr_emit(r, r->val.data, r->val.len,
 		    (r->flags & TEMPLATE_HTML) && !n->raw);
 	else if (n->def != NULL)

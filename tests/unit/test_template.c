@@ -246,6 +246,8 @@ test_defaults(void **state)
 	check("Hi {{first_name|there}}!", "{}", "Hi there!");
 	check("Hi {{first_name|there}}!", "{\"first_name\":\"\"}", "Hi there!");
 	check("Hi {{first_name|there}}!", "{\"first_name\":null}", "Hi there!");
+	check("Hi {{first_name|there}}!", "{\"first_name\":\" \\t\"}", "Hi there!");
+	check("{{#co}}at {{co}}{{/co}}{{^co}}none{{/co}}", "{\"co\":\"  \"}", "none");
 	check("Hi {{first_name|there}}!", "{\"first_name\":\"Ann\"}", "Hi Ann!");
 	check("Hi {{ first_name | my friend }}!", "{}", "Hi my friend!");
 	check("[{{company|}}]", "{}", "[]");
