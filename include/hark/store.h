@@ -124,6 +124,11 @@ int store_contact_get(struct store *st, int64_t id, struct store_contact *c, cha
 int store_contacts_each(struct store *st,
     int (*fn)(void *arg, const struct store_contact *c), void *arg, char **cause);
 
+/* Like store_contacts_each without identities (nids = 0), at most limit
+ * contacts (limit <= 0: all), newest activity first: for long lists. */
+int store_contacts_list(struct store *st, int limit,
+    int (*fn)(void *arg, const struct store_contact *c), void *arg, char **cause);
+
 /* Conversation state. status: "open", "snoozed" (until), "done". */
 int store_conversation_set(struct store *st, int64_t contact_id, const char *status,
     int64_t snooze_until, char **cause);

@@ -317,6 +317,8 @@ engine_demo_seed(struct store *st, int64_t now, char **cause)
 	if (rc == 0)
 		rc = store_optout_set(st, HARK_CH_SMS, "+14155550111", "keyword",
 		    "STOP", now - 2 * DAY_MS, cause);
+	if (rc == 0)
+		rc = engine_demo_templates(st, cause);
 	if (rc != 0 || store_commit(st, cause) != 0) {
 		store_rollback(st);
 		return -1;

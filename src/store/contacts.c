@@ -608,3 +608,41 @@ store_unread_total(struct store *st, int *total, char **cause)
 	store_stmt_done(st, stmt);
 	return 0;
 }
+
+/*
+ * The contact list as the client draws it: no identities (one query less per
+ * row), newest activity first straight from the conversations_activity
+ * index, so the first screen of a long list costs only its own rows.
+ */
+int
+store_contacts_list(struct store *st, int limit,
+    int (*fn)(void *arg, const struct store_contact *c), void *arg, char **cause)
+{
+	struct store_contact c;
+	sqlite3_stmt *stmt;
+	const char *what = "cannot list contacts";
+	int rc, stop = 0;
+
+	stmt = store_stmt(st, "SELECT c.id, c.name, c.company, c.notes, c.fields,"
+	    " c.created_at, coalesce((SELECT group_concat(tag, ',') FROM (SELECT tag"
+	    "   FROM contact_tags WHERE contact_id = c.id ORDER BY tag)), ''),"
+	    " v.status, coalesce(v.snooze_until, 0), v.unread, v.last_activity,"
+	    " v.channels FROM conversations v JOIN contacts c ON c.id = v.contact_id"
+	    " ORDER BY v.last_activity DESC LIMIT ?1", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int(stmt, 1, limit > 0 ? limit : -1);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof c);
+		contact_from_row(stmt, &c);
+		stop = fn(arg, &c);
+		store_contact_clear(&c);
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		store_err(st, cause, what);
+		store_stmt_done(st, stmt);
+		return -1;
+	}
+	store_stmt_done(st, stmt);
+	return 0;
+}

@@ -120,3 +120,10 @@ tui_filter_match(const struct tui_filter *f, const struct store_contact *c)
 		return 0;
 	return 1;
 }
+
+int
+tui_filter_active(const struct tui_filter *f)
+{
+	return f->channels != 0 || f->tag != NULL || f->state != NULL ||
+	    f->unread || f->msg_status != NULL || f->since != 0;
+}

@@ -19,9 +19,14 @@ struct contact_row {
 	char state;            /* ' ' open, 'z' snoozed, 'd' done */
 };
 
+/* Rows loaded at first; more as the selection nears the end. */
+#define CONTACTS_CHUNK 200
+
 struct contacts_view {
 	struct contact_row *rows;
 	int n;
+	int limit;             /* how many rows to load; 0: all */
+	int more;              /* the store may have more than n */
 	int sel;               /* index of t->contact_id, -1 when not listed */
 	int top;               /* first row shown */
 	int64_t *with_status;  /* contacts with a message in filter.msg_status */
@@ -136,10 +141,16 @@ contacts_recalc(struct pane *p)
 	f.t = t;
 	f.v = v;
 	f.now = hark_now_ms();
-	if (store_contacts_each(t->st, contacts_add, &f, &cause) != 0) {
+	/* A filter looks at every contact; the plain list only at what shows. */
+	if (tui_filter_active(&t->filter))
+		v->limit = 0;
+	else if (v->limit == 0 || v->limit < CONTACTS_CHUNK)
+		v->limit = CONTACTS_CHUNK;
+	if (store_contacts_list(t->st, v->limit, contacts_add, &f, &cause) != 0) {
 		tui_say(t, 1, "%s", cause);
 		free(cause);
 	}
+	v->more = v->limit > 0 && v->n >= v->limit;
 	contacts_find_sel(t, v);
 	if (v->sel < 0 && v->n > 0 && t->contact_id == 0)
 		tui_select_contact(t, v->rows[0].id);
@@ -226,6 +237,14 @@ contacts_move(struct tui *t, int delta)
 	if (v->n == 0)
 		return;
 	i = v->sel < 0 ? 0 : v->sel + delta;
+	if (v->more && i >= v->n - 1) {
+		/* Near the end of what is loaded: load the next chunk (or all). */
+		v->limit = delta >= (1 << 20) ? 0 : v->limit + CONTACTS_CHUNK +
+		    (i - v->n);
+		contacts_recalc(&t->panes[PANE_CONTACTS]);
+		if (v->n == 0)
+			return;
+	}
 	if (i < 0)
 		i = 0;
 	if (i >= v->n)

@@ -330,6 +330,7 @@ struct tui {
 	struct notifier *notifier;  /* new messages while you look elsewhere */
 
 	int handles_started;
+	int exit_after_paint;       /* $HARK_EXIT_AFTER_PAINT: for make bench */
 	uv_poll_t input;
 	uv_signal_t sigwinch;
 	uv_prepare_t redraw;
@@ -360,6 +361,8 @@ void tui_resume_curses(struct tui *t);
  * tag:buyer state:open"); 0 or -1 with cause naming the bad term. */
 int tui_filter_parse(const char *expr, struct tui_filter *f, char **cause);
 void tui_filter_clear(struct tui_filter *f);
+/* True when the filter has any term. */
+int tui_filter_active(const struct tui_filter *f);
 /* True when a contact passes the filter's contact-level terms. */
 int tui_filter_match(const struct tui_filter *f, const struct store_contact *c);
 
