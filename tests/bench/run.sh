@@ -62,6 +62,11 @@ else
 	rss_wrap() { "$BENCH_DIR/rusage" "$tmp/rss.txt" "$@"; }
 fi
 
+# load: the 1-minute load average; on a small machine other work skews the figures.
+load() {
+	cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"
+}
+
 # one_size N: generates, imports and measures N messages; appends a table row.
 one_size() {
 	n=$1
@@ -83,7 +88,7 @@ one_size() {
 	rate=$(awk -v n="${imported:-0}" -v d=$((t1 - t0)) \
 	    'BEGIN { printf "%.0f", (d > 0 ? n * 1e9 / d : 0) }')
 	secs=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e9 }')
-	echo "import: exit $st in $secs s, $rate messages/s," \
+	echo "import: exit $st in $secs s, $rate messages/s, load $(load)," \
 	    "$(tr -d ' \t\n' <"$tmp/import.json")" >&2
 	rss=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' \
 	    "$tmp/rss.txt" 2>/dev/null)
@@ -108,6 +113,7 @@ one_size() {
 }
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_start=$(load)
 machine_line=$(machine)
 echo "$machine_line" >&2
 : >"$tmp/rows.txt"
@@ -119,7 +125,7 @@ done
 	echo
 	echo "hark bench $started, hark" \
 	    "$(git describe --always --dirty 2>/dev/null || echo unknown), sqlite ${sqlite:-?}"
-	echo "$machine_line"
+	echo "$machine_line; load average $load_start at start, $(load) at end"
 	echo "search: FTS5 MATCH, newest first, LIMIT 50; latest50: newest 50 messages of a" \
 	    "random contact; contacts: the whole list; times in ms as p50/p99"
 	printf '%9s %9s %7s %8s %13s %15s %17s %13s %9s %7s %6s\n' messages "import/s" \
