@@ -121,6 +121,12 @@ store_bulk_begin(struct store *st, char **cause)
 	st->bulk_marker = sqlite3_column_int64(stmt, 0);
 	st->bulk = 1;
 	store_stmt_done(st, stmt);
+	/*
+	 * A big import touches every index of a growing table: with the usual
+	 * 16 MiB cache the index pages fall out and are read back from the OS
+	 * for each row. A bulk load may use 256 MiB; store_bulk_end gives it back.
+	 */
+	store_exec(st, "PRAGMA cache_size = -262144", what, NULL);
 	return 0;
 }
 
@@ -179,5 +185,6 @@ store_bulk_end(struct store *st, char **cause)
 		return -1;
 	}
 	st->bulk = 0;
+	store_exec(st, "PRAGMA cache_size = -16384", what, NULL);
 	return 0;
 }
