@@ -99,7 +99,7 @@ tui_select_message(struct tui *t, int64_t contact_id, int64_t message_id)
 static char *
 tui_find_file(struct tui *t, const char *dir, const char *name, const char *ext)
 {
-	char exe[PATH_MAX], *cfg, *p, *cand[4];
+	char exe[PATH_MAX], *cfg, *p, *cand[5];
 	ssize_t n;
 	int i, nc = 0;
 
@@ -116,6 +116,8 @@ tui_find_file(struct tui *t, const char *dir, const char *name, const char *ext)
 		exe[n] = '\0';
 		if ((p = strrchr(exe, '/')) != NULL)
 			*p = '\0';
+		/* Installed under any PREFIX, or run from the source tree. */
+		cand[nc++] = xasprintf("%s/../share/hark/%s/%s%s", exe, dir, name, ext);
 		cand[nc++] = xasprintf("%s/../%s/%s%s", exe, dir, name, ext);
 	}
 	p = NULL;
