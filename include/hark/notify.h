@@ -21,6 +21,8 @@
 #ifndef HARK_NOTIFY_H
 #define HARK_NOTIFY_H
 
+#include <stddef.h>
+
 struct hbuf;
 struct notifier;
 typedef struct uv_loop_s uv_loop_t;

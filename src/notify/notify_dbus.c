@@ -101,7 +101,6 @@ void
 notify_worker_free(struct notify_worker *w)
 {
 	struct notify_shared *sh;
-	int busy;
 
 	if (w == NULL)
 		return;
@@ -109,14 +108,14 @@ notify_worker_free(struct notify_worker *w)
 	pthread_mutex_lock(&sh->lock);
 	sh->async = NULL;
 	sh->quit = 1;
-	busy = sh->job != NOTIFY_JOB_NONE;
 	pthread_cond_signal(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
-	/* An idle thread exits at once; a busy one may be stuck for 25 s. */
-	if (busy)
-		pthread_detach(w->thread);
-	else
-		pthread_join(w->thread, NULL);
+	/*
+	 * Never joined: a busy thread may be stuck for 25 s, and even an idle
+	 * one takes notify_lib_lock on its way out, which another notifier's
+	 * stuck call may hold.
+	 */
+	pthread_detach(w->thread);
 	notify_shared_unref(sh);
 	w->sh = NULL;
 	uv_close((uv_handle_t *)&w->async, notify_worker_close_cb);

@@ -98,8 +98,8 @@ void notify_worker_probe(struct notify_worker *w);
 void notify_worker_show(struct notify_worker *w, const struct notify_msg *m);
 /* True while a job is in flight (from start until its callback has run). */
 int notify_worker_busy(const struct notify_worker *w);
-/* Stops the worker: no callback after this. An idle thread is joined; a busy
- * one is left to finish its call and free the shared state itself. */
+/* Stops the worker: no callback after this, and no waiting. The thread is
+ * left to finish any call in flight and free the shared state itself. */
 void notify_worker_free(struct notify_worker *w);
 
 #endif

@@ -428,12 +428,24 @@ test_bell(void **state)
 /* ---- libnotify failing fast (no bus): the fallback paths ------------------------ */
 
 static void
+noop_cb(uv_timer_t *t)
+{
+}
+
+/* Runs the loop until done(arg), at most 5 s; the tick keeps UV_RUN_ONCE
+ * from sleeping forever should the worker never report. */
+static void
 run_until(struct fixture *f, int (*done)(void *), void *arg)
 {
 	int64_t end = hark_mono_ms() + 5000;
+	uv_timer_t tick;
 
+	uv_timer_init(&f->loop, &tick);
+	uv_timer_start(&tick, noop_cb, 20, 20);
 	while (!done(arg) && hark_mono_ms() < end)
 		uv_run(&f->loop, UV_RUN_ONCE);
+	uv_close((uv_handle_t *)&tick, NULL);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
 	assert_true(done(arg));
 }
 
