@@ -84,7 +84,7 @@ check-layers:
 check-unit: $(BUILD)/hark $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
-check-integration: $(BUILD)/hark
+check-integration: $(BUILD)/hark $(BUILD)/tests/test_notify_dbus
 	@HARK_BIN=$(abspath $(BUILD)/hark) tests/integration/run.sh
 
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
