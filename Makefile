@@ -39,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run check check-unit check-integration check-asan check-layers \
+.PHONY: FORCE all run check check-unit check-integration check-asan check-layers \
         bench install uninstall clean deps demo-text
 
 all: deps $(BUILD)/hark
@@ -51,6 +51,13 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The version is compiled into cli.o: rebuild it when `git describe` changes.
+$(BUILD)/.version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+$(BUILD)/src/cli/cli.o: $(BUILD)/.version
+FORCE:
 
 $(BUILD)/libhark.a: $(LIB_OBJ)
 	@rm -f $@

@@ -22,7 +22,9 @@ static const char search_sql[] =
 	" SELECT m.id, m.contact_id, c.name, m.channel, m.direction, m.created_at,"
 	"  m.subject, snippet(messages_fts, -1, char(2), char(3), '…', 16)"
 	" FROM top"
-	" JOIN messages_fts ON messages_fts.rowid = top.key"
+	/* CROSS JOIN keeps this order: look up only the LIMIT rows, never run
+	 * the MATCH over every hit again (1.1 s to 6 ms for a common word). */
+	" CROSS JOIN messages_fts ON messages_fts.rowid = top.key"
 	" JOIN messages m ON m.sort_key = top.key"
 	" JOIN contacts c ON c.id = m.contact_id"
 	" WHERE messages_fts MATCH ?1"
@@ -144,7 +146,9 @@ bulk_catch_up(struct store *st, const char *sql, const char *what, char **cause)
 
 /*
  * The channel bits are 1 << enum hark_channel (sms, whatsapp, email,
- * voice); a sum of the distinct bits is their OR.
+ * voice); a sum of the distinct bits is their OR. NOT INDEXED makes the
+ * conversation catch-up a rowid range over the new rows: through the
+ * (contact, time) index it read the whole index at every batch.
  */
 int
 store_bulk_end(struct store *st, char **cause)
@@ -175,7 +179,7 @@ store_bulk_end(struct store *st, char **cause)
 	    " sum(direction = 'in' AND seen = 0), max(created_at),"
 	    " sum(DISTINCT CASE channel WHEN 'sms' THEN 1 WHEN 'whatsapp' THEN 2"
 	    "   WHEN 'email' THEN 4 ELSE 8 END)"
-	    " FROM messages WHERE id > ?1 GROUP BY contact_id"
+	    " FROM messages NOT INDEXED WHERE id > ?1 GROUP BY contact_id"
 	    " ON CONFLICT (contact_id) DO UPDATE SET"
 	    " unread = unread + excluded.unread,"
 	    " last_activity = max(last_activity, excluded.last_activity),"
