@@ -496,64 +496,50 @@ store_conversation_set(struct store *st, int64_t contact_id, const char *status,
 	return 0;
 }
 
-int
-store_conversation_mark_read(struct store *st, int64_t contact_id, char **cause)
+/* Runs two statements on one contact's conversation, atomically. */
+static int
+conversation_update(struct store *st, int64_t contact_id, const char *sql_messages,
+    const char *sql_conversation, const char *what, char **cause)
 {
+	const char *const sqls[2] = { sql_messages, sql_conversation };
 	struct store_tx tx;
 	sqlite3_stmt *stmt;
-	const char *what = "cannot mark conversation read";
+	int i;
 
 	if (store_tx_begin(st, &tx, what, cause) != 0)
 		return -1;
-	stmt = store_stmt(st, "UPDATE messages SET seen = 1 WHERE contact_id = ?1"
-	    " AND seen = 0", what, cause);
-	if (stmt == NULL)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, contact_id);
-	if (store_step_done(st, stmt, what, cause) != 0)
-		goto fail;
-	stmt = store_stmt(st, "UPDATE conversations SET unread = 0"
-	    " WHERE contact_id = ?1", what, cause);
-	if (stmt == NULL)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, contact_id);
-	if (store_step_done(st, stmt, what, cause) != 0)
-		goto fail;
+	for (i = 0; i < 2; i++) {
+		if ((stmt = store_stmt(st, sqls[i], what, cause)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, contact_id);
+		if (store_step_done(st, stmt, what, cause) != 0)
+			goto fail;
+	}
 	return store_tx_commit(st, &tx, what, cause);
 fail:
 	store_tx_abort(st, &tx);
 	return -1;
 }
 
+int
+store_conversation_mark_read(struct store *st, int64_t contact_id, char **cause)
+{
+	return conversation_update(st, contact_id,
+	    "UPDATE messages SET seen = 1 WHERE contact_id = ?1 AND seen = 0",
+	    "UPDATE conversations SET unread = 0 WHERE contact_id = ?1",
+	    "cannot mark conversation read", cause);
+}
+
 /* The newest inbound message becomes unseen again, so the badge means something. */
 int
 store_conversation_mark_unread(struct store *st, int64_t contact_id, char **cause)
 {
-	struct store_tx tx;
-	sqlite3_stmt *stmt;
-	const char *what = "cannot mark conversation unread";
-
-	if (store_tx_begin(st, &tx, what, cause) != 0)
-		return -1;
-	stmt = store_stmt(st, "UPDATE messages SET seen = 0 WHERE id = (SELECT id"
-	    " FROM messages WHERE contact_id = ?1 AND direction = 'in'"
-	    " ORDER BY created_at DESC, id DESC LIMIT 1) AND seen = 1", what, cause);
-	if (stmt == NULL)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, contact_id);
-	if (store_step_done(st, stmt, what, cause) != 0)
-		goto fail;
-	stmt = store_stmt(st, "UPDATE conversations SET unread = max(unread, 1)"
-	    " WHERE contact_id = ?1", what, cause);
-	if (stmt == NULL)
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, contact_id);
-	if (store_step_done(st, stmt, what, cause) != 0)
-		goto fail;
-	return store_tx_commit(st, &tx, what, cause);
-fail:
-	store_tx_abort(st, &tx);
-	return -1;
+	return conversation_update(st, contact_id,
+	    "UPDATE messages SET seen = 0 WHERE id = (SELECT id FROM messages"
+	    " WHERE contact_id = ?1 AND direction = 'in' ORDER BY created_at DESC,"
+	    " id DESC LIMIT 1) AND seen = 1",
+	    "UPDATE conversations SET unread = max(unread, 1) WHERE contact_id = ?1",
+	    "cannot mark conversation unread", cause);
 }
 
 /* For the `status:failed` filter: a scan of messages, run only on request. */
