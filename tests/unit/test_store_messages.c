@@ -161,6 +161,20 @@ test_the_conversation_follows_new_messages(void **state)
 	store_contact_clear(&c);
 	assert_int_equal(count_rows(fx->st,
 	    "SELECT count(*) FROM messages WHERE seen = 0"), 0);
+
+	/* u in the client: the newest inbound message is unread again. */
+	assert_int_equal(store_conversation_mark_unread(fx->st, fx->ann, NULL), 0);
+	assert_int_equal(store_contact_get(fx->st, fx->ann, &c, NULL), 0);
+	assert_int_equal(c.unread, 1);
+	store_contact_clear(&c);
+	assert_int_equal(count_rows(fx->st, "SELECT count(*) FROM messages"
+	    " WHERE seen = 0 AND provider_id = 'SM1'"), 1);
+	{
+		int total = -1;
+
+		assert_int_equal(store_unread_total(fx->st, &total, NULL), 0);
+		assert_int_equal(total, 1);
+	}
 }
 
 static void
