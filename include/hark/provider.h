@@ -121,6 +121,7 @@ struct provider_ops {
 struct provider {
 	const struct provider_ops *ops;
 	char *account;               /* account name */
+	unsigned caps;               /* ops->caps, less what this account turns off */
 	struct provider_env env;
 	void *priv;                  /* the implementation's state */
 };

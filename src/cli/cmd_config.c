@@ -22,7 +22,6 @@ config_check_secrets(struct cli_ctx *ctx, const struct config *cfg)
 {
 	static const char *const keys[] = {
 		"auth_token", "api_key", "api_secret", "password", "signing_key",
-		"webhook_secret",
 	};
 	char *secret, *cause = NULL;
 	int i, rc = 0;

@@ -32,6 +32,7 @@ static const char *const notify_choices[] = {
 };
 static const char *const tls_choices[] = { "tls", "starttls", "none", NULL };
 static const char *const mailgun_region_choices[] = { "us", "eu", NULL };
+static const char *const sandbox_lookup_choices[] = { "yes", "no", NULL };
 
 #define GEN(f) offsetof(struct config, f)
 #define ACC(f) offsetof(struct config_account, f)
@@ -163,18 +164,12 @@ const struct config_option config_options[] = {
 	{ .name = "signing_key", .scope = CONFIG_ACCOUNT, .type = CONFIG_SECRET,
 	  .providers = CONFIG_P(MAILGUN), .offset = CONFIG_KV,
 	  .help = "Mailgun HTTP webhook signing key." },
-	{ .name = "webhook_secret", .scope = CONFIG_ACCOUNT,
-	  .type = CONFIG_SECRET, .providers = CONFIG_P(SANDBOX),
-	  .offset = CONFIG_KV,
-	  .help = "Key the sandbox signs its simulated webhooks with." },
-	{ .name = "latency_ms", .scope = CONFIG_ACCOUNT, .type = CONFIG_INT,
-	  .def = "200", .min = 0, .max = 60000, .providers = CONFIG_P(SANDBOX),
-	  .offset = CONFIG_KV,
-	  .help = "Sandbox delay before each simulated status change." },
-	{ .name = "failure_rate", .scope = CONFIG_ACCOUNT, .type = CONFIG_DOUBLE,
-	  .def = "0", .min = 0, .max = 1, .providers = CONFIG_P(SANDBOX),
-	  .offset = CONFIG_KV,
-	  .help = "Share of sandbox sends that fail, from 0 to 1." },
+	{ .name = "lookup", .scope = CONFIG_ACCOUNT, .type = CONFIG_ENUM,
+	  .def = "yes", .choices = sandbox_lookup_choices,
+	  .providers = CONFIG_P(SANDBOX), .offset = CONFIG_KV,
+	  .help = "Whether the sandbox can be asked about a send after a crash "
+	  "(no: behave like a provider that cannot, so such sends become "
+	  "uncertain)." },
 };
 const size_t config_noptions = HARK_NELEM(config_options);
 

@@ -269,7 +269,7 @@ engine_poll_now(struct engine *e)
 		return;
 	for (i = 0; i < e->nprovs; i++) {
 		p = e->provs[i];
-		if (p == NULL || (p->ops->caps & PROVIDER_CAP_POLL) == 0)
+		if (p == NULL || (p->caps & PROVIDER_CAP_POLL) == 0)
 			continue;
 		if (p->ops->poll(p, engine_poll_done, e, NULL) == 0)
 			e->polls_running++;

@@ -556,7 +556,7 @@ outbox_reconcile_one(void *arg, const struct store_job *j)
 	memset(&m, 0, sizeof m);
 	if (store_message_get(e->st, j->message_id, &m, NULL) == 0)
 		p = engine_provider_for(e, NULL, m.provider, m.channel);
-	if (p == NULL || (p->ops->caps & PROVIDER_CAP_LOOKUP) == 0) {
+	if (p == NULL || (p->caps & PROVIDER_CAP_LOOKUP) == 0) {
 		outbox_mark_uncertain(e, j);
 		store_message_clear(&m);
 		return 0;

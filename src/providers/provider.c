@@ -36,6 +36,7 @@ provider_new(const struct provider_env *env, char **cause)
 	}
 	p = xcalloc(1, sizeof *p);
 	p->ops = ops;
+	p->caps = ops->caps;
 	p->account = xstrdup(env->acct->name);
 	p->env = *env;
 	if (ops->open(p, cause) != 0) {

@@ -674,6 +674,9 @@ sb_open(struct provider *p, char **cause)
 	}
 	free(path);
 	sqlite3_busy_timeout(sb->db, 5000);
+	/* lookup = no: behave like a provider that cannot be asked after a crash. */
+	if (hark_strcaseeq(config_account_get(p->env.acct, "lookup"), "no"))
+		p->caps &= ~PROVIDER_CAP_LOOKUP;
 	if (sb_exec(sb, sb_schema, cause) != 0) {
 		sqlite3_close(sb->db);
 		free(sb);

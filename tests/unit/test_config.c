@@ -178,7 +178,7 @@ static const char full_config[] =
 	"\n"
 	"[account play]\n"
 	"provider = sandbox\n"
-	"latency_ms = 5\n"
+	"lookup = no\n"
 	"\n"
 	"[account work]\n"
 	"provider = twilio\n"
@@ -213,9 +213,7 @@ test_load_full(void **state)
 	assert_string_equal(a->provider, "sandbox");
 	assert_int_equal(a->line, 15);
 	assert_int_equal(a->channels, 0);
-	assert_string_equal(config_account_get(a, "latency_ms"), "5");
-	/* Table defaults appear for settings left out. */
-	assert_string_equal(config_account_get(a, "failure_rate"), "0");
+	assert_string_equal(config_account_get(a, "lookup"), "no");
 
 	a = config_account_find(cfg, "work");
 	assert_non_null(a);

@@ -402,6 +402,43 @@ test_job_left_in_flight_after_send_is_not_resent(void **state)
 	    "SELECT count(*) FROM messages WHERE provider_id IS NOT NULL"), 1);
 }
 
+/* A provider that cannot be asked: the in-flight send is shown as uncertain. */
+static void
+test_unreconcilable_send_is_marked_uncertain(void **state)
+{
+	struct fixture *f = *state;
+	struct store_message m;
+	char *path, *cause = NULL, *sb;
+	FILE *fp;
+	int64_t id;
+
+	engine_start(f, 3);
+	id = send_to(f, "+14155550129", "Crash with no way to ask", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	engine_stop(f);
+	sql_exec(f->db_path, "UPDATE jobs SET state = 'inflight';"
+	    "UPDATE messages SET provider_id = NULL, status = 'sending'");
+	config_free(f->cfg);
+	path = xasprintf("%s/config", f->dir);
+	fp = fopen(path, "w");
+	fprintf(fp, "%slookup = no\n", config_text);
+	fclose(fp);
+	assert_int_equal(config_load(path, &f->cfg, &cause), 0);
+	free(path);
+	engine_start(f, 3);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	status_of(f, id, &m);
+	assert_int_equal(m.status, HARK_ST_UNCERTAIN);
+	assert_non_null(strstr(m.error_text, "cannot be asked"));
+	store_message_clear(&m);
+	assert_int_equal(sql_int(f->db_path,
+	    "SELECT count(*) FROM jobs WHERE state = 'uncertain'"), 1);
+	/* Nothing was sent a second time. */
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	assert_int_equal(sql_int(sb, "SELECT count(*) FROM accepted"), 1);
+	free(sb);
+}
+
 static void
 test_inbound_stop_opts_out_and_duplicates_are_dropped(void **state)
 {
@@ -465,6 +502,8 @@ main(void)
 		    test_job_left_in_flight_before_send_is_sent_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_job_left_in_flight_after_send_is_not_resent, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unreconcilable_send_is_marked_uncertain, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_inbound_stop_opts_out_and_duplicates_are_dropped, setup,
 		    teardown),
