@@ -15,10 +15,12 @@
 #   screen_has NAME TEXT DESC     TEXT is on screen now (no waiting)
 #   screen_lacks NAME TEXT DESC   TEXT is not on screen now
 #   row_of NAME TEXT    the first row (0-based) holding TEXT, or -1
+#   contact_row NAME TEXT   the same, in the contact list only
 #   line NAME ROW       the text of row ROW (0-based);  line_e NAME ROW: with escapes
 #   col_of_in STRING TEXT   the terminal column (0-based, wide characters count 2)
 #                       where TEXT starts in STRING, or -1
 #   sgr_before NAME ROW TEXT   the SGR sequences written just before TEXT on ROW
+#   tui_wait_exit NAME [SECS]   hark's exit status once it exits (prints it)
 #   quit_hark NAME      q, and hark must exit with status 0
 #   colour_sgrs NAME    the colour-setting SGR parameters on the screen (none: empty)
 #   known_bug DESC      a failed check of a bug already reported: the rest of the
@@ -46,7 +48,7 @@ tui_end() {
 	_rc=$?
 	tui_cleanup
 	if [ $_rc -eq 0 ] && [ -n "$TUI_KNOWN_BUGS" ]; then
-		echo "every other check passed; known bug:$TUI_KNOWN_BUGS"
+		printf "every other check passed; known bug:%s\n" "$TUI_KNOWN_BUGS"
 		exit 77
 	fi
 	exit $_rc
@@ -116,6 +118,11 @@ row_of() {
 	_r=$(screen "$1" | grep -nF -- "$2" | head -n 1 | cut -d: -f1)
 	if [ -n "$_r" ]; then echo $((_r - 1)); else echo -1; fi
 }
+# The row of TEXT in the contact list (left of the first │), or -1.
+contact_row() {
+	_r=$(screen "$1" | sed "s/│.*//" | grep -nF -- "$2" | head -n 1 | cut -d: -f1)
+	if [ -n "$_r" ]; then echo $((_r - 1)); else echo -1; fi
+}
 line() { screen "$1" | sed -n "$(($2 + 1))p"; }
 line_e() { screen_e "$1" | sed -n "$(($2 + 1))p"; }
 
@@ -140,18 +147,35 @@ sgr_before() {
 		_out="$ESC[$_last$_out"
 		_pre=${_pre%"$ESC[$_last"}
 	done
-	printf '%s' "$_out" | sed "s/$ESC/\\\\e/g"
+	printf '%s' "$_out" | vis
+}
+# Escapes made readable: ESC shown as ␛ (a backslash would be undone by echo).
+vis() { sed 's/\x1b/␛/g'; }
+
+# tui_wait_exit NAME [SECS]: hark's exit status, once it has exited.
+# tmux 3.3 sometimes misses the SIGCHLD of a pane's program: the pane is dead
+# (its pty closed) but the program stays a zombie with no status until the
+# server is told again. The nudge goes to this test's own tmux server.
+tui_wait_exit() {
+	_end=$(($(date +%s) + ${2:-10}))
+	while :; do
+		if _st=$("$TUI_DRIVER" wait-exit "$1" 1 2>/dev/null); then echo "$_st"; return 0; fi
+		[ -n "$_st" ] && { echo "$_st"; return 1; }
+		[ "$(tmux_fmt "$1" '#{pane_dead}')" = 1 ] && kill -CHLD "$(cat "$TUI_DIR/$1.pid")" 2>/dev/null
+		[ "$(date +%s)" -lt "$_end" ] || { echo "still running"; return 124; }
+	done
 }
 
 quit_hark() {
 	keys "$1" q
-	_st=$("$TUI_DRIVER" wait-exit "$1" 10) || fail "q: hark did not exit with status 0 (got '$_st'):
+	_st=$(tui_wait_exit "$1" 10)
+	[ "$_st" = 0 ] || fail "q: hark should exit with status 0 (got '$_st'):
 $(screen "$1")"
 	ok "q leaves hark with status 0"
 }
 
 known_bug() {
-	echo "KNOWN BUG: $*"
+	printf "KNOWN BUG: %s\n" "$*"
 	TUI_KNOWN_BUGS="$TUI_KNOWN_BUGS [$*]"
 }
 
