@@ -21,6 +21,8 @@
 #                       where TEXT starts in STRING, or -1
 #   sgr_before NAME ROW TEXT   the SGR sequences written just before TEXT on ROW
 #   tui_wait_exit NAME [SECS]   hark's exit status once it exits (prints it)
+#   until_fmt NAME FORMAT VALUE [SECS]   until a tmux format of the pane has VALUE
+#   leave_composer NAME   Escape, and wait until the composer lets go of the cursor
 #   quit_hark NAME      q, and hark must exit with status 0
 #   colour_sgrs NAME    the colour-setting SGR parameters on the screen (none: empty)
 #   known_bug DESC      a failed check of a bug already reported: the rest of the
@@ -164,6 +166,22 @@ tui_wait_exit() {
 		[ "$(tmux_fmt "$1" '#{pane_dead}')" = 1 ] && kill -CHLD "$(cat "$TUI_DIR/$1.pid")" 2>/dev/null
 		[ "$(date +%s)" -lt "$_end" ] || { echo "still running"; return 124; }
 	done
+}
+
+# until_fmt NAME FORMAT VALUE [SECS]: until tmux's FORMAT for the pane is VALUE;
+# e.g. '#{cursor_flag}' is 1 only while the composer (or a prompt) has the cursor.
+until_fmt() {
+	_i=0
+	while [ "$(tmux_fmt "$1" "$2")" != "$3" ]; do
+		[ $_i -lt $((${4:-5} * 10)) ] || fail "$2 should become '$3', is '$(tmux_fmt "$1" "$2")'"
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+# Out of the composer (Escape goes to the thread): the text cursor hides.
+leave_composer() {
+	keys "$1" Escape
+	until_fmt "$1" '#{cursor_flag}' 0
 }
 
 quit_hark() {
