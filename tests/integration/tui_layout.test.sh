@@ -76,7 +76,7 @@ eq "j selects the newer message again" "$(sgr_before a "$new_row" "Yes, sending"
 
 # Tab again: the composer takes text; BTab goes back to the thread.
 keys a Tab
-sleep 0.2
+until_fmt a "#{cursor_flag}" 1
 type_text a "hello from the composer"
 wait_for a "hello from the composer" 5 "Tab reaches the composer, which takes text"
 screen_has a "SMS to +14155552671 · 23 chars" "the composer counts what is typed"

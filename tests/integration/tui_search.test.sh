@@ -25,7 +25,6 @@ screen_lacks s "Bob Roe ·" "Bob's email has no 'the' and is not a hit"
 
 # The third hit is Ann's: Enter jumps to her thread, on that message.
 keys s j j
-sleep 0.2
 keys s Enter
 wait_for s "Ann Lee — SMS" 5 "Enter jumps to the contact of the hit"
 wait_gone s "hits for 'the'" 5 "the list closes"
@@ -67,5 +66,4 @@ keys s Escape
 wait_gone s "1 hit for 'invoice'" 5 "Escape closes the hits"
 screen_has s "Ann Lee — SMS" "and the thread stays where it was"
 keys s BTab
-sleep 0.2
 quit_hark s
