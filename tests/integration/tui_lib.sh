@@ -223,11 +223,13 @@ import_history() {
 }
 
 # An inbound message the sandbox "service" reports on its next poll (every
-# 500 ms): inbound_sms SID FROM BODY-SQL-EXPRESSION
-inbound_sms() {
+# 500 ms): inbound_sms SID FROM BODY-SQL-EXPRESSION (inbound_wa: WhatsApp)
+inbound_msg() {
 	sqlite3 "$HOME/sandbox.db" "INSERT INTO inbound(sid, channel, from_addr, to_addr, body, due_at)
-	    VALUES ('$1', 'sms', '$2', '+14155550100', $3, 0)" || fail "cannot add an inbound message to the sandbox"
+	    VALUES ('$1', '$2', '$3', '+14155550100', $4, 0)" || fail "cannot add an inbound message to the sandbox"
 }
+inbound_sms() { inbound_msg "$1" sms "$2" "$3"; }
+inbound_wa() { inbound_msg "$1" whatsapp "$2" "$3"; }
 
 # The profile most tests use: the sandbox account and four people on four
 # channels, newest activity first: Dev (WhatsApp), Cara (SMS), Bob (email),
