@@ -376,7 +376,7 @@ first_paint() {
 	[ "$f" = 0 ] || note="${note:+$note; }$f of $runs runs failed"
 	say "$label: p50 $1 ms, p90 $2 ms, min $3 ms, cpu $cpu ms, peak RSS $rss MiB" \
 	    "(load $(load))"
-	row "$label" "$n" "$1" "$2" "$3" "$cpu" "$rss" "$note"
+	row "$label" "$n" "$1" "$2" "$3" "$cpu" "$rss" "load $(load)${note:+; $note}"
 	LAST_P50=$1 LAST_RSS=$rss
 }
 
@@ -447,6 +447,11 @@ SCHEMA=$(schema_version)
 # What the clock loop itself costs: sh, date and an exec of true.
 series "$tmp/base" 5 time 30 "" /bin/true || true
 overhead=$(stats "$tmp/base" | cut -d' ' -f1)
+
+# The floor: the same screen over an empty history (what no query costs).
+HARK_DB="$tmp/empty.db" "$HARK_BIN" import --quiet "$tmp/empty.jsonl" >/dev/null
+first_paint "hark first paint, empty history" 0 "$RUNS" 120 "contacts" -- \
+    "$HARK_BIN" --db "$tmp/empty.db" --config "$tmp/config"
 
 hark_p50=- hark_rss=- hark100_p50=- hark100_rss=- SCROLL_RSS=- big=
 for n in $SIZES; do
