@@ -26,7 +26,7 @@ keys k G
 wait_for k "Ann Lee — SMS" 5 "the default G still works"
 
 # ? lists the bindings of the mode, the user's among them.
-keys k ?
+keys k '?'
 wait_for k "Keys in contacts" 5 "? shows the keys of the contact list"
 type_text k "down"
 wait_for k "filter: down" 5 "typing filters the help"

@@ -143,11 +143,11 @@ sgr_before() {
 	_pre=${_l%%"$3"*}
 	_out=""
 	while :; do
-		case $_pre in *"$ESC["*m) ;; *) break ;; esac
-		_last=${_pre##*"$ESC["}
+		case $_pre in *"${ESC}["*m) ;; *) break ;; esac
+		_last=${_pre##*"${ESC}["}
 		case $_last in *[!0-9\;:m]* | *m?*) break ;; esac
-		_out="$ESC[$_last$_out"
-		_pre=${_pre%"$ESC[$_last"}
+		_out="${ESC}[$_last$_out"
+		_pre=${_pre%"${ESC}[$_last"}
 	done
 	printf '%s' "$_out" | vis
 }

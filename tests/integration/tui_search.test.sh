@@ -1,4 +1,4 @@
-# / searches the whole history and lists the hits; Enter jumps to the message
+# The / key searches the whole history and lists the hits; Enter jumps to the message
 # in its contact's thread; n and N step through the hits later.
 . "$TESTS/tui_lib.sh"
 tui_profile
@@ -12,13 +12,19 @@ wait_for s "/" 5 "/ opens the search prompt"
 type_text s "the"
 keys s Enter
 wait_for s "3 hits for 'the'" 5 "the hits are listed with their count"
-hits_row=$(row_of s "3 hits for 'the'")
-for who in "Dev Patel" "Cara Diaz" "Ann Lee"; do
-	r=$(screen s | sed 's/^[^│]*│//' | grep -nF -- "$who" | head -n 1 | cut -d: -f1)
-	[ -n "$r" ] || fail "the hits should name $who: $(screen s)"
-	eval "row_$(echo "$who" | cut -c1-3)=$r"
-done
-[ "$row_Dev" -lt "$row_Car" ] && [ "$row_Car" -lt "$row_Ann" ] || fail "hits should be newest first (Dev $row_Dev, Cara $row_Car, Ann $row_Ann)"
+# The row of a contact's hit in the list (right of the contact pane).
+hit_row() {
+	_r=$(screen s | sed 's/^[^│]*│//' | grep -nF -- "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$_r" ] || fail "the hits should name $1: $(screen s)"
+	echo "$_r"
+}
+row_dev=$(hit_row "Dev Patel")
+row_cara=$(hit_row "Cara Diaz")
+row_ann=$(hit_row "Ann Lee")
+[ -n "$row_dev" ] && [ -n "$row_cara" ] && [ -n "$row_ann" ] || fail "Dev, Cara and Ann should each have a hit"
+if [ "$row_dev" -ge "$row_cara" ] || [ "$row_cara" -ge "$row_ann" ]; then
+	fail "hits should be newest first (Dev $row_dev, Cara $row_cara, Ann $row_ann)"
+fi
 ok "the hits are newest first"
 screen_has s "Is the roof quote ready?" "a hit shows the message's text"
 screen_lacks s "Bob Roe ·" "Bob's email has no 'the' and is not a hit"
@@ -32,11 +38,11 @@ screen_has s "Is the roof quote ready?" "the thread shows the message found"
 # Selected means drawn on a background (or reversed), in the thread's part of the row.
 thread_e() { _l=$(line_e s "$1"); printf '%s' "${_l#*│}"; }
 r=$(row_of s "Is the roof quote ready?")
-case $(thread_e "$r") in *"$ESC[48;5;"* | *"$ESC[7m"*)
+case $(thread_e "$r") in *"${ESC}[48;5;"* | *"${ESC}[7m"*)
 	ok "the message found is highlighted" ;;
 	*) fail "the message found should be selected (highlighted): $(thread_e "$r" | vis)" ;; esac
 r=$(row_of s "Yes, sending it now")
-case $(thread_e "$r") in *"$ESC[48;5;"* | *"$ESC[7m"*)
+case $(thread_e "$r") in *"${ESC}[48;5;"* | *"${ESC}[7m"*)
 	fail "only the message found should be selected: $(thread_e "$r" | vis)" ;;
 	*) ok "the other message is not" ;; esac
 

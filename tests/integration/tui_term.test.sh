@@ -17,7 +17,7 @@ for term in xterm-256color screen-256color tmux-256color vt100; do
 	case $term in
 	vt100)
 		eq "vt100: no colours (the mono theme)" "$(colour_sgrs "t$n" | tr '\n' ' ')" ""
-		case $(line_e "t$n" "$(contact_row "t$n" "Cara Diaz")") in "$ESC["*) ok "vt100: the selected contact still stands out" ;;
+		case $(line_e "t$n" "$(contact_row "t$n" "Cara Diaz")") in "${ESC}["*) ok "vt100: the selected contact still stands out" ;;
 			*) fail "vt100: the selected row should have an attribute: $(line_e "t$n" 2 | vis)" ;; esac ;;
 	*)
 		[ -n "$(colour_sgrs "t$n")" ] || fail "$term: colours expected"

@@ -30,7 +30,7 @@ wait_for t "theme mono" 5 ":theme mono says so"
 eq "the selected row's text is still unchanged" "$(line t "$sel_row")" "$text_default"
 [ "$(line_e t "$sel_row")" != "$sel_light" ] || fail "mono should draw the selected row differently: $(line_e t "$sel_row" | vis)"
 eq "mono uses no colour at all" "$(colour_sgrs t | tr '\n' ' ')" ""
-case $(line_e t "$sel_row") in "$ESC["*) ok "the selected row still stands out (attributes)" ;;
+case $(line_e t "$sel_row") in "${ESC}["*) ok "the selected row still stands out (attributes)" ;;
 	*) fail "the selected row should have an attribute in mono: $(line_e t "$sel_row" | vis)" ;; esac
 
 keys t :
