@@ -75,6 +75,30 @@ inbound_apply_keyword(struct engine *e, const struct provider_event *ev,
 	return rc;
 }
 
+/*
+ * The contact a message comes from. A number known as someone's WhatsApp
+ * that now sends an SMS (or the other way round) is the same person: it
+ * joins their thread and gains the identity, rather than becoming a stranger.
+ */
+static int
+inbound_contact(struct engine *e, enum hark_channel ch, const char *from,
+    int64_t *contact_id, int *created)
+{
+	enum store_id_kind kind = store_id_kind_for(ch), other;
+
+	*created = 0;
+	if (kind != STORE_ID_EMAIL) {
+		other = kind == STORE_ID_PHONE ? STORE_ID_WHATSAPP : STORE_ID_PHONE;
+		if (store_contact_by_address(e->st, kind, from, contact_id, NULL) == 1)
+			return 0;
+		if (store_contact_by_address(e->st, other, from, contact_id, NULL) == 1)
+			return store_identity_add(e->st, *contact_id, kind, from, NULL,
+			    NULL);
+	}
+	return store_contact_ensure(e->st, kind, from, NULL, contact_id, created,
+	    NULL);
+}
+
 static void
 inbound_message(struct engine *e, const struct provider_event *ev)
 {
@@ -91,8 +115,7 @@ inbound_message(struct engine *e, const struct provider_event *ev)
 		free(from);
 		return;
 	}
-	if (store_contact_ensure(e->st, store_id_kind_for(ev->channel), from, NULL,
-	    &contact_id, &created, NULL) == 0) {
+	if (inbound_contact(e, ev->channel, from, &contact_id, &created) == 0) {
 		memset(&m, 0, sizeof m);
 		m.contact_id = contact_id;
 		m.channel = ev->channel;

@@ -39,10 +39,14 @@ layout_place(struct pane *p, int y, int x, int h, int w)
 static int
 layout_contacts_width(int cols)
 {
-	int w = cols * 28 / 100;
+	int w = cols * 28 / 100, least = cols * 45 / 100;
 
-	if (w < 22)
-		w = 22;
+	/* Room for a name next to the badge, channels and time, without
+	 * starving the thread on a narrow terminal. */
+	if (least > 32)
+		least = 32;
+	if (w < least)
+		w = least;
 	if (w > 40)
 		w = 40;
 	return w;
@@ -94,8 +98,12 @@ layout_draw_borders(struct tui *t)
 	attrset(a);
 	for (y = 0; y < c->h; y++)
 		mvaddch(y, c->w, ACS_VLINE);
-	mvhline(th->h, c->w + 1, ACS_HLINE, th->w);
-	mvaddch(th->h, c->w, ACS_LTEE);
+	/* A picker covers the thread and composer: no line between them then. */
+	if (!picker_is_open(t)) {
+		mvhline(th->h, c->w + 1, ACS_HLINE, th->w);
+		mvaddch(th->h, c->w, ACS_LTEE);
+	} else
+		mvaddch(th->h, c->w, ACS_VLINE);
 	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
 }

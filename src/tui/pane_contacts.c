@@ -189,7 +189,9 @@ contacts_draw_row(struct pane *p, const struct contact_row *r, int y, int select
 	for (; i < namew; i++)
 		tui_put_raw(t, p->win, role, " ", 1);
 	tui_put_raw(t, p->win, meta, tail, p->w - 4 - (namew > 0 ? namew : 0));
-	tui_clear_eol(t, p->win, role);
+	/* A row that filled the width left the cursor on the next row. */
+	if (getcury(p->win) == y)
+		tui_clear_eol(t, p->win, role);
 }
 
 static void

@@ -283,7 +283,7 @@ picker_draw(struct tui *t)
 			picker_put_snippet(t, pk->win, it->warn ? ROLE_WARN :
 			    ROLE_MSG_META, it->detail, w - used - 2);
 		}
-		if (pk->top + i == pk->sel)
+		if (pk->top + i == pk->sel && getcury(pk->win) == y + i)
 			tui_clear_eol(t, pk->win, ROLE_PICKER_SELECTED);
 	}
 	if (pk->nshown == 0) {

@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -201,6 +202,10 @@ tui_dispatch_event(struct tui *t, const struct store_event *ev)
 	 * journal): notify once, for the first sighting of an id. */
 	if (ev->id == 0 || ev->id > t->last_event_id)
 		tui_notify_inbound(t, ev);
+	/* What arrives in the thread you are reading is read. */
+	if (strcmp(ev->kind, "message-added") == 0 && ev->contact_id == t->contact_id &&
+	    (t->focus == PANE_THREAD || t->focus == PANE_COMPOSER))
+		store_conversation_mark_read(t->st, t->contact_id, NULL);
 
 	for (i = 0; i < PANE__COUNT; i++) {
 		if (t->panes[i].ops->event != NULL)
@@ -369,9 +374,12 @@ tui_input(uv_poll_t *h, int status, int events)
 
 	while ((rc = wget_wch(stdscr, &ch)) != ERR) {
 		if (rc == OK && ch == TUI_KEY_ESCAPE) {
-			/* ESC and a key at once is Meta-key. */
+			/* ESC and a key at once is Meta-key when something is
+			 * bound to it; else Escape, then the key (typed fast). */
 			rc2 = wget_wch(stdscr, &next);
-			if (rc2 == OK && next >= 0x20 && next != 0x7f) {
+			if (rc2 == OK && next >= 0x20 && next != 0x7f &&
+			    keymap_lookup(t->keymap, tui_current_mode(t),
+			    TUI_KEY_META | (int)next) != NULL) {
 				tui_key(t, (wint_t)(TUI_KEY_META | (int)next), 1);
 				continue;
 			}
@@ -402,16 +410,30 @@ tui_winch(uv_signal_t *h, int signum)
 
 /* ---- curses ---------------------------------------------------------------------------- */
 
+/*
+ * libuv makes stdin non-blocking for its poll; the shell (and $EDITOR) must
+ * get it back as it was, or it complains ("turning off NDELAY mode").
+ */
+static void
+tui_stdin_restore(struct tui *t)
+{
+	if (t->stdin_flags != -1)
+		fcntl(STDIN_FILENO, F_SETFL, t->stdin_flags);
+}
+
 void
 tui_suspend_curses(struct tui *t)
 {
 	def_prog_mode();
 	endwin();
+	tui_stdin_restore(t);
 }
 
 void
 tui_resume_curses(struct tui *t)
 {
+	if (t->stdin_flags != -1)
+		fcntl(STDIN_FILENO, F_SETFL, t->stdin_flags | O_NONBLOCK);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	tui_layout(t);
@@ -565,6 +587,7 @@ tui_end(struct tui *t)
 		uv_close((uv_handle_t *)&t->tick, NULL);
 	}
 	uv_run(t->loop, UV_RUN_NOWAIT);
+	tui_stdin_restore(t);
 	keymap_free(t->keymap);
 	theme_free(t->theme);
 	free(t->theme_name);
@@ -611,6 +634,7 @@ tui_run(const struct tui_opts *o, char **cause)
 	t.data_dir = o->data_dir;
 	t.last_event_id = store_events_last_id(t.st);
 	t.exit_after_paint = getenv("HARK_EXIT_AFTER_PAINT") != NULL;
+	t.stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
 	if (tui_load_keymap(&t, o->keymap ? o->keymap : o->cfg->keymap, cause) != 0 ||
 	    tui_start_engine(&t, cause) != 0) {
 		keymap_free(t.keymap);

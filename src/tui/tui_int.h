@@ -330,6 +330,7 @@ struct tui {
 	struct notifier *notifier;  /* new messages while you look elsewhere */
 
 	int handles_started;
+	int stdin_flags;            /* as found, restored on suspend and exit */
 	int exit_after_paint;       /* $HARK_EXIT_AFTER_PAINT: for make bench */
 	uv_poll_t input;
 	uv_signal_t sigwinch;

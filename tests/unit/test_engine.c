@@ -402,6 +402,39 @@ test_job_left_in_flight_after_send_is_not_resent(void **state)
 	    "SELECT count(*) FROM messages WHERE provider_id IS NOT NULL"), 1);
 }
 
+/* An SMS from a number known as someone's WhatsApp joins their thread. */
+static void
+test_sms_from_a_whatsapp_number_joins_that_contact(void **state)
+{
+	struct fixture *f = *state;
+	int64_t dev, in_id = 0, deadline;
+	char *sb;
+	char q[128];
+
+	assert_int_equal(store_contact_add(f->st, "Dev Patel", &dev, NULL), 0);
+	assert_int_equal(store_identity_add(f->st, dev, STORE_ID_WHATSAPP,
+	    "+14155552674", NULL, NULL), 0);
+	engine_start(f, 3);
+	engine_poll_now(f->e);
+	uv_run(&f->loop, UV_RUN_NOWAIT);
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	sql_exec(sb, "INSERT INTO inbound(sid, channel, from_addr, to_addr, body,"
+	    " due_at) VALUES ('SBIN-dev', 'sms', '+14155552674', '+14155550100',"
+	    " 'Texting instead', 0)");
+	free(sb);
+	deadline = hark_now_ms() + 5000;
+	while (hark_now_ms() < deadline && store_message_by_provider_id(f->st,
+	    "sandbox", "SBIN-dev", &in_id, NULL) != 1)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	assert_true(in_id > 0);
+	snprintf(q, sizeof q, "SELECT contact_id FROM messages WHERE id = %lld",
+	    (long long)in_id);
+	assert_int_equal(sql_int(f->db_path, q), dev);
+	assert_int_equal(sql_int(f->db_path, "SELECT count(*) FROM contacts"), 1);
+	assert_int_equal(sql_int(f->db_path, "SELECT count(*) FROM identities"
+	    " WHERE kind = 'phone' AND address = '+14155552674'"), 1);
+}
+
 /* A provider that cannot be asked: the in-flight send is shown as uncertain. */
 static void
 test_unreconcilable_send_is_marked_uncertain(void **state)
@@ -504,6 +537,9 @@ main(void)
 		    test_job_left_in_flight_after_send_is_not_resent, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_unreconcilable_send_is_marked_uncertain, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sms_from_a_whatsapp_number_joins_that_contact, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_inbound_stop_opts_out_and_duplicates_are_dropped, setup,
 		    teardown),
