@@ -81,6 +81,16 @@ mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_RUN
 chmod 700 "$XDG_RUNTIME_DIR"
 unset HARK_DB HARK_EXIT_AFTER_PAINT TMUX 2>/dev/null || true
 
+# A copy of the binary, so a rebuild in the work tree during the run cannot
+# fail a launch; hark finds its keymaps and themes next to it (../keymaps).
+src_tree=$(cd "$(dirname "$HARK_BIN")/.." && pwd)
+mkdir -p "$tmp/bin"
+cp "$HARK_BIN" "$tmp/bin/hark"
+HARK_BIN="$tmp/bin/hark"
+for d in keymaps themes; do
+	[ ! -d "$src_tree/$d" ] || ln -s "$src_tree/$d" "$tmp/$d"
+done
+
 say() { echo "$*" >&2; }
 
 load() {
@@ -274,6 +284,15 @@ fill_thread() {
 	HARK_DB="$db" "$HARK_BIN" import --quiet "$tmp/fill.jsonl" >/dev/null
 }
 
+# lock_cache / unlock_cache: one run at a time builds what goes in $CACHE.
+lock_cache() {
+	exec 9>"$CACHE/.lock"
+	flock 9 2>/dev/null || true
+}
+unlock_cache() {
+	exec 9>&-
+}
+
 # database N: prints the path of a cached database of N corpus messages
 # (built when missing or stale) and sets BUSY_NAME, BUSY_COUNT, THREAD_OLDEST.
 database() {
@@ -455,11 +474,14 @@ first_paint "hark first paint, empty history" 0 "$RUNS" 120 "contacts" -- \
 
 hark_p50=- hark_rss=- hark100_p50=- hark100_rss=- SCROLL_RSS=- big=
 for n in $SIZES; do
+	lock_cache
 	if ! database "$n"; then
+		unlock_cache
 		row "hark first paint" "$n" - - - - - "database not built"
 		continue
 	fi
 	cp "$DB_PATH" "$tmp/hark.db"
+	unlock_cache
 	rm -f "$tmp/hark.db-wal" "$tmp/hark.db-shm"
 	thread_info "$tmp/hark.db"
 	first_paint "hark first paint" "$n" "$RUNS" 120 "${BUSY_NAME%% *}" "$MARK" -- \
@@ -487,6 +509,7 @@ else
 	md="$CACHE/maildir-$MUTT_N-s$SEED"
 	key="n=$MUTT_N seed=$SEED contacts=$CONTACTS corpus=$(sha "$here/corpus.c" \
 	    "$here/bench.h") maildir=$(sha "$here/maildir.c")"
+	lock_cache
 	if [ ! -d "$md" ] || [ "$(cat "$md.key" 2>/dev/null)" != "$key" ]; then
 		say "writing the $MUTT_N-message Maildir"
 		rm -rf "$md" "$md.new" "$md.key"
@@ -495,6 +518,7 @@ else
 		mv "$md.new" "$md"
 		echo "$key" >"$md.key"
 	fi
+	unlock_cache
 	mkdir -p "$tmp/hcache"
 	cat >"$tmp/neomuttrc" <<EOF
 set folder="$CACHE"
