@@ -138,6 +138,12 @@ int store_conversation_mark_read(struct store *st, int64_t contact_id, char **ca
  * (caller frees) of *n ids. Scans the messages: for an explicit filter. */
 int store_contact_ids_with_status(struct store *st, const char *status,
     int64_t **ids, int *n, char **cause);
+/* The channel a contact prefers (preferences.preferred_channel): 1 with *ch,
+ * 0 when none is set, -1 on error. */
+int store_preferred_channel(struct store *st, int64_t contact_id,
+    enum hark_channel *ch, char **cause);
+int store_preferred_channel_set(struct store *st, int64_t contact_id,
+    enum hark_channel ch, char **cause);
 /* Unread messages over every conversation. */
 int store_unread_total(struct store *st, int *total, char **cause);
 /* Marks the newest inbound message unseen again (unread at least 1). */

@@ -632,3 +632,46 @@ store_contacts_list(struct store *st, int limit,
 	store_stmt_done(st, stmt);
 	return 0;
 }
+
+int
+store_preferred_channel_set(struct store *st, int64_t contact_id,
+    enum hark_channel ch, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot set the preferred channel";
+
+	stmt = store_stmt(st, "INSERT INTO preferences (contact_id,"
+	    " preferred_channel) VALUES (?1, ?2) ON CONFLICT (contact_id)"
+	    " DO UPDATE SET preferred_channel = excluded.preferred_channel",
+	    what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, contact_id);
+	store_bind_text(stmt, 2, hark_channel_name(ch));
+	return store_step_done(st, stmt, what, cause);
+}
+
+int
+store_preferred_channel(struct store *st, int64_t contact_id,
+    enum hark_channel *ch, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot read the preferred channel";
+	int rc, found = 0;
+
+	stmt = store_stmt(st, "SELECT preferred_channel FROM preferences"
+	    " WHERE contact_id = ?1 AND preferred_channel IS NOT NULL", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, contact_id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		found = hark_channel_parse(store_col_text(stmt, 0), ch) == 0;
+	else if (rc != SQLITE_DONE) {
+		store_err(st, cause, what);
+		store_stmt_done(st, stmt);
+		return -1;
+	}
+	store_stmt_done(st, stmt);
+	return found;
+}

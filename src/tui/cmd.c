@@ -43,6 +43,9 @@ const struct tui_cmd tui_cmds[] = {
 	  CMD_NEEDS_CONTACT, 1, 1, tcmd_mark },
 	{ "page-down", NULL, "", "move down a screen", 0, 0, 0, tcmd_page_down },
 	{ "page-up", NULL, "", "move up a screen", 0, 0, 0, tcmd_page_up },
+	{ "prefer", NULL, "sms|whatsapp|email", "make a channel the contact's "
+	  "preferred one (the composer starts there)", CMD_NEEDS_CONTACT, 1, 1,
+	  tcmd_prefer },
 	{ "quit", "q", "", "leave hark (or close the open list)", 0, 0, 0, tcmd_quit },
 	{ "redraw", NULL, "", "redraw the screen", 0, 0, 0, tcmd_redraw },
 	{ "reply", NULL, "", "reply on the channel of the selected message",

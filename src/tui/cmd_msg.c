@@ -226,3 +226,28 @@ tcmd_template(struct tui *t, int argc, char **argv, char **cause)
 {
 	return template_pick(t, argc > 1 ? argv[1] : NULL, cause);
 }
+
+int
+tcmd_prefer(struct tui *t, int argc, char **argv, char **cause)
+{
+	struct engine_estimate est;
+	struct engine_draft d;
+	enum hark_channel ch;
+
+	if (msg_parse_channel(argv[1], &ch, cause) != 0)
+		return -1;
+	/* Only a channel the contact can be reached on. */
+	memset(&d, 0, sizeof d);
+	d.contact_id = t->contact_id;
+	d.channel = ch;
+	d.body = "x";
+	if (engine_check(t->engine, &d, &est, cause) != 0)
+		return -1;
+	engine_estimate_clear(&est);
+	if (store_preferred_channel_set(t->st, t->contact_id, ch, cause) != 0)
+		return -1;
+	composer_set_channel(t, ch);
+	tui_say(t, 0, "%s is now this contact's preferred channel",
+	    hark_channel_name(ch));
+	return 0;
+}

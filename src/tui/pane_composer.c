@@ -109,6 +109,10 @@ composer_default_channel(struct tui *t)
 	struct store_contact sc;
 	int i;
 
+	/* The contact's preferred channel, else the one they last used. */
+	if (store_preferred_channel(t->st, t->contact_id, &ch, NULL) == 1)
+		return ch;
+	ch = HARK_CH__COUNT;
 	store_messages_page(t->st, t->contact_id, INT64_MAX, INT64_MAX, 5,
 	    composer_latest_channel, &ch, NULL);
 	if (ch != HARK_CH__COUNT)

@@ -191,7 +191,8 @@ prompt_arg_words(const char *cmd)
 	static const char *const modes[] = { "global", "contacts", "thread",
 		"composer", "prompt", "picker", NULL };
 
-	if (strcmp(cmd, "channel") == 0 || strcmp(cmd, "compose") == 0)
+	if (strcmp(cmd, "channel") == 0 || strcmp(cmd, "compose") == 0 ||
+	    strcmp(cmd, "prefer") == 0)
 		return channels;
 	if (strcmp(cmd, "focus") == 0)
 		return panes;

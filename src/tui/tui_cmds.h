@@ -45,5 +45,6 @@ TUI_CMD(tcmd_edit);
 TUI_CMD(tcmd_mark);
 TUI_CMD(tcmd_snooze);
 TUI_CMD(tcmd_call);
+TUI_CMD(tcmd_prefer);
 
 #endif
