@@ -91,6 +91,20 @@ tui_cmd_find(const char *name)
 	return NULL;
 }
 
+char *
+tui_join(int argc, char **argv, int from)
+{
+	struct hbuf b = HBUF_INIT;
+	int i;
+
+	for (i = from; i < argc; i++) {
+		if (i > from)
+			hbuf_addc(&b, ' ');
+		hbuf_adds(&b, argv[i]);
+	}
+	return hbuf_steal(&b);
+}
+
 void
 tui_words_free(int argc, char **argv)
 {

@@ -8,20 +8,6 @@
 #include "tui_int.h"
 #include "tui_cmds.h"
 
-static char *
-msg_join(int argc, char **argv, int from)
-{
-	struct hbuf b = HBUF_INIT;
-	int i;
-
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			hbuf_addc(&b, ' ');
-		hbuf_adds(&b, argv[i]);
-	}
-	return hbuf_steal(&b);
-}
-
 static int
 msg_parse_channel(const char *s, enum hark_channel *ch, char **cause)
 {
@@ -93,7 +79,7 @@ tcmd_send(struct tui *t, int argc, char **argv, char **cause)
 int
 tcmd_schedule(struct tui *t, int argc, char **argv, char **cause)
 {
-	char *when = msg_join(argc, argv, 1), iso[40];
+	char *when = tui_join(argc, argv, 1), iso[40];
 	int64_t at;
 	int rc;
 
@@ -188,7 +174,7 @@ tcmd_mark(struct tui *t, int argc, char **argv, char **cause)
 int
 tcmd_snooze(struct tui *t, int argc, char **argv, char **cause)
 {
-	char *when = msg_join(argc, argv, 1), iso[40];
+	char *when = tui_join(argc, argv, 1), iso[40];
 	int64_t at;
 
 	if (when_parse(when, hark_now_ms(), &at, cause) != 0) {

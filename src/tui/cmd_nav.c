@@ -8,21 +8,6 @@
 #include "tui_int.h"
 #include "tui_cmds.h"
 
-/* Joins argv[from..] with spaces into a new string. */
-static char *
-cmd_join(int argc, char **argv, int from)
-{
-	struct hbuf b = HBUF_INIT;
-	int i;
-
-	for (i = from; i < argc; i++) {
-		if (i > from)
-			hbuf_addc(&b, ' ');
-		hbuf_adds(&b, argv[i]);
-	}
-	return hbuf_steal(&b);
-}
-
 int
 tcmd_quit(struct tui *t, int argc, char **argv, char **cause)
 {
@@ -231,7 +216,7 @@ int
 tcmd_filter(struct tui *t, int argc, char **argv, char **cause)
 {
 	struct tui_filter f;
-	char *expr = cmd_join(argc, argv, 1);
+	char *expr = tui_join(argc, argv, 1);
 
 	memset(&f, 0, sizeof f);
 	if (tui_filter_parse(expr, &f, cause) != 0) {
@@ -346,7 +331,7 @@ tcmd_search(struct tui *t, int argc, char **argv, char **cause)
 		prompt_open(t, '/', "");
 		return 0;
 	}
-	query = cmd_join(argc, argv, 1);
+	query = tui_join(argc, argv, 1);
 	memset(&f, 0, sizeof f);
 	f.t = t;
 	free(t->hits);

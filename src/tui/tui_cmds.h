@@ -4,6 +4,9 @@
 
 struct tui;
 
+/* argv[from..] joined with spaces, newly allocated (cmd.c). */
+char *tui_join(int argc, char **argv, int from);
+
 #define TUI_CMD(name) int name(struct tui *t, int argc, char **argv, char **cause)
 
 /* cmd_nav.c: moving, panes, the screen */
