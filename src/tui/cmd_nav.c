@@ -338,6 +338,9 @@ tcmd_search(struct tui *t, int argc, char **argv, char **cause)
 	t->hits = NULL;
 	t->nhits = 0;
 	if (store_search(t->st, query, 200, search_add, &f, cause) != 0) {
+		picker_items_free(f.items, f.n);
+		free(t->hits);
+		t->hits = NULL;
 		free(query);
 		return -1;
 	}

@@ -77,19 +77,26 @@ picker_open(struct tui *t, const char *title, struct picker_item *items,
 }
 
 void
+picker_items_free(struct picker_item *items, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(items[i].label);
+		free(items[i].detail);
+		free(items[i].preview);
+	}
+	free(items);
+}
+
+void
 picker_close(struct tui *t)
 {
 	struct picker *pk = t->picker;
-	int i;
 
 	if (pk == NULL)
 		return;
-	for (i = 0; i < pk->n; i++) {
-		free(pk->items[i].label);
-		free(pk->items[i].detail);
-		free(pk->items[i].preview);
-	}
-	free(pk->items);
+	picker_items_free(pk->items, pk->n);
 	free(pk->shown);
 	free(pk->title);
 	hbuf_free(&pk->filter);

@@ -593,6 +593,7 @@ tui_end(struct tui *t)
 	free(t->theme_name);
 	free(t->message);
 	free(t->search);
+	free(t->hits);
 	tui_filter_clear(&t->filter);
 }
 

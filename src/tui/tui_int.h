@@ -124,6 +124,8 @@ typedef void (*picker_choose_cb)(struct tui *t, const struct picker_item *it);
 void picker_open(struct tui *t, const char *title, struct picker_item *items,
     int nitems, int filterable, picker_choose_cb choose);
 void picker_close(struct tui *t);
+/* Frees items that were never handed to picker_open. */
+void picker_items_free(struct picker_item *items, int n);
 int picker_is_open(struct tui *t);
 int picker_key(struct tui *t, wint_t ch, int is_keycode);
 void picker_draw(struct tui *t);

@@ -49,5 +49,6 @@ ok "it names the contact, shows the text, and carries no escape sequence"
 "$D" wait n 'Bob Roe' 5 >/dev/null || fail "Bob's message should show in the contact list"
 ok "the contact list shows the new message"
 "$D" keys n q
-[ "$("$D" wait-exit n 10)" = 0 ] || fail "q should leave with status 0"
+st=$("$D" wait-exit n 10) || true
+[ "$st" = 0 ] || fail "q should leave with status 0 (got '$st'): $("$D" screen n)"
 ok "q leaves with status 0"

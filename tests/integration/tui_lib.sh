@@ -154,18 +154,13 @@ sgr_before() {
 # Escapes made readable: ESC shown as ␛ (a backslash would be undone by echo).
 vis() { sed 's/\x1b/␛/g'; }
 
-# tui_wait_exit NAME [SECS]: hark's exit status, once it has exited.
-# tmux 3.3 sometimes misses the SIGCHLD of a pane's program: the pane is dead
-# (its pty closed) but the program stays a zombie with no status until the
-# server is told again. The nudge goes to this test's own tmux server.
+# tui_wait_exit NAME [SECS]: hark's exit status, once it has exited (the driver
+# nudges tmux 3.3 when it misses the SIGCHLD of a pane's program).
 tui_wait_exit() {
-	_end=$(($(date +%s) + ${2:-10}))
-	while :; do
-		if _st=$("$TUI_DRIVER" wait-exit "$1" 1 2>/dev/null); then echo "$_st"; return 0; fi
-		[ -n "$_st" ] && { echo "$_st"; return 1; }
-		[ "$(tmux_fmt "$1" '#{pane_dead}')" = 1 ] && kill -CHLD "$(cat "$TUI_DIR/$1.pid")" 2>/dev/null
-		[ "$(date +%s)" -lt "$_end" ] || { echo "still running"; return 124; }
-	done
+	"$TUI_DRIVER" wait-exit "$1" "${2:-10}" 2>/dev/null && return 0
+	_rc=$?
+	[ $_rc = 124 ] && echo "still running"
+	return 1
 }
 
 # until_fmt NAME FORMAT VALUE [SECS]: until tmux's FORMAT for the pane is VALUE;
