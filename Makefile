@@ -10,8 +10,8 @@ DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries and why: see README.md ("Dependencies").
-PKGS     := ncursesw libcurl sqlite3 libcjson libuv libnotify libcrypto inih
-TEST_PKGS := cmocka libmicrohttpd
+PKGS     := ncursesw libcurl sqlite3 libcjson libuv libnotify libcrypto inih libmicrohttpd
+TEST_PKGS := cmocka
 
 BUILD    ?= build
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \

@@ -8,6 +8,7 @@
  *
  *   [general]            default_region, db, notify, poll_interval, ...
  *   [identity]           name, email, phone
+ *   [relay]              listen, public_url, socket, max_body, rate_limit
  *   [account NAME]       provider = sandbox|twilio|smtp|imap|sendgrid|mailgun,
  *                        channels, from_phone, from_whatsapp, from_email,
  *                        base_url, rate, and provider settings; secrets as
@@ -84,6 +85,12 @@ struct config {
 	char *identity_name;
 	char *identity_email;
 	char *identity_phone;
+	/* [relay] */
+	char *relay_listen;    /* default "127.0.0.1:8686" */
+	char *relay_public_url;/* may be NULL */
+	char *relay_socket;    /* may be NULL: hark_runtime_dir()/events.sock */
+	int relay_max_body;    /* bytes, default 1 MiB */
+	int relay_rate_limit;  /* requests/s per client address, 0 = no limit */
 	struct config_account *accounts;
 	int naccounts;
 };

@@ -30,6 +30,7 @@ typedef struct uv_loop_s uv_loop_t;
 #define PROVIDER_CAP_LOOKUP 0x1 /* find a send by idempotency key (crash reconciliation) */
 #define PROVIDER_CAP_POLL   0x2 /* poll for inbound messages and status changes */
 #define PROVIDER_CAP_CANCEL 0x4 /* cancel a send the provider has scheduled */
+#define PROVIDER_CAP_CALL   0x8 /* place click-to-call bridges */
 
 struct provider_send {
 	int64_t message_id;
@@ -42,6 +43,23 @@ struct provider_send {
 	const char *message_id_hdr;  /* email Message-ID, may be NULL */
 	const char *in_reply_to;
 	const char *refs;
+	const char *const *media_urls; /* MMS / WhatsApp media (public URLs), may be NULL */
+	int nmedia;
+	const char *content_sid;     /* WhatsApp approved template (HX...), may be NULL */
+	const char *content_vars;    /* its variables as a JSON object string, may be NULL */
+};
+
+/*
+ * A click-to-call bridge: the provider rings the user's own phone (agent)
+ * first and, once answered, dials the contact with the user's number shown.
+ */
+struct provider_call {
+	int64_t message_id;          /* the call's message row (channel voice) */
+	const char *idempotency_key;
+	const char *agent;           /* the user's phone, E.164 (config my_phone) */
+	const char *to;              /* the contact, E.164 */
+	const char *from;            /* caller id; NULL: the account's from_phone */
+	int record;                  /* record the bridged call (consent checked by the engine) */
 };
 
 enum provider_outcome {
@@ -67,7 +85,17 @@ typedef void (*provider_send_cb)(void *arg, const struct provider_result *r);
  * provider never accepted it, -1 when it could not tell (r->error_text). */
 typedef void (*provider_lookup_cb)(void *arg, int found, const struct provider_result *r);
 
-enum provider_event_type { PROVIDER_EV_INBOUND, PROVIDER_EV_STATUS };
+enum provider_event_type {
+	PROVIDER_EV_INBOUND,         /* a message from a contact */
+	PROVIDER_EV_STATUS,          /* a status change of a message we sent */
+	PROVIDER_EV_CALL             /* a status change of a call (either direction) */
+};
+
+/* Media of an inbound MMS / WhatsApp message. */
+struct provider_media {
+	const char *url;
+	const char *content_type;
+};
 
 struct provider_event {
 	enum provider_event_type type;
@@ -78,6 +106,19 @@ struct provider_event {
 	enum hark_channel channel;
 	const char *from, *to, *subject, *body;
 	const char *message_id, *in_reply_to, *refs;
+	const struct provider_media *media;
+	int nmedia;
+	const char *profile_name;    /* WhatsApp sender's profile name, may be NULL */
+	/* PROVIDER_EV_CALL (provider_id is the call sid; from/to as above) */
+	const char *call_status;     /* queued ringing in-progress completed busy failed no-answer canceled */
+	const char *parent_id;       /* the agent leg of a bridged call, may be NULL */
+	int inbound_call;            /* the contact called us */
+	int duration_s;              /* -1 when unknown */
+	const char *recording_url;   /* may be NULL */
+	/* email events (SendGrid, Mailgun) */
+	int64_t hark_id;             /* our message id echoed back (custom args), 0 if none */
+	const char *optout;          /* "spam report" or "unsubscribe": opt the address out */
+	const char *detail;          /* open, click (url), deferred (response): for the journal */
 	/* PROVIDER_EV_STATUS */
 	enum hark_status status;
 	const char *error_code, *error_text;
@@ -116,6 +157,10 @@ struct provider_ops {
 	 * known (*price set), -1 when the provider cannot say. May be NULL. */
 	int (*estimate)(struct provider *p, const struct provider_send *req,
 	    struct hark_money *price, int *segments);
+	/* Starts a click-to-call bridge (PROVIDER_CAP_CALL); cb reports the
+	 * call's sid as provider_id. May be NULL. */
+	int (*call)(struct provider *p, const struct provider_call *req,
+	    provider_send_cb cb, void *arg, char **cause);
 };
 
 struct provider {
@@ -128,6 +173,13 @@ struct provider {
 
 /* The implementations. */
 extern const struct provider_ops provider_sandbox_ops;
+extern const struct provider_ops provider_twilio_ops;
+
+/* Readable text for a Twilio error code (21211 → "invalid 'To' number"), or
+ * NULL when unknown. Shared by the Twilio provider and the relay. */
+const char *twilio_error_text(int code);
+/* Maps a Twilio message status ("delivered") to hark's; -1 when unknown. */
+int twilio_status_parse(const char *s, enum hark_status *out);
 
 /* The ops for a provider name, or NULL. */
 const struct provider_ops *provider_ops_find(const char *name);

@@ -252,6 +252,8 @@ config_section_begin(struct config_parse *p, const char *name)
 		p->scope = CONFIG_GENERAL;
 	else if (strcmp(name, "identity") == 0)
 		p->scope = CONFIG_IDENTITY;
+	else if (strcmp(name, "relay") == 0)
+		p->scope = CONFIG_RELAY;
 	else if (strncmp(name, "account", 7) == 0 &&
 	    (name[7] == '\0' || name[7] == ' ' || name[7] == '\t'))
 		config_account_begin(p, name + 7);
@@ -262,7 +264,7 @@ config_section_begin(struct config_parse *p, const char *name)
 static void
 config_section_unknown(struct config_parse *p, const char *name)
 {
-	static const char *const known[] = { "general", "identity", "account" };
+	static const char *const known[] = { "general", "identity", "account", "relay" };
 	size_t i, d, best = 0, bestd = (size_t)-1, wordlen;
 	const char *rest;
 	char word[64];
@@ -284,7 +286,7 @@ config_section_unknown(struct config_parse *p, const char *name)
 		    "[%s%s]?)", name, known[best], rest);
 	} else {
 		config_error(p, p->line, "unknown section [%s] (sections are "
-		    "[general], [identity] and [account NAME])", name);
+		    "[general], [identity], [relay] and [account NAME])", name);
 	}
 }
 
@@ -443,7 +445,7 @@ config_key(struct config_parse *p, const char *name, const char *value)
 
 	if (!p->in_section) {
 		config_error(p, p->line, "'%s' is outside any section; put it "
-		    "under [general], [identity] or [account NAME]", name);
+		    "under [general], [identity], [relay] or [account NAME]", name);
 		return;
 	}
 	if (p->indented && strcmp(name, p->prev_key) == 0) {

@@ -11,7 +11,8 @@
 enum config_scope {
 	CONFIG_GENERAL,
 	CONFIG_IDENTITY,
-	CONFIG_ACCOUNT
+	CONFIG_ACCOUNT,
+	CONFIG_RELAY
 };
 
 /* How a value is checked and stored. */

@@ -77,6 +77,29 @@ const struct config_option config_options[] = {
 	  .offset = GEN(identity_phone),
 	  .help = "Your phone number in E.164 (+14155552671)." },
 
+	/* [relay] */
+	{ .name = "listen", .scope = CONFIG_RELAY, .type = CONFIG_STRING,
+	  .def = "127.0.0.1:8686", .offset = GEN(relay_listen),
+	  .help = "Address and port `hark relay` listens on (behind your "
+		  "reverse proxy or tunnel)." },
+	{ .name = "public_url", .scope = CONFIG_RELAY, .type = CONFIG_URL,
+	  .offset = GEN(relay_public_url),
+	  .help = "The relay's URL as providers see it (https://hooks.example.com); "
+		  "webhook signatures are checked against it." },
+	{ .name = "socket", .scope = CONFIG_RELAY, .type = CONFIG_STRING,
+	  .offset = GEN(relay_socket),
+	  .help = "Event socket clients listen on; unset means "
+		  "$XDG_RUNTIME_DIR/hark/events.sock." },
+	{ .name = "max_body", .scope = CONFIG_RELAY, .type = CONFIG_INT,
+	  .def = "1048576", .min = 1024, .max = 64 * 1048576,
+	  .offset = GEN(relay_max_body),
+	  .help = "Largest webhook body in bytes; larger ones get 413." },
+	{ .name = "rate_limit", .scope = CONFIG_RELAY, .type = CONFIG_INT,
+	  .def = "0", .min = 0, .max = 10000000, .offset = GEN(relay_rate_limit),
+	  .help = "Requests per second one client address may make (bursts of "
+		  "twice that); more get 429. 0 means no limit, for when the "
+		  "proxy in front already limits." },
+
 	/* [account NAME]: fields every account has */
 	{ .name = "provider", .scope = CONFIG_ACCOUNT, .type = CONFIG_ENUM,
 	  .choices = config_provider_names, .providers = CONFIG_PROV_ALL,
@@ -129,6 +152,15 @@ const struct config_option config_options[] = {
 	  .offset = CONFIG_KV,
 	  .help = "Public URL of `hark relay` (your tunnel or proxy), as the "
 		  "provider calls it." },
+	{ .name = "my_phone", .scope = CONFIG_ACCOUNT, .type = CONFIG_PHONE,
+	  .providers = CONFIG_P(TWILIO), .offset = CONFIG_KV,
+	  .help = "Your own phone, rung first by click-to-call; unset means "
+		  "[identity] phone." },
+	{ .name = "record", .scope = CONFIG_ACCOUNT, .type = CONFIG_ENUM,
+	  .def = "no", .choices = sandbox_lookup_choices,
+	  .providers = CONFIG_P(TWILIO), .offset = CONFIG_KV,
+	  .help = "Record bridged calls (only with contacts whose "
+		  "recording_consent field is yes)." },
 	{ .name = "host", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
 	  .providers = SERVERS, .required = SERVERS, .offset = CONFIG_KV,
 	  .help = "Mail server host name." },
@@ -183,6 +215,8 @@ config_scope_name(enum config_scope scope)
 		return "identity";
 	case CONFIG_ACCOUNT:
 		return "account";
+	case CONFIG_RELAY:
+		return "relay";
 	}
 	return "?";
 }
