@@ -47,6 +47,8 @@ struct provider_send {
 	int nmedia;
 	const char *content_sid;     /* WhatsApp approved template (HX...), may be NULL */
 	const char *content_vars;    /* its variables as a JSON object string, may be NULL */
+	int64_t started_at;          /* lookup: when the attempt that may have
+	                                reached the provider began, ms (0 unknown) */
 };
 
 /*
@@ -151,7 +153,9 @@ struct provider_ops {
 	/* Starts one poll; events arrive through env.on_event, then done fires. */
 	int (*poll)(struct provider *p, void (*done)(void *arg, const char *error),
 	    void *arg, char **cause);
-	int (*lookup)(struct provider *p, const char *idempotency_key,
+	/* Finds a send that may have reached the provider: req is the message as
+	 * it was sent (idempotency_key, to, from, body, started_at). */
+	int (*lookup)(struct provider *p, const struct provider_send *req,
 	    provider_lookup_cb cb, void *arg, char **cause);
 	/* Estimated price of a send from the provider's price list; 0 when
 	 * known (*price set), -1 when the provider cannot say. May be NULL. */

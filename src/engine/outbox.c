@@ -552,6 +552,7 @@ outbox_reconcile_one(void *arg, const struct store_job *j)
 	struct store_message m;
 	struct reconcile_op *op;
 	struct provider *p = NULL;
+	struct provider_send req;
 
 	memset(&m, 0, sizeof m);
 	if (store_message_get(e->st, j->message_id, &m, NULL) == 0)
@@ -565,7 +566,17 @@ outbox_reconcile_one(void *arg, const struct store_job *j)
 	op->e = e;
 	op->job_id = j->id;
 	op->message_id = j->message_id;
-	if (p->ops->lookup(p, j->idempotency_key, outbox_reconciled, op, NULL) == 0)
+	memset(&req, 0, sizeof req);
+	req.message_id = m.id;
+	req.idempotency_key = j->idempotency_key;
+	req.channel = m.channel;
+	req.from = m.from_addr;
+	req.to = m.to_addr;
+	req.subject = m.subject;
+	req.body = m.body;
+	req.message_id_hdr = m.message_id;
+	req.started_at = j->started_at;
+	if (p->ops->lookup(p, &req, outbox_reconciled, op, NULL) == 0)
 		e->reconciling++;
 	else {
 		free(op);

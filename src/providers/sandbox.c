@@ -59,8 +59,8 @@ static int sb_send(struct provider *, const struct provider_send *,
     provider_send_cb, void *, char **);
 static int sb_poll(struct provider *, void (*)(void *, const char *), void *,
     char **);
-static int sb_lookup(struct provider *, const char *, provider_lookup_cb, void *,
-    char **);
+static int sb_lookup(struct provider *, const struct provider_send *,
+    provider_lookup_cb, void *, char **);
 static int sb_estimate(struct provider *, const struct provider_send *,
     struct hark_money *, int *);
 
@@ -440,14 +440,14 @@ sb_lookup_fire(uv_timer_t *t)
 }
 
 static int
-sb_lookup(struct provider *p, const char *key, provider_lookup_cb cb, void *arg,
-    char **cause)
+sb_lookup(struct provider *p, const struct provider_send *req,
+    provider_lookup_cb cb, void *arg, char **cause)
 {
 	struct sb_op *op;
 
 	op = sb_op_new(p->priv, SB_LOOKUP, arg, sb_lookup_fire, 5);
 	op->cb.lookup = cb;
-	op->key = xstrdup(key);
+	op->key = xstrdup(req->idempotency_key);
 	return 0;
 }
 
