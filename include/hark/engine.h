@@ -96,6 +96,27 @@ int engine_busy(struct engine *e, int64_t within_ms);
 /* Polls every provider now (the owner also does so on a timer). */
 void engine_poll_now(struct engine *e);
 
+/* ---- provider events from outside the engine (the relay) --------------------------- */
+
+struct provider_event;
+
+/*
+ * Applies one provider event (an inbound message, a status change, a call
+ * update, an email event) to the store, as the engine does for its own
+ * providers: inbound messages deduplicated by (provider, provider id), opt-out
+ * and opt-in keywords before anything else, statuses only moving forward,
+ * opt-outs from error 21610 / spam reports / unsubscribes, and the events
+ * journal appended in the same transaction.
+ *
+ * Runs inside the caller's open transaction (store_begin), in a savepoint of
+ * its own: on -1 that savepoint is rolled back and the transaction stays
+ * usable for the next event, so one bad event cannot lose a batch.
+ * Returns 1 when something changed, 0 for a duplicate or an event about
+ * nothing hark knows, -1 with cause.
+ */
+int engine_ingest(struct store *st, const struct config *cfg,
+    const struct provider_event *ev, char **cause);
+
 /*
  * Seeds a store with the demo: about a dozen contacts across channels and a
  * few hundred messages over the last weeks, deterministic for a given now.

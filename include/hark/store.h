@@ -52,6 +52,11 @@ const char *store_path(struct store *st);
 
 /* Explicit transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Not nestable. */
 int store_begin(struct store *st, char **cause);
+/* A savepoint inside the open transaction, so that one failed step can be
+ * undone without losing the rest (the relay's batches). Not nestable. */
+int store_savepoint(struct store *st, char **cause);
+int store_savepoint_release(struct store *st, char **cause);
+void store_savepoint_rollback(struct store *st);
 int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
 
@@ -419,5 +424,61 @@ int store_template_history(struct store *st, const char *name,
 /* Deletes a template softly: it leaves lists and lookups by name, but its
  * versions stay for the messages that used them. -1 with "no template 'x'". */
 int store_template_delete(struct store *st, const char *name, char **cause);
+
+/* ---- calls and attachments (src/store/calls.c) ------------------------------------ */
+
+/* A call: a message of channel voice plus its calls row. */
+struct store_call {
+	int64_t message_id;
+	int64_t contact_id;
+	char *contact_name;
+	enum hark_direction direction;
+	char *provider_id;     /* the call sid, may be NULL */
+	char *address;         /* the contact's number */
+	char *status;          /* queued ringing in-progress completed busy failed no-answer canceled */
+	int duration_s;        /* -1 when unknown */
+	char *recording_url;   /* may be NULL */
+	char *outcome;         /* the user's: "reached", "voicemail", ..., may be NULL */
+	char *notes;
+	int bridged;           /* the contact's leg reported (Dial action): its status wins */
+	int has_price;
+	struct hark_money price;
+	int64_t at;            /* created */
+};
+void store_call_clear(struct store_call *c);
+/*
+ * Creates or updates the calls row of a voice message. status NULL keeps
+ * it; duration_s < 0 keeps it; recording_url NULL keeps it. bridged = 1
+ * marks the contact's leg as reported: afterwards only bridged updates
+ * change status and duration. 1 changed, 0 unchanged, -1.
+ */
+int store_call_update(struct store *st, int64_t message_id, const char *status,
+    int duration_s, const char *recording_url, int bridged, char **cause);
+/* 1 filled, 0 no such call, -1. */
+int store_call_get(struct store *st, int64_t message_id, struct store_call *c,
+    char **cause);
+int store_call_set_outcome(struct store *st, int64_t message_id, const char *outcome,
+    const char *notes, char **cause);
+/* Calls newest first; contact_id 0 means every contact. */
+int store_calls_each(struct store *st, int64_t contact_id, int limit,
+    int (*fn)(void *arg, const struct store_call *c), void *arg, char **cause);
+
+struct store_attachment {
+	int64_t id;
+	int64_t message_id;
+	char *filename;        /* may be NULL */
+	char *content_type;
+	int64_t size;          /* -1 when unknown */
+	char *url;             /* remote (MMS media), may be NULL */
+	char *path;            /* local copy, may be NULL */
+};
+void store_attachment_clear(struct store_attachment *a);
+int store_attachment_add(struct store *st, const struct store_attachment *a,
+    int64_t *id, char **cause);
+int store_attachments_each(struct store *st, int64_t message_id,
+    int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause);
+/* Time of the contact's last inbound message on ch (ms), 0 when none. */
+int store_last_inbound(struct store *st, int64_t contact_id, enum hark_channel ch,
+    int64_t *at, char **cause);
 
 #endif

@@ -65,6 +65,8 @@ void outbox_reconcile(struct engine *e);
 
 /* inbound.c: a provider's event (inbound message or status change). */
 void inbound_event(void *arg, const struct provider_event *ev);
+/* Tells the subscribers every journal event after after_id. */
+void engine_tell_since(struct engine *e, int64_t after_id);
 
 /* lock.c */
 int engine_lock_take(const char *lock_path, int *fd, char **cause);

@@ -190,8 +190,16 @@ static const char *const migration1[] = {
 	NULL
 };
 
+/* 2: a bridged call's contact leg decides its status and duration. */
+static const char *const migration2[] = {
+	"ALTER TABLE calls ADD COLUMN bridged INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE calls ADD COLUMN updated_at INTEGER;",
+	NULL
+};
+
 static const char *const *const migrations[] = {
 	migration1,
+	migration2,
 };
 
 int

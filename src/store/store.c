@@ -298,6 +298,33 @@ store_begin(struct store *st, char **cause)
 }
 
 int
+store_savepoint(struct store *st, char **cause)
+{
+	if (sqlite3_get_autocommit(st->db)) {
+		set_cause(cause, "cannot set a savepoint: no transaction is open");
+		return -1;
+	}
+	return store_exec(st, "SAVEPOINT hark_step", "cannot set a savepoint", cause);
+}
+
+int
+store_savepoint_release(struct store *st, char **cause)
+{
+	return store_exec(st, "RELEASE hark_step", "cannot release a savepoint",
+	    cause);
+}
+
+/* After an I/O error SQLite may have rolled the whole transaction back. */
+void
+store_savepoint_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if (store_exec(st, "ROLLBACK TO hark_step", "rollback", NULL) == 0)
+		store_exec(st, "RELEASE hark_step", "rollback", NULL);
+}
+
+int
 store_commit(struct store *st, char **cause)
 {
 	if (sqlite3_get_autocommit(st->db)) {
