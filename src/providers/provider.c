@@ -8,6 +8,7 @@
 
 static const struct provider_ops *const provider_table[] = {
 	&provider_sandbox_ops,
+	&provider_twilio_ops,
 };
 
 const struct provider_ops *
