@@ -59,6 +59,10 @@ struct engine_draft {
 	int64_t send_at;           /* 0 = now */
 	const char *account;       /* NULL = the first account that offers the channel */
 	const char *idempotency_key; /* NULL = generated */
+	const char *content_sid;   /* WhatsApp approved template (HX...), NULL for free text */
+	const char *content_vars;  /* its variables, a JSON object */
+	const char *const *media_urls; /* MMS / WhatsApp media, public URLs */
+	int nmedia;
 };
 
 struct engine_estimate {
@@ -67,7 +71,12 @@ struct engine_estimate {
 	struct hark_money price;   /* estimated, from the provider's price table */
 	const char *account;       /* the account that would send */
 	char *to;                  /* the normalised address (owned; engine_estimate_clear) */
+	/* WhatsApp's 24-hour session window, where the account enforces it:
+	 * 0 not applicable, -1 closed, else when it closes (ms). */
+	int64_t wa_window_until;
 };
+
+#define ENGINE_WA_WINDOW_MS (24LL * 3600 * 1000)
 void engine_estimate_clear(struct engine_estimate *est);
 
 /*
@@ -75,7 +84,10 @@ void engine_estimate_clear(struct engine_estimate *est);
  * contact is not opted out, an account can send on the channel; fills the
  * encoding, segments and estimated price. 0 or -1 with a cause that names
  * what is wrong ("'+1 555' is not a valid US number: ...",
- * "Ann Lee has opted out of sms (replied STOP on 2026-11-02)").
+ * "Ann Lee has opted out of sms (replied STOP on 2026-11-02)"), or that
+ * free WhatsApp text is outside the contact's 24-hour session window.
+ * A voice draft is a click-to-call: it needs the user's own phone
+ * (my_phone of the account, else [identity] phone).
  */
 int engine_check(struct engine *e, const struct engine_draft *d,
     struct engine_estimate *est, char **cause);

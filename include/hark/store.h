@@ -477,6 +477,12 @@ int store_attachment_add(struct store *st, const struct store_attachment *a,
     int64_t *id, char **cause);
 int store_attachments_each(struct store *st, int64_t message_id,
     int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause);
+/* A WhatsApp template's Content SID and variables, kept with an outbound message. */
+int store_message_content_set(struct store *st, int64_t id, const char *content_sid,
+    const char *content_vars, char **cause);
+/* 1 with newly allocated strings (vars may be NULL), 0 when none, -1. */
+int store_message_content_get(struct store *st, int64_t id, char **content_sid,
+    char **content_vars, char **cause);
 /* Time of the contact's last inbound message on ch (ms), 0 when none. */
 int store_last_inbound(struct store *st, int64_t contact_id, enum hark_channel ch,
     int64_t *at, char **cause);

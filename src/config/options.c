@@ -202,6 +202,12 @@ const struct config_option config_options[] = {
 	  .help = "Whether the sandbox can be asked about a send after a crash "
 	  "(no: behave like a provider that cannot, so such sends become "
 	  "uncertain)." },
+	{ .name = "whatsapp_window", .scope = CONFIG_ACCOUNT, .type = CONFIG_ENUM,
+	  .def = "no", .choices = sandbox_lookup_choices,
+	  .providers = CONFIG_P(SANDBOX), .offset = CONFIG_KV,
+	  .help = "Whether the sandbox keeps WhatsApp's 24-hour session window "
+	  "as Twilio does (free text only within 24 hours of the contact's "
+	  "last WhatsApp message)." },
 };
 const size_t config_noptions = HARK_NELEM(config_options);
 

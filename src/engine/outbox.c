@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "engine_int.h"
 
 #define OUTBOX_MAX_WAKE_MS 60000
@@ -72,6 +74,50 @@ outbox_contact_address(struct engine *e, int64_t contact_id, enum hark_channel c
 	return addr;
 }
 
+/*
+ * WhatsApp delivers free text only within 24 hours of the contact's last
+ * message; outside that window only approved templates (a Content SID).
+ */
+static int
+outbox_wa_window(struct engine *e, const struct engine_draft *d,
+    struct engine_estimate *est, char **cause)
+{
+	int64_t contact = d->contact_id, last = 0, now = hark_now_ms();
+	char ago[32];
+
+	if (contact <= 0 && store_contact_by_address(e->st, STORE_ID_WHATSAPP,
+	    est->to, &contact, NULL) != 1 && store_contact_by_address(e->st,
+	    STORE_ID_PHONE, est->to, &contact, NULL) != 1)
+		contact = 0;
+	if (contact > 0 && store_last_inbound(e->st, contact, HARK_CH_WHATSAPP,
+	    &last, cause) != 0)
+		return -1;
+	est->wa_window_until = last > 0 && last + ENGINE_WA_WINDOW_MS > now ?
+	    last + ENGINE_WA_WINDOW_MS : -1;
+	if (est->wa_window_until > 0 || d->content_sid != NULL)
+		return 0;
+	if (last > 0) {
+		time_format_relative(last, now, ago, sizeof ago);
+		set_cause(cause, "the WhatsApp session window with %s is closed "
+		    "(their last WhatsApp message: %s); outside 24 hours WhatsApp "
+		    "only delivers approved templates (a Content SID)", est->to, ago);
+	} else {
+		set_cause(cause, "%s has never written on WhatsApp, so there is no "
+		    "session window; WhatsApp only delivers approved templates "
+		    "(a Content SID) until they do", est->to);
+	}
+	return -1;
+}
+
+/* The user's own phone, rung first by click-to-call. */
+static const char *
+outbox_agent_phone(const struct engine *e, const struct provider *p)
+{
+	const char *mine = config_account_get(p->env.acct, "my_phone");
+
+	return mine != NULL ? mine : e->cfg->identity_phone;
+}
+
 int
 engine_check(struct engine *e, const struct engine_draft *d,
     struct engine_estimate *est, char **cause)
@@ -82,7 +128,8 @@ engine_check(struct engine *e, const struct engine_draft *d,
 	int rc;
 
 	memset(est, 0, sizeof *est);
-	if (d->body == NULL || d->body[strspn(d->body, " \t\r\n")] == '\0') {
+	if (d->content_sid == NULL && d->nmedia == 0 && (d->body == NULL ||
+	    d->body[strspn(d->body, " \t\r\n")] == '\0')) {
 		set_cause(cause, "the message is empty");
 		return -1;
 	}
@@ -116,8 +163,20 @@ engine_check(struct engine *e, const struct engine_draft *d,
 		engine_estimate_clear(est);
 		return -1;
 	}
+	if (d->channel == HARK_CH_WHATSAPP && (p->caps & PROVIDER_CAP_WA_WINDOW) &&
+	    outbox_wa_window(e, d, est, cause) != 0) {
+		engine_estimate_clear(est);
+		return -1;
+	}
+	if (d->channel == HARK_CH_VOICE && p->ops->call != NULL &&
+	    outbox_agent_phone(e, p) == NULL) {
+		set_cause(cause, "click-to-call rings your own phone first: set "
+		    "my_phone in [account %s] or phone in [identity]", p->account);
+		engine_estimate_clear(est);
+		return -1;
+	}
 	est->account = p->account;
-	if (d->channel == HARK_CH_SMS)
+	if (d->channel == HARK_CH_SMS && d->body != NULL)
 		sms_analyze(d->body, strlen(d->body), &est->sms);
 	if (p->ops->estimate != NULL) {
 		memset(&req, 0, sizeof req);
@@ -125,6 +184,9 @@ engine_check(struct engine *e, const struct engine_draft *d,
 		req.to = est->to;
 		req.subject = d->subject;
 		req.body = d->body;
+		req.media_urls = d->media_urls;
+		req.nmedia = d->nmedia;
+		req.content_sid = d->content_sid;
 		est->has_price = p->ops->estimate(p, &req, &est->price,
 		    &est->sms.segments) == 0;
 	}
@@ -146,6 +208,31 @@ outbox_message_id(struct engine *e, const char *from)
 	return xasprintf("<hark.%lld.%08llx@%s>", (long long)hark_now_ms(),
 	    (unsigned long long)(engine_rand(e) & 0xffffffffULL),
 	    at != NULL ? at + 1 : "hark.localhost");
+}
+
+/* What a message carries besides its row: template, media, the call. */
+static int
+outbox_extras(struct engine *e, int64_t id, const struct engine_draft *d,
+    char **cause)
+{
+	struct store_attachment a;
+	int i;
+
+	if (d->content_sid != NULL && store_message_content_set(e->st, id,
+	    d->content_sid, d->content_vars, cause) != 0)
+		return -1;
+	for (i = 0; i < d->nmedia; i++) {
+		memset(&a, 0, sizeof a);
+		a.message_id = id;
+		a.url = (char *)d->media_urls[i];
+		a.size = -1;
+		if (store_attachment_add(e->st, &a, NULL, cause) != 0)
+			return -1;
+	}
+	if (d->channel == HARK_CH_VOICE && store_call_update(e->st, id, "queued",
+	    -1, NULL, 0, cause) < 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -191,8 +278,18 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	m.seen = 1;
 	if (d->channel == HARK_CH_EMAIL)
 		m.message_id = msgid = outbox_message_id(e, m.from_addr);
+	if (m.body == NULL)
+		m.body = "";
 	key = d->idempotency_key ? xstrdup(d->idempotency_key) : outbox_new_key(e);
-	rc = store_outbox_enqueue(e->st, &m, run_at, key, message_id, cause);
+	rc = store_begin(e->st, cause);
+	if (rc == 0)
+		rc = store_outbox_enqueue(e->st, &m, run_at, key, message_id, cause);
+	if (rc == 1 && outbox_extras(e, *message_id, d, cause) != 0)
+		rc = -1;
+	if (rc < 0 || store_commit(e->st, cause) != 0) {
+		store_rollback(e->st);
+		rc = -1;
+	}
 	free(key);
 	free(msgid);
 	engine_estimate_clear(&est);
@@ -298,14 +395,68 @@ outbox_fail_now(struct engine *e, int64_t job_id, int64_t message_id,
 	}
 }
 
+struct outbox_media_list {
+	char **urls;
+	int n;
+};
+
+static int
+outbox_media(void *arg, const struct store_attachment *a)
+{
+	struct outbox_media_list *l = arg;
+
+	if (a->url == NULL)
+		return 0;
+	l->urls = xreallocarray(l->urls, (size_t)l->n + 1, sizeof *l->urls);
+	l->urls[l->n++] = xstrdup(a->url);
+	return 0;
+}
+
+static void
+outbox_media_free(struct outbox_media_list *l)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->urls[i]);
+	free(l->urls);
+}
+
+/* A call is recorded only when the account asks and the contact agreed. */
+static int
+outbox_record_call(struct engine *e, const struct provider *p, int64_t contact_id)
+{
+	const char *rec = config_account_get(p->env.acct, "record");
+	struct store_contact c;
+	const cJSON *v;
+	cJSON *fields;
+	int yes = 0;
+
+	if (rec == NULL || strcmp(rec, "yes") != 0)
+		return 0;
+	memset(&c, 0, sizeof c);
+	if (store_contact_get(e->st, contact_id, &c, NULL) != 0)
+		return 0;
+	if ((fields = cJSON_Parse(c.fields ? c.fields : "{}")) != NULL) {
+		v = cJSON_GetObjectItemCaseSensitive(fields, "recording_consent");
+		yes = cJSON_IsString(v) && strcmp(v->valuestring, "yes") == 0;
+		cJSON_Delete(fields);
+	}
+	store_contact_clear(&c);
+	return yes;
+}
+
 static void
 outbox_start_job(struct engine *e, const struct store_job *j,
     const struct store_message *m)
 {
 	struct provider_send req;
+	struct provider_call call;
+	struct outbox_media_list media = { NULL, 0 };
 	struct outbox_op *op;
 	struct provider *p;
-	char *cause = NULL;
+	char *cause = NULL, *content_sid = NULL, *content_vars = NULL;
+	int rc;
 
 	p = engine_provider_for(e, NULL, m->provider, m->channel);
 	if (p == NULL) {
@@ -326,12 +477,35 @@ outbox_start_job(struct engine *e, const struct store_job *j,
 	req.message_id_hdr = m->message_id;
 	req.in_reply_to = m->in_reply_to;
 	req.refs = m->refs;
+	store_attachments_each(e->st, m->id, outbox_media, &media, NULL);
+	req.media_urls = (const char *const *)media.urls;
+	req.nmedia = media.n;
+	store_message_content_get(e->st, m->id, &content_sid, &content_vars, NULL);
+	req.content_sid = content_sid;
+	req.content_vars = content_vars;
 	op = xcalloc(1, sizeof *op);
 	op->e = e;
 	op->job_id = j->id;
 	op->message_id = m->id;
 	op->attempt = j->attempts;
-	if (p->ops->send(p, &req, outbox_sent, op, &cause) != 0) {
+	if (m->channel == HARK_CH_VOICE && p->ops->call != NULL) {
+		memset(&call, 0, sizeof call);
+		call.message_id = m->id;
+		call.idempotency_key = j->idempotency_key;
+		call.agent = outbox_agent_phone(e, p);
+		call.to = m->to_addr;
+		call.from = req.from;
+		call.record = outbox_record_call(e, p, m->contact_id);
+		rc = call.agent == NULL ? (cause = xstrdup("no phone of yours to "
+		    "ring first: set my_phone"), -1) :
+		    p->ops->call(p, &call, outbox_sent, op, &cause);
+	} else {
+		rc = p->ops->send(p, &req, outbox_sent, op, &cause);
+	}
+	outbox_media_free(&media);
+	free(content_sid);
+	free(content_vars);
+	if (rc != 0) {
 		outbox_fail_now(e, j->id, m->id, cause);
 		free(cause);
 		free(op);
@@ -420,6 +594,23 @@ outbox_record_ok(struct engine *e, int64_t job_id, int64_t message_id,
 	return store_job_finish(e->st, job_id, STORE_JOB_DONE, NULL, now, NULL);
 }
 
+/* The provider says the recipient unsubscribed: never send to them again. */
+static int
+outbox_provider_optout(struct engine *e, int64_t message_id, const char *text,
+    int64_t now)
+{
+	struct store_message m;
+	int rc;
+
+	memset(&m, 0, sizeof m);
+	if (store_message_get(e->st, message_id, &m, NULL) != 0)
+		return -1;
+	rc = store_optout_set(e->st, m.channel, m.to_addr, "provider", text, now,
+	    NULL);
+	store_message_clear(&m);
+	return rc;
+}
+
 static int
 outbox_record_failure(struct engine *e, struct outbox_op *op,
     const struct provider_result *r, int64_t now, int *final)
@@ -448,6 +639,8 @@ outbox_record_failure(struct engine *e, struct outbox_op *op,
 	}
 	rc = store_message_set_status(e->st, op->message_id, HARK_ST_FAILED,
 	    r->error_code, text, now, NULL) < 0 ? -1 : 0;
+	if (rc == 0 && r->error_code != NULL && strcmp(r->error_code, "21610") == 0)
+		rc = outbox_provider_optout(e, op->message_id, text, now);
 	if (rc == 0)
 		rc = store_job_finish(e->st, op->job_id, STORE_JOB_FAILED, text, now,
 		    NULL);

@@ -677,6 +677,8 @@ sb_open(struct provider *p, char **cause)
 	/* lookup = no: behave like a provider that cannot be asked after a crash. */
 	if (hark_strcaseeq(config_account_get(p->env.acct, "lookup"), "no"))
 		p->caps &= ~PROVIDER_CAP_LOOKUP;
+	if (hark_strcaseeq(config_account_get(p->env.acct, "whatsapp_window"), "yes"))
+		p->caps |= PROVIDER_CAP_WA_WINDOW;
 	if (sb_exec(sb, sb_schema, cause) != 0) {
 		sqlite3_close(sb->db);
 		free(sb);

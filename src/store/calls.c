@@ -274,3 +274,46 @@ store_last_inbound(struct store *st, int64_t contact_id, enum hark_channel ch,
 	store_stmt_done(st, stmt);
 	return rc;
 }
+
+int
+store_message_content_set(struct store *st, int64_t id, const char *content_sid,
+    const char *content_vars, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot keep the template of the message";
+
+	stmt = store_stmt(st, "UPDATE messages SET content_sid = ?2,"
+	    " content_vars = ?3 WHERE id = ?1", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, content_sid);
+	store_bind_text(stmt, 3, content_vars);
+	return store_step_done(st, stmt, what, cause);
+}
+
+int
+store_message_content_get(struct store *st, int64_t id, char **content_sid,
+    char **content_vars, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot read the template of the message";
+	int rc;
+
+	*content_sid = *content_vars = NULL;
+	stmt = store_stmt(st, "SELECT content_sid, content_vars FROM messages"
+	    " WHERE id = ?1 AND content_sid IS NOT NULL", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*content_sid = store_col_strdup(stmt, 0);
+		*content_vars = store_col_strdup(stmt, 1);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
+	}
+	store_stmt_done(st, stmt);
+	return rc;
+}

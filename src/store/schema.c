@@ -194,6 +194,9 @@ static const char *const migration1[] = {
 static const char *const migration2[] = {
 	"ALTER TABLE calls ADD COLUMN bridged INTEGER NOT NULL DEFAULT 0;",
 	"ALTER TABLE calls ADD COLUMN updated_at INTEGER;",
+	/* WhatsApp templates are sent by Content SID, outside the body. */
+	"ALTER TABLE messages ADD COLUMN content_sid TEXT;",
+	"ALTER TABLE messages ADD COLUMN content_vars TEXT;",
 	NULL
 };
 

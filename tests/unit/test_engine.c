@@ -515,10 +515,114 @@ test_inbound_stop_opts_out_and_duplicates_are_dropped(void **state)
 	free(cause);
 }
 
+/* The recipient unsubscribed at the provider (21610): never sent to again. */
+static void
+test_provider_unsubscribed_opts_out(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_estimate est;
+	struct engine_draft d;
+	char *cause = NULL;
+	int64_t id;
+
+	engine_start(f, 3);
+	id = send_to(f, "+15005550004", "Price drop on Elm St", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_FAILED), HARK_ST_FAILED);
+	assert_int_equal(store_optout_check(f->st, HARK_CH_SMS, "+15005550004",
+	    NULL, NULL), 1);
+	memset(&d, 0, sizeof d);
+	d.channel = HARK_CH_SMS;
+	d.to = "+15005550004";
+	d.body = "Another try";
+	assert_int_equal(engine_check(f->e, &d, &est, &cause), -1);
+	assert_non_null(strstr(cause, "opted out of sms"));
+	free(cause);
+}
+
+static void
+inbound_wa_at(struct fixture *f, const char *sid, int64_t at)
+{
+	struct store_message m;
+	int64_t contact, id;
+	int created;
+
+	assert_int_equal(store_contact_ensure(f->st, STORE_ID_WHATSAPP,
+	    "+14155550123", "Wendy Ash", &contact, &created, NULL), 0);
+	memset(&m, 0, sizeof m);
+	m.contact_id = contact;
+	m.channel = HARK_CH_WHATSAPP;
+	m.direction = HARK_DIR_IN;
+	m.provider = "sandbox";
+	m.provider_id = (char *)sid;
+	m.from_addr = "+14155550123";
+	m.to_addr = "+14155550100";
+	m.body = "Hi there";
+	m.status = HARK_ST_RECEIVED;
+	m.created_at = at;
+	assert_int_equal(store_message_insert(f->st, &m, &id, NULL), 1);
+}
+
+/* WhatsApp free text only within 24 h of the contact's last message. */
+static void
+test_whatsapp_session_window(void **state)
+{
+	struct fixture *f = *state;
+	struct engine_estimate est;
+	struct engine_draft d;
+	char *path, *cause = NULL;
+	int64_t now = hark_now_ms();
+	FILE *fp;
+
+	config_free(f->cfg);
+	path = xasprintf("%s/config", f->dir);
+	fp = fopen(path, "w");
+	fputs(config_text, fp);
+	fputs("whatsapp_window = yes\n", fp);
+	fclose(fp);
+	assert_int_equal(config_load(path, &f->cfg, &cause), 0);
+	free(path);
+	engine_start(f, 3);
+
+	memset(&d, 0, sizeof d);
+	d.channel = HARK_CH_WHATSAPP;
+	d.to = "+14155550123";
+	d.body = "Are you still looking?";
+	assert_int_equal(engine_check(f->e, &d, &est, &cause), -1);
+	assert_non_null(strstr(cause, "never written on WhatsApp"));
+	free(cause);
+	cause = NULL;
+
+	inbound_wa_at(f, "SBW1", now - 25 * 3600 * 1000LL);
+	assert_int_equal(engine_check(f->e, &d, &est, &cause), -1);
+	assert_non_null(strstr(cause, "session window"));
+	assert_non_null(strstr(cause, "closed"));
+	free(cause);
+	cause = NULL;
+
+	/* An approved template may go out anyway. */
+	d.content_sid = "HX0123456789abcdef0123456789abcdef";
+	d.content_vars = "{\"1\":\"Wendy\"}";
+	assert_int_equal(engine_check(f->e, &d, &est, &cause), 0);
+	assert_int_equal(est.wa_window_until, -1);
+	engine_estimate_clear(&est);
+	d.content_sid = NULL;
+	d.content_vars = NULL;
+
+	inbound_wa_at(f, "SBW2", now - 3600 * 1000LL);
+	assert_int_equal(engine_check(f->e, &d, &est, &cause), 0);
+	assert_true(est.wa_window_until >= now + 22 * 3600 * 1000LL);
+	assert_true(est.wa_window_until <= now + 23 * 3600 * 1000LL + 1000);
+	engine_estimate_clear(&est);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_provider_unsubscribed_opts_out,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whatsapp_session_window, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_empty_and_unroutable_drafts_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(
