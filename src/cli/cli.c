@@ -38,6 +38,8 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_export },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
 	  cmd_daemon_usage, cmd_daemon },
+	{ "relay", "receive provider webhooks (behind your proxy or tunnel)",
+	  cmd_relay_usage, cmd_relay },
 	{ "db", "check the database", cmd_db_usage, cmd_db },
 	{ "config", "check the configuration and print the effective settings",
 	  cmd_config_usage, cmd_config },

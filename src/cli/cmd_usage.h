@@ -14,5 +14,7 @@ extern const char cmd_search_usage[];
 extern const char cmd_log_usage[];
 extern const char cmd_contacts_usage[];
 extern const char cmd_db_usage[];
+extern const char cmd_relay_usage[];
+int cmd_relay(struct cli_ctx *ctx, int argc, char **argv); /* cmd_relay.c */
 
 #endif
