@@ -36,6 +36,7 @@ struct engine_opts {
 	int poll_ms;                 /* provider polling interval; 0 = config's */
 	struct backoff_policy retry; /* zeroed = defaults (1 s, 5 min cap, 8 attempts) */
 	int max_inflight;            /* concurrent sends; 0 = 8 */
+	int no_relay;                /* do not listen to the relay's event socket */
 };
 
 /* Creates the engine and its providers (one per configured account). With
@@ -102,6 +103,10 @@ int engine_cancel(struct engine *e, int64_t message_id, char **cause);
  * changed, ...). The event is valid only during the call. */
 typedef void (*engine_event_cb)(void *arg, const struct store_event *ev);
 void engine_subscribe(struct engine *e, engine_event_cb cb, void *arg);
+
+/* True while the engine hears the relay's event socket (webhooks arrive at
+ * once; providers that push are then polled only every tenth interval). */
+int engine_relay_connected(struct engine *e);
 
 /* Number of outbox jobs this engine has in flight or due within `within_ms`. */
 int engine_busy(struct engine *e, int64_t within_ms);

@@ -32,6 +32,7 @@ typedef struct uv_loop_s uv_loop_t;
 #define PROVIDER_CAP_CANCEL 0x4 /* cancel a send the provider has scheduled */
 #define PROVIDER_CAP_CALL   0x8 /* place click-to-call bridges */
 #define PROVIDER_CAP_WA_WINDOW 0x10 /* enforces WhatsApp's 24-hour session window */
+#define PROVIDER_CAP_PUSH   0x20 /* its webhooks reach the relay: poll rarely while it runs */
 
 struct provider_send {
 	int64_t message_id;

@@ -16,6 +16,7 @@
 
 static void engine_poll_fire(uv_timer_t *t);
 static void engine_lock_fire(uv_timer_t *t);
+static void engine_relay_wake(void *arg, int connected);
 
 uint64_t
 engine_rand(struct engine *e)
@@ -188,6 +189,19 @@ engine_new(const struct engine_opts *o, struct engine **out, char **cause)
 		engine_free(e);
 		return -1;
 	}
+	e->told_id = store_events_last_id(e->st);
+	if (!o->no_relay) {
+		if (o->cfg->relay_socket != NULL)
+			dir = hark_expand_home(o->cfg->relay_socket);
+		else {
+			char *rt = hark_runtime_dir();
+
+			dir = xasprintf("%s/events.sock", rt);
+			free(rt);
+		}
+		e->relay = relay_client_new(e->loop, dir, engine_relay_wake, e);
+		free(dir);
+	}
 	if (e->take_outbox) {
 		switch (engine_try_lock(e, cause)) {
 		case -1:
@@ -221,6 +235,7 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
+	relay_client_free(e->relay);
 	for (i = 0; i < e->nprovs; i++)
 		provider_free(e->provs[i]);
 	free(e->provs);
@@ -238,6 +253,38 @@ engine_free(struct engine *e)
 	uv_close((uv_handle_t *)&e->outbox_timer, engine_free_cb);
 	uv_close((uv_handle_t *)&e->poll_timer, engine_free_cb);
 	uv_close((uv_handle_t *)&e->lock_timer, engine_free_cb);
+}
+
+/* A line from the relay: tell subscribers what the journal gained. */
+static void
+engine_relay_wake(void *arg, int connected)
+{
+	struct engine *e = arg;
+	int64_t last = store_events_last_id(e->st);
+
+	struct store_event ev;
+	int i;
+
+	if (connected != e->relay_up) {
+		/* Not journal news: only this process's screen shows it. */
+		e->relay_up = connected;
+		memset(&ev, 0, sizeof ev);
+		ev.at = hark_now_ms();
+		ev.kind = "relay-state";
+		ev.payload = connected ? "up" : "down";
+		for (i = 0; i < e->nsubs; i++)
+			e->subs[i].cb(e->subs[i].arg, &ev);
+	}
+	if (last > e->told_id) {
+		engine_tell_since(e, e->told_id);
+		e->told_id = last;
+	}
+}
+
+int
+engine_relay_connected(struct engine *e)
+{
+	return e->relay_up;
 }
 
 int
@@ -267,9 +314,13 @@ engine_poll_now(struct engine *e)
 	/* Statuses of sends a crash left in flight must be known first. */
 	if (e->reconciling > 0 || e->polls_running > 0)
 		return;
+	e->poll_ticks++;
 	for (i = 0; i < e->nprovs; i++) {
 		p = e->provs[i];
 		if (p == NULL || (p->caps & PROVIDER_CAP_POLL) == 0)
+			continue;
+		/* With the relay up, webhooks bring the news: poll as a safety net. */
+		if ((p->caps & PROVIDER_CAP_PUSH) && e->relay_up && e->poll_ticks % 10 != 1)
 			continue;
 		if (p->ops->poll(p, engine_poll_done, e, NULL) == 0)
 			e->polls_running++;

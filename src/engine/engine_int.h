@@ -24,6 +24,8 @@ struct outbox_op {
 	struct outbox_op *prev, *next;
 };
 
+struct relay_client;
+
 struct engine {
 	uv_loop_t *loop;
 	struct store *st;
@@ -49,6 +51,10 @@ struct engine {
 	int nsubs;
 	struct outbox_op *ops;
 	int closing;                  /* uv handles still closing */
+	struct relay_client *relay;   /* the relay's event socket */
+	int64_t told_id;              /* journal events told to subscribers up to here */
+	int relay_up;
+	unsigned poll_ticks;
 };
 
 /* engine.c */
@@ -67,6 +73,12 @@ void outbox_reconcile(struct engine *e);
 void inbound_event(void *arg, const struct provider_event *ev);
 /* Tells the subscribers every journal event after after_id. */
 void engine_tell_since(struct engine *e, int64_t after_id);
+
+/* relay_client.c: wake(arg, connected) on every line and on (dis)connection. */
+struct relay_client *relay_client_new(uv_loop_t *loop, const char *path,
+    void (*wake)(void *arg, int connected), void *arg);
+int relay_client_is_connected(const struct relay_client *rc);
+void relay_client_free(struct relay_client *rc);
 
 /* lock.c */
 int engine_lock_take(const char *lock_path, int *fd, char **cause);

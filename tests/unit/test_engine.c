@@ -615,10 +615,110 @@ test_whatsapp_session_window(void **state)
 	engine_estimate_clear(&est);
 }
 
+/* ---- the relay's event socket ----------------------------------------------------------- */
+
+struct fake_relay {
+	struct fixture *f;
+	uv_pipe_t server;
+	uv_pipe_t client;
+	uv_write_t w;
+	int accepted;
+	int saw_up, saw_added;
+	int64_t deadline;
+	uv_timer_t t;
+};
+
+static void
+fake_relay_connection(uv_stream_t *server, int status)
+{
+	struct fake_relay *r = server->data;
+	struct store *other;
+	uv_buf_t buf = uv_buf_init("1\n", 2);
+
+	assert_int_equal(status, 0);
+	uv_pipe_init(server->loop, &r->client, 0);
+	assert_int_equal(uv_accept(server, (uv_stream_t *)&r->client), 0);
+	r->accepted = 1;
+	/* Another process (the relay) commits a webhook, then says so. */
+	assert_int_equal(store_open(r->f->db_path, 0, &other, NULL), 0);
+	assert_int_equal(store_event_append(other, "message-added", 42, 7, "inbound",
+	    NULL, NULL), 0);
+	store_close(other);
+	uv_write(&r->w, (uv_stream_t *)&r->client, &buf, 1, NULL);
+}
+
+static void
+fake_relay_heard(void *arg, const struct store_event *ev)
+{
+	struct fake_relay *r = arg;
+
+	if (strcmp(ev->kind, "relay-state") == 0 && strcmp(ev->payload, "up") == 0)
+		r->saw_up = 1;
+	if (strcmp(ev->kind, "message-added") == 0 && ev->message_id == 42)
+		r->saw_added = 1;
+}
+
+static void
+fake_relay_tick(uv_timer_t *t)
+{
+	struct fake_relay *r = t->data;
+
+	if ((r->saw_up && r->saw_added) || hark_now_ms() > r->deadline)
+		uv_stop(t->loop);
+}
+
+/* A webhook the relay stored reaches the engine's subscribers at once. */
+static void
+test_relay_socket_wakes_subscribers(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_relay r;
+	char *path, *sock, *cause = NULL;
+	FILE *fp;
+
+	memset(&r, 0, sizeof r);
+	r.f = f;
+	sock = xasprintf("%s/events.sock", f->dir);
+	config_free(f->cfg);
+	path = xasprintf("%s/config", f->dir);
+	fp = fopen(path, "w");
+	fprintf(fp, "%s[relay]\nsocket = %s\n", config_text, sock);
+	fclose(fp);
+	assert_int_equal(config_load(path, &f->cfg, &cause), 0);
+	free(path);
+
+	uv_pipe_init(&f->loop, &r.server, 0);
+	r.server.data = &r;
+	assert_int_equal(uv_pipe_bind(&r.server, sock), 0);
+	assert_int_equal(uv_listen((uv_stream_t *)&r.server, 4,
+	    fake_relay_connection), 0);
+	engine_start(f, 3);
+	engine_subscribe(f->e, fake_relay_heard, &r);
+	r.deadline = hark_now_ms() + 10000;
+	uv_timer_init(&f->loop, &r.t);
+	r.t.data = &r;
+	uv_timer_start(&r.t, fake_relay_tick, 10, 10);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	assert_true(r.accepted);
+	assert_true(r.saw_up);
+	assert_true(r.saw_added);
+	assert_true(engine_relay_connected(f->e));
+
+	uv_close((uv_handle_t *)&r.t, NULL);
+	uv_close((uv_handle_t *)&r.server, NULL);
+	if (r.accepted)
+		uv_close((uv_handle_t *)&r.client, NULL);
+	engine_stop(f);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	free(sock);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_relay_socket_wakes_subscribers,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_provider_unsubscribed_opts_out,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whatsapp_session_window, setup,
