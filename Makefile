@@ -40,7 +40,7 @@ BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: FORCE all run check check-unit check-integration check-asan check-layers \
-        bench install uninstall clean deps demo-text
+        bench install uninstall clean deps demo-text fuzz
 
 all: deps $(BUILD)/hark
 
@@ -76,6 +76,45 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libhark.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhark.a \
 	    $(LDFLAGS) $(PKG_LIBS) -lm
+
+# ---- fuzzing -------------------------------------------------------------------
+# `make fuzz FUZZ_SECONDS=60` runs each tests/fuzz/fuzz_*.c target that long
+# (libFuzzer, with ASan + UBSan), starting from tests/fuzz/corpus/<name>/;
+# what it finds goes to $(FUZZ_BUILD)/corpus/<name>/ and crash inputs to
+# $(FUZZ_BUILD)/crash/. Needs clang and its libFuzzer runtime (Debian:
+# clang and libclang-rt-14-dev). A target links only the sources it tests,
+# built again with clang and instrumented for coverage: src/core plus the
+# files named in FUZZ_DEPS_<name>.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 -O1 -g -fno-omit-frame-pointer $(WARN) $(FUZZ_SAN)
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/bin/%)
+FUZZ_CORE    := $(sort $(wildcard src/core/*.c))
+FUZZ_DEPS_fuzz_webhook := src/relay/form.c src/relay/sig.c src/relay/webhook.c \
+                          src/providers/twilio_codes.c
+fuzz_objs     = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CORE) $(FUZZ_DEPS_$(1)))
+
+fuzz: deps $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC)" \
+	    "and libFuzzer (Debian: clang libclang-rt-14-dev)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -MMD -MP -c $< -o $@
+
+.PRECIOUS: $(FUZZ_BUILD)/obj/%.o
+.SECONDEXPANSION:
+$(FUZZ_BUILD)/bin/%: tests/fuzz/%.c $$(call fuzz_objs,$$*)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	    -o $@ $^ $(PKG_LIBS) -lm
+
+-include $(wildcard $(FUZZ_BUILD)/obj/src/*/*.d)
 
 run: all
 	./$(BUILD)/hark --demo
