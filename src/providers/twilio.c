@@ -36,10 +36,11 @@
 #define TW_BASE_URL "https://api.twilio.com"
 #define TW_API "/2010-04-01/Accounts/"
 #define TW_PAGE_SIZE "100"
-#define TW_MAX_PAGES 50           /* per list and op: a loop guard, not a limit users meet */
+#define TW_MAX_PAGES 1000         /* per list: a loop guard (100k items) */
 #define TW_DAY_MS 86400000LL
-#define TW_LOOKUP_SLACK_MS 60000  /* clocks differ: match sends a minute before the attempt */
+#define TW_LOOKUP_SLACK_MS 60000  /* clocks differ: a minute of slack */
 #define TW_SEEN_BUCKETS 256
+#define TW_FNV_BASIS 1469598103934665603ULL
 #define TW_MAX_MEDIA 10           /* Twilio's own limit per message */
 
 enum tw_kind { TW_SEND, TW_CALL, TW_LOOKUP, TW_POLL };
@@ -60,15 +61,15 @@ struct tw_op {
 	} cb;
 	void *arg;
 	enum tw_list list;        /* poll: what is being listed */
-	int media;                /* poll: waiting for an inbound message's media */
+	int media;                /* poll: fetching a message's media */
 	int pages;
 	cJSON *page;              /* the page being walked (owned) */
 	char *next_url;           /* poll: the page after it, or NULL */
 	int idx;                  /* poll: next item of the page */
 	int64_t started;          /* poll: when it began */
 	char *body;               /* lookup: the body sent */
-	int64_t not_before;       /* lookup: earliest creation time that matches */
-	cJSON *best;              /* lookup: the earliest match so far (owned) */
+	int64_t not_before;       /* lookup: earliest creation to match */
+	cJSON *best;              /* lookup: earliest match so far (owned) */
 	struct tw_op *prev, *next;
 };
 
@@ -133,7 +134,7 @@ const struct provider_ops provider_twilio_ops = {
 /* Lists are safe to repeat; a few quick retries hide a blip. */
 static const struct backoff_policy tw_list_policy = { 500, 5000, 3 };
 
-/* ---- JSON fields ---------------------------------------------------------------- */
+/* ---- JSON fields --------------------------------------------------------- */
 
 static const char *
 tw_str(const cJSON *o, const char *key)
@@ -141,7 +142,7 @@ tw_str(const cJSON *o, const char *key)
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
-/* Twilio sends counts as strings ("2"), error codes as numbers; -1 when absent. */
+/* Counts come as strings ("2"), error codes as numbers; -1 when absent. */
 static int
 tw_int(const cJSON *o, const char *key)
 {
@@ -218,7 +219,7 @@ tw_xml_escape(struct hbuf *b, const char *s)
 	}
 }
 
-/* ---- what was reported ------------------------------------------------------------ */
+/* ---- what was reported --------------------------------------------------- */
 
 static uint64_t
 tw_hash(const char *s, uint64_t h)
@@ -234,8 +235,8 @@ tw_seen_same(struct twilio *tw, const char *sid, uint64_t state)
 {
 	struct tw_seen *s;
 
-	for (s = tw->seen[tw_hash(sid, 1469598103934665603ULL) % TW_SEEN_BUCKETS];
-	    s != NULL; s = s->next) {
+	s = tw->seen[tw_hash(sid, TW_FNV_BASIS) % TW_SEEN_BUCKETS];
+	for (; s != NULL; s = s->next) {
 		if (strcmp(s->sid, sid) == 0) {
 			s->gen = tw->gen;
 			return s->state == state;
@@ -249,7 +250,7 @@ tw_seen_put(struct twilio *tw, const char *sid, uint64_t state)
 {
 	struct tw_seen **head, *s;
 
-	head = &tw->seen[tw_hash(sid, 1469598103934665603ULL) % TW_SEEN_BUCKETS];
+	head = &tw->seen[tw_hash(sid, TW_FNV_BASIS) % TW_SEEN_BUCKETS];
 	for (s = *head; s != NULL; s = s->next) {
 		if (strcmp(s->sid, sid) == 0)
 			break;
@@ -284,7 +285,7 @@ tw_seen_prune(struct twilio *tw, int all)
 	}
 }
 
-/* ---- ops and requests ----------------------------------------------------------------- */
+/* ---- ops and requests ---------------------------------------------------- */
 
 static struct tw_op *
 tw_op_new(struct twilio *tw, enum tw_kind kind, void *arg)
@@ -394,7 +395,7 @@ tw_net_done(void *arg, const struct net_response *r)
 		op->busy = 0;
 }
 
-/* ---- answers ---------------------------------------------------------------------------- */
+/* ---- answers ------------------------------------------------------------- */
 
 /*
  * What a failed request means: the outcome, Twilio's code (else the HTTP
@@ -420,13 +421,14 @@ tw_failure(struct twilio *tw, const struct net_response *r,
 	tcode = tw_int(json, "code");
 	msg = tw_str(json, "message");
 	known = tcode > 0 ? twilio_error_text(tcode) : NULL;
-	*code = tcode > 0 ? xasprintf("%d", tcode) : xasprintf("%ld", r->status);
+	*code = tcode > 0 ? xasprintf("%d", tcode) :
+	    xasprintf("%ld", r->status);
 	res->outcome = r->status == 429 || r->status >= 500 ?
 	    PROVIDER_TRANSIENT : PROVIDER_PERMANENT;
 	if (r->status == 401 || (r->status == 403 && (known == NULL ||
 	    tcode == 20003)))
-		*text = xasprintf("authentication failed: check %s of account %s",
-		    tw->auth_keys, tw->p->account);
+		*text = xasprintf("authentication failed: check %s of "
+		    "account %s", tw->auth_keys, tw->p->account);
 	else if (known != NULL && msg != NULL && strcmp(known, msg) != 0)
 		*text = xasprintf("%s: %s", known, msg);
 	else if (known != NULL || msg != NULL)
@@ -435,7 +437,8 @@ tw_failure(struct twilio *tw, const struct net_response *r,
 		*text = xasprintf("Twilio answered HTTP %ld", r->status);
 	if (strstr(*text, tw->secret) != NULL) {
 		free(*text);
-		*text = xasprintf("Twilio refused the request (HTTP %ld)", r->status);
+		*text = xasprintf("Twilio refused the request (HTTP %ld)",
+		    r->status);
 	}
 	cJSON_Delete(json);
 }
@@ -478,9 +481,9 @@ tw_accepted(struct tw_op *op, const struct net_response *r)
 			memset(&res, 0, sizeof res);
 			res.outcome = PROVIDER_PERMANENT;
 			res.retry_after_ms = -1;
-			text = xasprintf("Twilio answered HTTP %ld but hark could "
-			    "not read the answer: it may have gone out, check "
-			    "before sending again", r->status);
+			text = xasprintf("Twilio answered HTTP %ld but hark "
+			    "could not read the answer: it may have gone out, "
+			    "check before sending again", r->status);
 		}
 	} else
 		tw_failure(op->tw, r, &res, &code, &text);
@@ -520,7 +523,8 @@ tw_page(struct tw_op *op, const struct net_response *r, const char *key,
 	}
 	json = cJSON_ParseWithLength(r->body, r->body_len);
 	if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(json, key))) {
-		*err = xasprintf("Twilio: the list of %s could not be read", key);
+		*err = xasprintf("Twilio: the list of %s could not be read",
+		    key);
 		cJSON_Delete(json);
 		return NULL;
 	}
@@ -529,7 +533,8 @@ tw_page(struct tw_op *op, const struct net_response *r, const char *key,
 		/* Relative to the API base; anything else would leave it. */
 		if (strncmp(uri, "/2010-04-01/", 12) != 0 ||
 		    ++op->pages >= TW_MAX_PAGES) {
-			*err = xasprintf("Twilio: the list of %s does not end", key);
+			*err = xasprintf("Twilio: the list of %s does not end",
+			    key);
 			cJSON_Delete(json);
 			return NULL;
 		}
@@ -538,7 +543,7 @@ tw_page(struct tw_op *op, const struct net_response *r, const char *key,
 	return json;
 }
 
-/* ---- send ------------------------------------------------------------------------------------ */
+/* ---- send ---------------------------------------------------------------- */
 
 /* From, or the Messaging Service that picks a sender from its pool. */
 static int
@@ -552,13 +557,15 @@ tw_form_sender(struct twilio *tw, const struct provider_send *req,
 		net_form_add(form, "MessagingServiceSid", tw->service);
 		return 0;
 	}
+	if (from == NULL && req->channel == HARK_CH_WHATSAPP)
+		from = tw->from_whatsapp;
 	if (from == NULL)
-		from = req->channel == HARK_CH_WHATSAPP && tw->from_whatsapp ?
-		    tw->from_whatsapp : tw->from_phone;
+		from = tw->from_phone;
 	if (from == NULL) {
 		set_cause(cause, "account '%s': set from_phone%s or "
 		    "messaging_service_sid to send %s", tw->p->account,
-		    req->channel == HARK_CH_WHATSAPP ? " (or from_whatsapp)" : "",
+		    req->channel == HARK_CH_WHATSAPP ?
+		    " (or from_whatsapp)" : "",
 		    hark_channel_name(req->channel));
 		return -1;
 	}
@@ -595,7 +602,8 @@ tw_send_form(struct twilio *tw, const struct provider_send *req,
 		/* An approved template: Twilio renders it, Body is not used. */
 		net_form_add(form, "ContentSid", req->content_sid);
 		if (req->content_vars != NULL)
-			net_form_add(form, "ContentVariables", req->content_vars);
+			net_form_add(form, "ContentVariables",
+			    req->content_vars);
 	} else if (req->body != NULL && *req->body != '\0')
 		net_form_add(form, "Body", req->body);
 	for (i = 0; i < req->nmedia && req->media_urls != NULL; i++)
@@ -609,8 +617,8 @@ tw_send_form(struct twilio *tw, const struct provider_send *req,
 }
 
 static int
-tw_send(struct provider *p, const struct provider_send *req, provider_send_cb cb,
-    void *arg, char **cause)
+tw_send(struct provider *p, const struct provider_send *req,
+    provider_send_cb cb, void *arg, char **cause)
 {
 	struct twilio *tw = p->priv;
 	struct hbuf form = HBUF_INIT;
@@ -631,15 +639,15 @@ tw_send(struct provider *p, const struct provider_send *req, provider_send_cb cb
 	return rc;
 }
 
-/* ---- call ---------------------------------------------------------------------------------- */
+/* ---- call ---------------------------------------------------------------- */
 
-/* Rings the agent; once answered, <Dial> bridges the contact with our caller id. */
+/* Rings the agent; once answered, <Dial> bridges the contact. */
 static void
 tw_call_form(struct twilio *tw, const struct provider_call *req,
     const char *from, struct hbuf *form)
 {
-	static const char *const events[] = { "initiated", "ringing", "answered",
-	    "completed" };
+	static const char *const events[] = { "initiated", "ringing",
+	    "answered", "completed" };
 	struct hbuf twiml = HBUF_INIT;
 	char *hook;
 	size_t i;
@@ -672,8 +680,8 @@ tw_call_form(struct twilio *tw, const struct provider_call *req,
 }
 
 static int
-tw_call(struct provider *p, const struct provider_call *req, provider_send_cb cb,
-    void *arg, char **cause)
+tw_call(struct provider *p, const struct provider_call *req,
+    provider_send_cb cb, void *arg, char **cause)
 {
 	struct twilio *tw = p->priv;
 	const char *from = req->from != NULL ? req->from : tw->from_phone;
@@ -688,8 +696,8 @@ tw_call(struct provider *p, const struct provider_call *req, provider_send_cb cb
 		return -1;
 	}
 	if (from == NULL || req->to == NULL) {
-		set_cause(cause, "account '%s': a call needs from_phone and the "
-		    "contact's number", p->account);
+		set_cause(cause, "account '%s': a call needs from_phone "
+		    "and the contact's number", p->account);
 		return -1;
 	}
 	tw_call_form(tw, req, from, &form);
@@ -704,7 +712,7 @@ tw_call(struct provider *p, const struct provider_call *req, provider_send_cb cb
 	return rc;
 }
 
-/* ---- lookup --------------------------------------------------------------------------------- */
+/* ---- lookup -------------------------------------------------------------- */
 
 /* An outbound message with the body sent, created since the attempt began. */
 static int
@@ -752,8 +760,8 @@ tw_lookup_page(struct tw_op *op, const struct net_response *r)
 		    tw_time(match, "date_created")))
 			match = m;
 	}
-	if (match != NULL && (op->best == NULL || tw_time(match, "date_created") <
-	    tw_time(op->best, "date_created"))) {
+	if (match != NULL && (op->best == NULL || tw_time(match,
+	    "date_created") < tw_time(op->best, "date_created"))) {
 		cJSON_Delete(op->best);
 		op->best = cJSON_DetachItemViaPointer(items, match);
 	}
@@ -781,15 +789,18 @@ tw_lookup(struct provider *p, const struct provider_send *req,
 	int rc;
 
 	if (req->to == NULL || req->body == NULL || req->started_at <= 0) {
-		set_cause(cause, "Twilio can only find a send by its number, body "
-		    "and the time it began");
+		set_cause(cause, "Twilio can only find a send by its number, "
+		    "body and the time it began");
 		return -1;
 	}
 	addr = tw_address(req->channel, req->to);
 	net_form_add(&q, "To", addr);
 	free(addr);
-	from = req->from != NULL ? req->from : req->channel == HARK_CH_WHATSAPP &&
-	    tw->from_whatsapp != NULL ? tw->from_whatsapp : tw->from_phone;
+	from = req->from;
+	if (from == NULL && req->channel == HARK_CH_WHATSAPP)
+		from = tw->from_whatsapp;
+	if (from == NULL)
+		from = tw->from_phone;
 	if (tw->service == NULL && from != NULL) {
 		addr = tw_address(req->channel, from);
 		net_form_add(&q, "From", addr);
@@ -812,7 +823,7 @@ tw_lookup(struct provider *p, const struct provider_send *req,
 	return rc;
 }
 
-/* ---- poll -------------------------------------------------------------------------------------- */
+/* ---- poll ---------------------------------------------------------------- */
 
 static int
 tw_poll_end(struct tw_op *op, char *err)
@@ -846,8 +857,9 @@ tw_poll_list(struct tw_op *op, enum tw_list list, char **err)
 	tw_day(since, day);
 	op->list = list;
 	op->pages = 0;
-	rest = xasprintf("%s%%3E=%s&PageSize=" TW_PAGE_SIZE, list == TW_MESSAGES ?
-	    "Messages.json?DateSent" : "Calls.json?StartTime", day);
+	rest = xasprintf("%s%%3E=%s&PageSize=" TW_PAGE_SIZE,
+	    list == TW_MESSAGES ? "Messages.json?DateSent" :
+	    "Calls.json?StartTime", day);
 	url = tw_url(tw, rest);
 	free(rest);
 	rc = tw_request(op, url, NULL, err);
@@ -855,7 +867,7 @@ tw_poll_list(struct tw_op *op, enum tw_list list, char **err)
 	return rc;
 }
 
-/* The sender's channel from its address; -1 for channels hark does not carry. */
+/* The sender's channel; -1 for channels hark does not carry. */
 static int
 tw_inbound_channel(const char *from, enum hark_channel *ch)
 {
@@ -873,7 +885,9 @@ tw_inbound_channel(const char *from, enum hark_channel *ch)
 static const char *
 tw_strip(const char *addr)
 {
-	return addr != NULL && hark_startswith(addr, "whatsapp:") ? addr + 9 : addr;
+	if (addr != NULL && hark_startswith(addr, "whatsapp:"))
+		return addr + 9;
+	return addr;
 }
 
 static void
@@ -930,7 +944,9 @@ tw_emit_status(struct twilio *tw, const cJSON *m)
 		if (ev.error_text == NULL)
 			ev.error_text = tw_str(m, "error_message");
 	}
-	ev.segments = tw_int(m, "num_segments") > 0 ? tw_int(m, "num_segments") : 0;
+	ev.segments = tw_int(m, "num_segments");
+	if (ev.segments < 0)
+		ev.segments = 0;
 	ev.duration_s = -1;
 	tw_seen_put(tw, sid, state);
 	tw->p->env.on_event(tw->p->env.event_arg, &ev);
@@ -1032,8 +1048,8 @@ tw_poll_media(struct tw_op *op, const struct net_response *r)
 		media[n].content_type = tw_str(it, "content_type");
 		n++;
 	}
-	tw_emit_inbound(op->tw, cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-	    op->page, "messages"), op->idx), media, n);
+	items = cJSON_GetObjectItemCaseSensitive(op->page, "messages");
+	tw_emit_inbound(op->tw, cJSON_GetArrayItem(items, op->idx), media, n);
 	for (i = 0; i < n; i++)
 		free(urls[i]);
 	cJSON_Delete(page);
@@ -1045,21 +1061,21 @@ tw_poll_media(struct tw_op *op, const struct net_response *r)
 	return tw_poll_walk(op);
 }
 
-/* Walks the current page from op->idx, then goes on to the next page or list. */
+/* Walks the page from op->idx, then goes on to the next page or list. */
 static int
 tw_poll_walk(struct tw_op *op)
 {
 	const char *key = op->list == TW_MESSAGES ? "messages" : "calls";
-	cJSON *items = cJSON_GetObjectItemCaseSensitive(op->page, key);
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(op->page, key), *it;
 	char *err = NULL;
 	int n = cJSON_GetArraySize(items), rc;
 
 	for (; op->idx < n; op->idx++) {
+		it = cJSON_GetArrayItem(items, op->idx);
 		if (op->list == TW_CALLS)
-			tw_emit_call(op->tw, cJSON_GetArrayItem(items, op->idx));
+			tw_emit_call(op->tw, it);
 		else {
-			rc = tw_poll_message(op, cJSON_GetArrayItem(items, op->idx),
-			    &err);
+			rc = tw_poll_message(op, it, &err);
 			if (rc != 0)
 				return rc > 0 ? 1 : tw_poll_end(op, err);
 		}
@@ -1116,7 +1132,7 @@ tw_poll(struct provider *p, void (*done)(void *, const char *), void *arg,
 	return 0;
 }
 
-/* ---- open and close -------------------------------------------------------------------------- */
+/* ---- open and close ------------------------------------------------------ */
 
 /* ^AC[0-9a-fA-F]{32}$: it goes into every path. */
 static int
@@ -1158,8 +1174,8 @@ tw_credentials(struct twilio *tw, const struct config_account *a, char **cause)
 	rs = config_account_secret(a, "auth_token", &secret, cause);
 	if (rs != 0) {
 		if (rs > 0)
-			set_cause(cause, "account '%s': Twilio needs auth_token "
-			    "(or api_key and api_secret)", a->name);
+			set_cause(cause, "account '%s': Twilio needs "
+			    "auth_token (or api_key and api_secret)", a->name);
 		return -1;
 	}
 	tw->auth_keys = "account_sid/auth_token";
@@ -1191,8 +1207,9 @@ tw_open(struct provider *p, char **cause)
 	struct twilio *tw;
 
 	if (!tw_sid_valid(sid)) {
-		set_cause(cause, "account '%s': account_sid must be AC followed by "
-		    "32 hex digits (see the Twilio console)", a->name);
+		set_cause(cause, "account '%s': account_sid must be AC "
+		    "followed by 32 hex digits (see the Twilio console)",
+		    a->name);
 		return -1;
 	}
 	tw = xcalloc(1, sizeof *tw);

@@ -28,12 +28,12 @@
 #define API "/2010-04-01/Accounts/" SID
 #define HOOK "https://hooks.example.com/hark"
 
-/* ---- the server: answers from a route table, records every request ----------- */
+/* ---- the server: answers from a route table, records every request ------- */
 
 struct route {
 	const char *method;
 	const char *path;
-	const char *page_token;    /* the PageToken the request must carry, NULL none */
+	const char *page_token;    /* the PageToken asked for, NULL none */
 	unsigned status;
 	const char *body;
 	const char *retry_after;
@@ -46,7 +46,7 @@ struct route {
 struct srv_req {
 	char *method;
 	char *path;
-	char *query;               /* decoded "name=value" pairs joined by '&' */
+	char *query;               /* decoded "name=value", '&' between */
 	char *auth;
 	char *body;                /* as sent (form-encoded) */
 };
@@ -260,7 +260,7 @@ srv_stop(void **state)
 	return 0;
 }
 
-/* ---- form bodies ---------------------------------------------------------------- */
+/* ---- form bodies --------------------------------------------------------- */
 
 static int
 hexval(char c)
@@ -294,7 +294,7 @@ form_decode(const char *s, size_t n)
 	return out;
 }
 
-/* The values of name in a form body, in order, joined by '|'; "" when absent. */
+/* The values of name in a form body, in order, '|' between; "" if none. */
 static char *
 form_values(const char *body, const char *name)
 {
@@ -333,7 +333,7 @@ assert_form(const char *body, const char *name, const char *want)
 	free(got);
 }
 
-/* ---- the fixture ----------------------------------------------------------------- */
+/* ---- the fixture --------------------------------------------------------- */
 
 struct fx {
 	char *dir;
@@ -350,6 +350,7 @@ struct fx {
 	char *poll_error;
 	struct provider_event ev[32]; /* strings copied */
 	int nev;
+	int free_on_event;            /* the first event frees the provider */
 };
 
 static void
@@ -408,6 +409,10 @@ on_event(void *arg, const struct provider_event *e)
 			m[i].content_type = xstrdup(e->media[i].content_type);
 		}
 		c->media = m;
+	}
+	if (f->free_on_event) {
+		provider_free(f->p);
+		f->p = NULL;
 	}
 }
 
@@ -686,7 +691,7 @@ page_json(const char *key, const char *path, const char *items,
 	return s;
 }
 
-/* ---- open ------------------------------------------------------------------------- */
+/* ---- open ---------------------------------------------------------------- */
 
 static void
 test_open_needs_credentials(void **state)
@@ -742,7 +747,7 @@ test_open_rejects_bad_sid(void **state)
 	free(cause);
 }
 
-/* ---- send --------------------------------------------------------------------------- */
+/* ---- send ---------------------------------------------------------------- */
 
 static void
 test_send_sms_accepted(void **state)
@@ -1013,7 +1018,13 @@ test_free_drops_callbacks(void **state)
 	assert_int_equal(f->polled, 0);
 }
 
-/* ---- lookup -------------------------------------------------------------------------- */
+static int
+lookup(struct fx *f, const struct provider_send *req, char **cause)
+{
+	return f->p->ops->lookup(f->p, req, on_lookup, f, cause);
+}
+
+/* ---- lookup -------------------------------------------------------------- */
 
 static void
 test_lookup_found_and_not(void **state)
@@ -1035,13 +1046,14 @@ test_lookup_found_and_not(void **state)
 	    started + 2000, "\"-0.00790\"", "1", "0", "null");
 	items = xasprintf("%s,%s", m1, m2);
 	p1 = page_json("messages", API "/Messages.json", items, "PAfirst");
+	free(items);
 	p2 = page_json("messages", API "/Messages.json", m3, NULL);
 	srv_add("GET", API "/Messages.json", NULL, 200, p1);
 	srv_add("GET", API "/Messages.json", "PAfirst", 200, p2);
 
 	req.started_at = started;
 	result_clear(f);
-	assert_int_equal(f->p->ops->lookup(f->p, &req, on_lookup, f, &cause), 0);
+	assert_int_equal(lookup(f, &req, &cause), 0);
 	assert_int_equal(f->called, 0);
 	run_until(f, &f->called);
 	assert_int_equal(f->found, 1);
@@ -1058,13 +1070,13 @@ test_lookup_found_and_not(void **state)
 	/* A different body was never accepted. */
 	req.body = "See you at 6";
 	result_clear(f);
-	assert_int_equal(f->p->ops->lookup(f->p, &req, on_lookup, f, &cause), 0);
+	assert_int_equal(lookup(f, &req, &cause), 0);
 	run_until(f, &f->called);
 	assert_int_equal(f->found, 0);
 
 	/* Without the time the attempt began, Twilio cannot be asked. */
 	req.started_at = 0;
-	assert_int_equal(f->p->ops->lookup(f->p, &req, on_lookup, f, &cause), -1);
+	assert_int_equal(lookup(f, &req, &cause), -1);
 	assert_non_null(cause);
 	free(cause);
 	free(m1);
@@ -1085,13 +1097,13 @@ test_lookup_error(void **state)
 	    "\"message\":\"Authenticate\",\"status\":401}");
 	req.started_at = hark_now_ms();
 	result_clear(f);
-	assert_int_equal(f->p->ops->lookup(f->p, &req, on_lookup, f, &cause), 0);
+	assert_int_equal(lookup(f, &req, &cause), 0);
 	run_until(f, &f->called);
 	assert_int_equal(f->found, -1);
 	assert_non_null(strstr(f->res.error_text, "authentication failed"));
 }
 
-/* ---- poll ------------------------------------------------------------------------------ */
+/* ---- poll ---------------------------------------------------------------- */
 
 static void
 poll_and_wait(struct fx *f)
@@ -1120,7 +1132,7 @@ event_for(struct fx *f, const char *sid)
 	return NULL;
 }
 
-/* Three pages of messages (one inbound WhatsApp with two photos), one of calls. */
+/* Three pages of messages (a WhatsApp one with two photos), one of calls. */
 static char **
 poll_routes(const char *last_status)
 {
@@ -1275,6 +1287,27 @@ test_poll_pages(void **state)
 	poll_routes_free(mem);
 }
 
+/* An event handler may close the provider: the poll stops there, silently. */
+static void
+test_poll_closed_by_event(void **state)
+{
+	struct fx *f = *state;
+	char **mem = poll_routes("sent");
+	char *cause = NULL;
+
+	result_clear(f);
+	events_clear(f);
+	f->free_on_event = 1;
+	assert_int_equal(f->p->ops->poll(f->p, on_polled, f, &cause), 0);
+	run_until(f, &f->nev);
+	run_for(f, 200);
+	assert_null(f->p);
+	assert_int_equal(f->nev, 1);
+	assert_int_equal(f->polled, 0);
+	assert_int_equal(srv_nhits(), 1);
+	poll_routes_free(mem);
+}
+
 static void
 test_poll_error(void **state)
 {
@@ -1299,7 +1332,7 @@ test_poll_error(void **state)
 	free(p1);
 }
 
-/* ---- call ---------------------------------------------------------------------------------- */
+/* ---- call ---------------------------------------------------------------- */
 
 static void
 test_call_bridge(void **state)
@@ -1400,6 +1433,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_error,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_poll_pages,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_poll_closed_by_event,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_poll_error,
 		    fx_setup, fx_teardown),
