@@ -122,7 +122,8 @@ const struct provider_ops provider_twilio_ops = {
 	.name = "twilio",
 	.channels = (1u << HARK_CH_SMS) | (1u << HARK_CH_WHATSAPP) |
 	    (1u << HARK_CH_VOICE),
-	.caps = PROVIDER_CAP_LOOKUP | PROVIDER_CAP_POLL | PROVIDER_CAP_CALL,
+	.caps = PROVIDER_CAP_LOOKUP | PROVIDER_CAP_POLL | PROVIDER_CAP_CALL |
+	    PROVIDER_CAP_WA_WINDOW,
 	.open = tw_open,
 	.close = tw_close,
 	.send = tw_send,
@@ -1225,6 +1226,9 @@ tw_open(struct provider *p, char **cause)
 	if (hook == NULL && p->env.cfg != NULL)
 		hook = p->env.cfg->relay_public_url;
 	tw->hook = tw_trim_url(hook);
+	/* Status callbacks reach the relay: polls are only a safety net. */
+	if (tw->hook != NULL)
+		p->caps |= PROVIDER_CAP_PUSH;
 	tw->from_phone = a->from_phone;
 	tw->from_whatsapp = a->from_whatsapp;
 	tw->service = config_account_get(a, "messaging_service_sid");

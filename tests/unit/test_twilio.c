@@ -788,6 +788,7 @@ test_send_sms_accepted(void **state)
 	assert_form(srv_reqs[0].body, "MediaUrl",
 	    "https://example.com/a.jpg|https://example.com/b c.png");
 	assert_form(srv_reqs[0].body, "StatusCallback", HOOK "/twilio/status");
+	assert_true(f->p->caps & PROVIDER_CAP_PUSH);
 	assert_form(srv_reqs[0].body, "MessagingServiceSid", "");
 	free(msg);
 }
@@ -847,6 +848,8 @@ test_send_callback_sources(void **state)
 	send_and_wait(f, &req);
 	assert_int_equal(srv_nhits(), 2);
 	assert_form(srv_reqs[1].body, "StatusCallback", "");
+	/* Without webhooks, polls are how statuses arrive. */
+	assert_false(f->p->caps & PROVIDER_CAP_PUSH);
 	assert_form(srv_reqs[1].body, "From", "");
 	assert_form(srv_reqs[1].body, "MessagingServiceSid",
 	    "MGeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
@@ -1392,6 +1395,8 @@ test_registry(void **state)
 	assert_ptr_equal(ops, &provider_twilio_ops);
 	assert_true(ops->caps & PROVIDER_CAP_CALL);
 	assert_true(ops->caps & PROVIDER_CAP_LOOKUP);
+	assert_true(ops->caps & PROVIDER_CAP_WA_WINDOW);
+	assert_false(ops->caps & PROVIDER_CAP_CANCEL);
 	assert_false(ops->channels & (1u << HARK_CH_EMAIL));
 }
 
