@@ -317,7 +317,8 @@ twilio_call_status(const char *s, const struct wh_call_status *table,
 }
 
 /* The <Dial action> form: the outcome of the contact's leg, reported as a
- * change of the call we placed (the parent, our agent's leg). */
+ * change of the call we placed (the parent, our agent's leg). detail "dial"
+ * tells the engine that this, not the agent's leg, says how the call went. */
 static int
 twilio_dial_action(struct webhook_events *w, const struct form *f,
     struct provider_event *e, char **cause)
@@ -325,6 +326,7 @@ twilio_dial_action(struct webhook_events *w, const struct form *f,
 	const char *st = form_get(f, "DialCallStatus");
 	const char *dur = form_get(f, "DialCallDuration");
 
+	e->detail = "dial";
 	e->call_status = twilio_call_status(st, wh_dial_statuses,
 	    HARK_NELEM(wh_dial_statuses));
 	if (e->call_status == NULL)
@@ -453,10 +455,11 @@ static const struct sg_map {
 	{ "click", SG_STATUS, HARK_ST_READ, "click" },
 	{ "bounce", SG_STATUS, HARK_ST_FAILED, NULL },
 	{ "dropped", SG_STATUS, HARK_ST_FAILED, NULL },
-	/* The address complained: it was delivered, and must never get more. */
-	{ "spamreport", SG_OPTOUT, HARK_ST_DELIVERED, "spam report" },
-	{ "unsubscribe", SG_OPTOUT, HARK_ST_DELIVERED, "unsubscribe" },
-	{ "group_unsubscribe", SG_OPTOUT, HARK_ST_DELIVERED, "unsubscribe" },
+	/* The address must never get more; an opt-out's status is QUEUED,
+	 * which the engine takes as "no change of status". */
+	{ "spamreport", SG_OPTOUT, HARK_ST_QUEUED, "spam report" },
+	{ "unsubscribe", SG_OPTOUT, HARK_ST_QUEUED, "unsubscribe" },
+	{ "group_unsubscribe", SG_OPTOUT, HARK_ST_QUEUED, "unsubscribe" },
 };
 
 /* One element of the array; events hark has no use for are skipped. */
@@ -495,9 +498,10 @@ sendgrid_event(struct webhook_events *w, const cJSON *item, int idx,
 	if (m->kind == SG_STATUS && (msgid == NULL || *msgid == '\0'))
 		return wh_fail(w, cause, "SendGrid event %d (%s): no "
 		    "\"sg_message_id\"", idx, m->event);
-	if (m->kind == SG_OPTOUT && msgid == NULL && email == NULL)
-		return wh_fail(w, cause, "SendGrid event %d (%s): neither "
-		    "\"sg_message_id\" nor \"email\"", idx, m->event);
+	/* An opt-out that names no message of ours cannot be attributed. */
+	if (m->kind == SG_OPTOUT && (msgid == NULL || *msgid == '\0') &&
+	    json_hark_id(cJSON_GetObjectItemCaseSensitive(item, "hark_id")) == 0)
+		return 0;
 	e = wh_event(w, PROVIDER_EV_STATUS, "sendgrid");
 	e->channel = HARK_CH_EMAIL;
 	e->status = m->status;
@@ -615,10 +619,15 @@ mailgun_fill(struct webhook_events *w, const cJSON *ed, const char *event,
 	if (e->optout == NULL && (id == NULL || *id == '\0'))
 		return wh_fail(w, cause, "Mailgun webhook: %s event without "
 		    "message.headers.message-id", event);
-	e->provider_id = wh_str(w, id);
+	e->provider_id = id != NULL && *id != '\0' ? wh_str(w, id) : NULL;
 	e->to = wh_str(w, rcpt);
 	e->hark_id = json_hark_id(cJSON_GetObjectItemCaseSensitive(uv,
 	    "hark_id"));
+	/* An opt-out that names no message of ours cannot be attributed. */
+	if (e->provider_id == NULL && e->hark_id == 0) {
+		w->n--;
+		return 0;
+	}
 	if (strcmp(event, "clicked") == 0)
 		e->detail = url != NULL ? wh_keep(w, xasprintf("click %s", url)) :
 		    "click";
@@ -639,8 +648,8 @@ webhook_mailgun_event(const char *json, size_t len,
 		{ "rejected", HARK_ST_FAILED, NULL, NULL },
 		{ "opened", HARK_ST_READ, NULL, "open" },
 		{ "clicked", HARK_ST_READ, NULL, "click" },
-		{ "complained", HARK_ST_DELIVERED, "spam report", NULL },
-		{ "unsubscribed", HARK_ST_DELIVERED, "unsubscribe", NULL },
+		{ "complained", HARK_ST_QUEUED, "spam report", NULL },
+		{ "unsubscribed", HARK_ST_QUEUED, "unsubscribe", NULL },
 	};
 	cJSON *root = json != NULL ? cJSON_ParseWithLength(json, len) : NULL;
 	const cJSON *ed = cJSON_GetObjectItemCaseSensitive(root, "event-data");

@@ -450,6 +450,7 @@ test_twilio_voice_completed(void **state)
 	    "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1");
 	assert_int_equal(e->inbound_call, 0);
 	assert_null(e->parent_id);
+	assert_null(e->detail);
 	assert_string_equal(e->from, "+14155552345");
 	assert_string_equal(e->to, "+14155550100");
 	assert_int_equal(e->at, INT64_C(1795427880000));
@@ -500,6 +501,8 @@ test_twilio_dial_action(void **state)
 	assert_int_equal(e->duration_s, 65);
 	assert_string_equal(e->recording_url,
 	    "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE2");
+	/* Tells the engine the contact's leg decides how the call went. */
+	assert_string_equal(e->detail, "dial");
 	webhook_events_free(&w);
 	/* The contact did not pick up: the parent's own status does not count. */
 	twilio_ok(webhook_twilio_voice, "CallSid=CAp&CallStatus=in-progress"
@@ -593,7 +596,8 @@ test_sendgrid_batch(void **state)
 	assert_string_equal(e->optout, "spam report");
 	assert_string_equal(e->to, "cy@example.com");
 	assert_int_equal(e->hark_id, 44);
-	assert_int_equal(e->status, HARK_ST_DELIVERED);
+	/* The engine reads QUEUED on an opt-out as "status unchanged". */
+	assert_int_equal(e->status, HARK_ST_QUEUED);
 	e = &w.ev[4];
 	assert_int_equal(e->status, HARK_ST_READ);
 	assert_string_equal(e->detail, "click https://example.com/offer");
@@ -611,8 +615,11 @@ test_sendgrid_other_events(void **state)
 	    "\"sg_message_id\":\"A.1\",\"response\":\"400 try again later\","
 	    "\"attempt\":\"1\"},{\"event\":\"dropped\",\"sg_message_id\":\"B.2\","
 	    "\"reason\":\"Bounced Address\"},{\"event\":\"unsubscribe\","
-	    "\"email\":\"x@example.com\"},{\"event\":\"group_unsubscribe\","
-	    "\"email\":\"y@example.com\",\"asm_group_id\":1},{\"event\":\"open\","
+	    "\"email\":\"x@example.com\",\"hark_id\":\"12\"},"
+	    "{\"event\":\"group_unsubscribe\",\"sg_message_id\":\"E.5\","
+	    "\"email\":\"y@example.com\",\"asm_group_id\":1},"
+	    /* Names no message: nothing hark could opt out. */
+	    "{\"event\":\"spamreport\",\"email\":\"z@example.com\"},{\"event\":\"open\","
 	    "\"sg_message_id\":\"C.3\",\"sg_machine_open\":true},"
 	    "{\"event\":\"delivered\",\"sg_message_id\":\"D\",\"hark_id\":\"4x\"}]",
 	    &w);
@@ -625,7 +632,10 @@ test_sendgrid_other_events(void **state)
 	assert_string_equal(w.ev[2].error_text, "Bounced Address");
 	assert_string_equal(w.ev[3].optout, "unsubscribe");
 	assert_null(w.ev[3].provider_id);
+	assert_int_equal(w.ev[3].hark_id, 12);
+	assert_string_equal(w.ev[3].to, "x@example.com");
 	assert_string_equal(w.ev[4].optout, "unsubscribe");
+	assert_string_equal(w.ev[4].provider_id, "E");
 	/* A privacy proxy's fetch is no reading. */
 	assert_int_equal(w.ev[5].status, HARK_ST_DELIVERED);
 	assert_string_equal(w.ev[5].detail, "open (machine)");
@@ -684,8 +694,6 @@ test_sendgrid_refused(void **state)
 	    "\"sg_message_id\":\"A\",\"timestamp\":1e300}]", "timestamp");
 	json_refused(webhook_sendgrid_events, "[{\"event\":\"delivered\","
 	    "\"sg_message_id\":\"A\",\"timestamp\":-5}]", "timestamp");
-	json_refused(webhook_sendgrid_events, "[{\"event\":\"spamreport\"}]",
-	    "email");
 }
 
 /* ---- Mailgun ------------------------------------------------------------ */
@@ -771,11 +779,19 @@ test_mailgun_engagement(void **state)
 	    "\"message\":{\"headers\":{\"message-id\":\"m1@example.com\"}}}}", &w);
 	assert_string_equal(w.ev[0].optout, "spam report");
 	assert_string_equal(w.ev[0].to, "alice@example.com");
+	assert_int_equal(w.ev[0].status, HARK_ST_QUEUED);
 	webhook_events_free(&w);
 	json_ok(webhook_mailgun_event, "{\"event-data\":{\"event\":\"unsubscribed\","
-	    "\"recipient\":\"alice@example.com\"}}", &w);
+	    "\"recipient\":\"alice@example.com\",\"user-variables\":"
+	    "{\"hark_id\":\"81\"}}}", &w);
 	assert_string_equal(w.ev[0].optout, "unsubscribe");
 	assert_null(w.ev[0].provider_id);
+	assert_int_equal(w.ev[0].hark_id, 81);
+	webhook_events_free(&w);
+	/* An opt-out naming no message of ours: nothing to attribute it to. */
+	json_ok(webhook_mailgun_event, "{\"event-data\":{\"event\":\"unsubscribed\","
+	    "\"recipient\":\"alice@example.com\"}}", &w);
+	assert_int_equal(w.n, 0);
 	webhook_events_free(&w);
 	json_ok(webhook_mailgun_event, "{\"event-data\":{\"event\":\"opened\","
 	    "\"message\":{\"headers\":{\"message-id\":\"m1@example.com\"}}}}", &w);
