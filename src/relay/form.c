@@ -99,14 +99,14 @@ form_pair(struct form *f, const char *s, size_t len, int idx, char **cause)
 	}
 	form_describe(name, idx, what, sizeof what);
 	if (name == NULL || value == NULL) {
-		set_cause(cause, "form body: parameter %s has a bad %% escape in "
+		set_cause(cause, "parameter %s has a bad %% escape in "
 		    "its %s (%%XX with two hex digits expected)", what, part);
 	} else if (strlen(name) != name_len || strlen(value) != value_len) {
-		set_cause(cause, "form body: parameter %s contains a NUL byte",
+		set_cause(cause, "parameter %s contains a NUL byte",
 		    what);
 	} else if (!utf8_valid(name, name_len) ||
 	    !utf8_valid(value, value_len)) {
-		set_cause(cause, "form body: parameter %s is not valid UTF-8",
+		set_cause(cause, "parameter %s is not valid UTF-8",
 		    what);
 	} else {
 		form_add(f, name, value);
@@ -133,7 +133,7 @@ form_parse(const char *body, size_t len, struct form *out, char **cause)
 			amp = end;
 		if (amp > p) {
 			if (out->n == FORM_MAX_PARAMS) {
-				set_cause(cause, "form body: more than %d "
+				set_cause(cause, "more than %d "
 				    "parameters", FORM_MAX_PARAMS);
 				form_free(out);
 				return -1;
