@@ -436,7 +436,7 @@ tw_failure(struct twilio *tw, const struct net_response *r,
 		*text = xstrdup(known != NULL ? known : msg);
 	else
 		*text = xasprintf("Twilio answered HTTP %ld", r->status);
-	if (strstr(*text, tw->secret) != NULL) {
+	if (*tw->secret != '\0' && strstr(*text, tw->secret) != NULL) {
 		free(*text);
 		*text = xasprintf("Twilio refused the request (HTTP %ld)",
 		    r->status);
@@ -514,6 +514,7 @@ tw_page(struct tw_op *op, const struct net_response *r, const char *key,
 	char *code = NULL, *text = NULL;
 
 	*next = NULL;
+	*err = NULL;
 	if (r->status != 200) {
 		memset(&res, 0, sizeof res);
 		tw_failure(tw, r, &res, &code, &text);
@@ -532,10 +533,13 @@ tw_page(struct tw_op *op, const struct net_response *r, const char *key,
 	uri = tw_str(json, "next_page_uri");
 	if (uri != NULL && *uri != '\0') {
 		/* Relative to the API base; anything else would leave it. */
-		if (strncmp(uri, "/2010-04-01/", 12) != 0 ||
-		    ++op->pages >= TW_MAX_PAGES) {
+		if (strncmp(uri, "/2010-04-01/", 12) != 0)
+			*err = xasprintf("Twilio: the list of %s points "
+			    "outside the API", key);
+		else if (++op->pages >= TW_MAX_PAGES)
 			*err = xasprintf("Twilio: the list of %s does not end",
 			    key);
+		if (*err != NULL) {
 			cJSON_Delete(json);
 			return NULL;
 		}

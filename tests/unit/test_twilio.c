@@ -1330,7 +1330,7 @@ test_poll_error(void **state)
 	srv_add("GET", API "/Messages.json", NULL, 200, p1);
 	poll_and_wait(f);
 	assert_non_null(f->poll_error);
-	assert_non_null(strstr(f->poll_error, "does not end"));
+	assert_non_null(strstr(f->poll_error, "outside the API"));
 	assert_int_equal(srv_nhits(), 1);
 	free(p1);
 }
