@@ -38,6 +38,8 @@
 #define HTTP_PP_BUFFER (16 * 1024)
 /* Fields kept from an inbound mail POST; attachments are not. */
 #define HTTP_MAX_FIELDS 64
+/* Refusals shown on stderr per minute. */
+#define HTTP_WARN_BURST 5
 
 /* Requests past their headers and not yet completed, and the ones suspended
  * waiting for the writer: what a clean stop waits for. */
@@ -153,18 +155,33 @@ relay_query(struct relay_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* At most HTTP_WARN_BURST lines a minute: enough to diagnose, not a flood
+ * when someone scans the relay. */
 void
 relay_warn_rejected(struct relay_req *req, const char *why)
 {
-	int64_t now = hark_mono_ms();
-	long long last = atomic_load(&req->r->last_warn_ms);
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static int64_t window;
+	static int n, dropped;
+	int64_t now = hark_mono_ms() / 60000;
+	int show;
 
-	if (last != 0 && now - last < 10000)
-		return;
-	if (!atomic_compare_exchange_strong(&req->r->last_warn_ms, &last, now))
-		return;
-	fprintf(stderr, "hark relay: refused %s from %s: %s\n", req->uri,
-	    req->client, why);
+	pthread_mutex_lock(&mu);
+	if (now != window) {
+		if (dropped > 0)
+			fprintf(stderr, "hark relay: %d more refused requests not "
+			    "shown\n", dropped);
+		window = now;
+		n = dropped = 0;
+	}
+	if ((show = n < HTTP_WARN_BURST))
+		n++;
+	else
+		dropped++;
+	pthread_mutex_unlock(&mu);
+	if (show)
+		fprintf(stderr, "hark relay: refused %s from %s: %s\n", req->uri,
+		    req->client, why);
 }
 
 /* ---- MHD callbacks --------------------------------------------------------------------- */

@@ -82,7 +82,6 @@ struct relay {
 	struct MHD_Daemon *mhd;
 	int64_t started_ms;          /* monotonic */
 	atomic_int stopping;         /* set on SIGTERM: answer and close */
-	atomic_llong last_warn_ms;   /* rate limit of the 403 warnings on stderr */
 };
 
 /* ---- one request ---------------------------------------------------------------------- */
@@ -167,8 +166,8 @@ int relay_answer_text(struct relay_answer *a, int status, const char *fmt, ...)
 const char *relay_header(struct relay_req *req, const char *name);
 /* A query argument of the request, or NULL. */
 const char *relay_query(struct relay_req *req, const char *name);
-/* Prints the first rejections for a while on stderr (bad signatures are
- * usually a wrong public_url, which the user needs to see). */
+/* Says on stderr why a request was refused, a few times a minute (a bad
+ * signature is usually a wrong public_url, which the user needs to see). */
 void relay_warn_rejected(struct relay_req *req, const char *why);
 
 /* routes.c */
