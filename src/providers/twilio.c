@@ -957,29 +957,62 @@ tw_emit_status(struct twilio *tw, const cJSON *m)
 	tw->p->env.on_event(tw->p->env.event_arg, &ev);
 }
 
+/* A call's final status: the one a <Dial action> would report. */
+static int
+tw_call_final(const char *status)
+{
+	static const char *const final[] = { "completed", "busy", "failed",
+	    "no-answer", "canceled" };
+	size_t i;
+
+	for (i = 0; i < HARK_NELEM(final); i++)
+		if (strcmp(status, final[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A call leg. The contact's leg of a click-to-call bridge (outbound-dial,
+ * with the agent's leg as parent) is reported once it has ended, as the
+ * relay reports a <Dial action>: a change of the parent marked "dial",
+ * since that leg, not the agent's, says how the call went.
+ */
 static void
 tw_emit_call(struct twilio *tw, const cJSON *c)
 {
 	struct provider_event ev;
 	const char *sid = tw_str(c, "sid"), *dir = tw_str(c, "direction");
+	uint64_t state;
 
 	memset(&ev, 0, sizeof ev);
 	ev.call_status = tw_str(c, "status");
 	ev.duration_s = tw_int(c, "duration");
-	if (sid == NULL || ev.call_status == NULL || tw_seen_same(tw, sid,
-	    tw_hash(ev.call_status, 11) ^ (uint64_t)(ev.duration_s + 1)))
+	ev.parent_id = tw_str(c, "parent_call_sid");
+	if (sid == NULL || ev.call_status == NULL)
+		return;
+	if (ev.parent_id != NULL && dir != NULL &&
+	    strcmp(dir, "outbound-dial") == 0) {
+		if (!tw_call_final(ev.call_status))
+			return;
+		ev.provider_id = ev.parent_id;
+		ev.parent_id = NULL;
+		ev.detail = "dial";
+	} else {
+		ev.provider_id = sid;
+		ev.has_price = tw_price(c, &ev.price);
+	}
+	state = tw_hash(ev.call_status, 11) ^ (uint64_t)(ev.duration_s + 1) ^
+	    ((uint64_t)ev.price.micros << 20);
+	if (tw_seen_same(tw, sid, state))
 		return;
 	ev.type = PROVIDER_EV_CALL;
 	ev.provider = "twilio";
-	ev.provider_id = sid;
 	ev.channel = HARK_CH_VOICE;
 	ev.from = tw_str(c, "from");
 	ev.to = tw_str(c, "to");
-	ev.parent_id = tw_str(c, "parent_call_sid");
 	ev.inbound_call = dir != NULL && strcmp(dir, "inbound") == 0;
 	ev.at = tw_time(c, "date_updated");
-	tw_seen_put(tw, sid, tw_hash(ev.call_status, 11) ^
-	    (uint64_t)(ev.duration_s + 1));
+	tw_seen_put(tw, sid, state);
 	tw->p->env.on_event(tw->p->env.event_arg, &ev);
 }
 

@@ -401,6 +401,7 @@ on_event(void *arg, const struct provider_event *e)
 	c->error_text = xstrdup(e->error_text);
 	c->call_status = xstrdup(e->call_status);
 	c->parent_id = xstrdup(e->parent_id);
+	c->detail = xstrdup(e->detail);
 	c->media = NULL;
 	if (e->nmedia > 0) {
 		m = xcalloc((size_t)e->nmedia, sizeof *m);
@@ -432,6 +433,7 @@ events_clear(struct fx *f)
 		free((char *)c->error_text);
 		free((char *)c->call_status);
 		free((char *)c->parent_id);
+		free((char *)c->detail);
 		for (j = 0; j < c->nmedia; j++) {
 			free((char *)c->media[j].url);
 			free((char *)c->media[j].content_type);
@@ -1123,14 +1125,20 @@ poll_and_wait(struct fx *f)
 	assert_int_equal(f->polled, 1);
 }
 
+/* The event about sid with that detail (NULL: none). */
 static const struct provider_event *
-event_for(struct fx *f, const char *sid)
+event_for(struct fx *f, const char *sid, const char *detail)
 {
+	const struct provider_event *e;
 	int i;
 
-	for (i = 0; i < f->nev; i++)
-		if (strcmp(f->ev[i].provider_id, sid) == 0)
-			return &f->ev[i];
+	for (i = 0; i < f->nev; i++) {
+		e = &f->ev[i];
+		if (strcmp(e->provider_id, sid) == 0 && (detail == NULL ?
+		    e->detail == NULL : e->detail != NULL &&
+		    strcmp(e->detail, detail) == 0))
+			return e;
+	}
 	fail_msg("no event for %s", sid);
 	return NULL;
 }
@@ -1170,7 +1178,13 @@ poll_routes(const char *last_status)
 	    "\"uri\":\"" API "/Messages/SM10000000000000000000000000000003/Media/ME2.json\"}"
 	    "],\"next_page_uri\":null,\"page\":0,\"page_size\":50,"
 	    "\"previous_page_uri\":null,\"start\":0,\"uri\":\"x\"}");
-	mem[8] = page_json("calls", API "/Calls.json", "{\"sid\":\"CA1\","
+	mem[8] = page_json("calls", API "/Calls.json", "{\"sid\":\"CA0\","
+	    "\"parent_call_sid\":null,\"from\":\"+14155550100\",\"to\":"
+	    "\"+14155550199\",\"status\":\"completed\",\"duration\":\"50\","
+	    "\"direction\":\"outbound-api\",\"price\":\"-0.02800\","
+	    "\"price_unit\":\"USD\"},{\"sid\":\"CA3\",\"parent_call_sid\":"
+	    "\"CA9\",\"status\":\"in-progress\",\"direction\":\"outbound-dial\","
+	    "\"duration\":null},{\"sid\":\"CA1\","
 	    "\"parent_call_sid\":\"CA0\",\"from\":\"+14155550100\",\"to\":"
 	    "\"+14155550123\",\"status\":\"completed\",\"duration\":\"42\","
 	    "\"direction\":\"outbound-dial\",\"price\":\"-0.03000\",\"price_unit\":"
@@ -1207,23 +1221,23 @@ test_poll_pages(void **state)
 
 	poll_and_wait(f);
 	assert_null(f->poll_error);
-	assert_int_equal(f->nev, 6);
+	assert_int_equal(f->nev, 7);
 
-	e = event_for(f, "SM10000000000000000000000000000001");
+	e = event_for(f, "SM10000000000000000000000000000001", NULL);
 	assert_int_equal(e->type, PROVIDER_EV_INBOUND);
 	assert_int_equal(e->channel, HARK_CH_SMS);
 	assert_string_equal(e->from, "+14155550123");
 	assert_string_equal(e->body, "Can we meet?");
 	assert_int_equal(e->nmedia, 0);
 
-	e = event_for(f, "SM10000000000000000000000000000002");
+	e = event_for(f, "SM10000000000000000000000000000002", NULL);
 	assert_int_equal(e->type, PROVIDER_EV_STATUS);
 	assert_int_equal(e->status, HARK_ST_DELIVERED);
 	assert_int_equal(e->has_price, 1);
 	assert_int_equal(e->price.micros, 15800);
 	assert_int_equal(e->segments, 2);
 
-	e = event_for(f, "SM10000000000000000000000000000003");
+	e = event_for(f, "SM10000000000000000000000000000003", NULL);
 	assert_int_equal(e->type, PROVIDER_EV_INBOUND);
 	assert_int_equal(e->channel, HARK_CH_WHATSAPP);
 	assert_string_equal(e->from, "+447700900123");
@@ -1236,17 +1250,26 @@ test_poll_pages(void **state)
 	assert_string_equal(e->media[1].content_type, "image/png");
 	free(base);
 
-	e = event_for(f, "SM10000000000000000000000000000004");
+	e = event_for(f, "SM10000000000000000000000000000004", NULL);
 	assert_int_equal(e->status, HARK_ST_SENT);
 	assert_int_equal(e->has_price, 0);
 
-	e = event_for(f, "CA1");
+	/* The agent's leg, with its price; the contact's leg as the relay's
+	 * <Dial action> would say it: a "dial" change of the agent's leg,
+	 * once it has ended (CA3 is still talking: nothing yet). */
+	e = event_for(f, "CA0", NULL);
 	assert_int_equal(e->type, PROVIDER_EV_CALL);
 	assert_string_equal(e->call_status, "completed");
-	assert_string_equal(e->parent_id, "CA0");
+	assert_int_equal(e->duration_s, 50);
+	assert_int_equal(e->has_price, 1);
+	assert_int_equal(e->price.micros, 28000);
+	e = event_for(f, "CA0", "dial");
+	assert_string_equal(e->call_status, "completed");
 	assert_int_equal(e->duration_s, 42);
 	assert_int_equal(e->inbound_call, 0);
-	e = event_for(f, "CA2");
+	assert_int_equal(e->has_price, 0);
+	e = event_for(f, "CA2", NULL);
+	assert_string_equal(e->call_status, "no-answer");
 	assert_int_equal(e->duration_s, -1);
 	assert_int_equal(e->inbound_call, 1);
 	assert_null(e->parent_id);
