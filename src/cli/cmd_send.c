@@ -15,11 +15,13 @@
 #include "hark/store.h"
 
 #include "cli_int.h"
+#include "cmd_usage.h"
 
 const char cmd_send_usage[] =
 	"usage: hark send --to ADDRESS|CONTACT [--channel sms|whatsapp|email]\n"
 	"                 [--subject TEXT] (--body TEXT | --body -) [--at WHEN]\n"
 	"                 [--wait] [--timeout SECONDS] [--account NAME]\n"
+	"                 [--media URL]... [--content-sid HX... [--content-vars JSON]]\n"
 	"                 [--dry-run] [--json]\n"
 	"       hark send --batch FILE [--json]\n"
 	"\n"
@@ -33,6 +35,11 @@ const char cmd_send_usage[] =
 	"  --channel   sms (default; email when --to is an email address),\n"
 	"              whatsapp, email\n"
 	"  --body -    read the body from standard input\n"
+	"  --media URL a picture or file for MMS / WhatsApp, at a public URL\n"
+	"              (repeat for several, at most 10); --body may then be left out\n"
+	"  --content-sid HX...  a WhatsApp template approved by Meta, required\n"
+	"              outside the 24-hour window after the contact's last message;\n"
+	"              --content-vars '{\"1\":\"Ann\"}' fills its variables\n"
 	"  --at WHEN   schedule: \"2h\", \"30m\", \"tomorrow 9:00\", \"mon 9:00\",\n"
 	"              \"2026-12-01 09:00\", ISO 8601\n"
 	"  --wait      wait for a final status (delivered, read, failed, ...)\n"
@@ -49,8 +56,13 @@ const char cmd_send_usage[] =
 	"Exit: 0 sent (or queued/scheduled), 1 bad input, 2 the send failed or\n"
 	"--wait timed out.\n";
 
+#define SEND_MEDIA_MAX 10
+
 struct send_opts {
 	const char *to, *channel, *subject, *body, *at, *account, *batch;
+	const char *content_sid, *content_vars;
+	const char *media[SEND_MEDIA_MAX];
+	int nmedia;
 	int wait, dry_run, json;
 	long timeout_s;
 };
@@ -82,6 +94,9 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "batch", required_argument, NULL, 'B' },
+		{ "media", required_argument, NULL, 'M' },
+		{ "content-sid", required_argument, NULL, 'C' },
+		{ "content-vars", required_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -101,6 +116,13 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		case 'n': o->dry_run = 1; break;
 		case 'j': o->json = 1; break;
 		case 'B': o->batch = optarg; break;
+		case 'M':
+			if (o->nmedia == SEND_MEDIA_MAX)
+				return -1;
+			o->media[o->nmedia++] = optarg;
+			break;
+		case 'C': o->content_sid = optarg; break;
+		case 'V': o->content_vars = optarg; break;
 		case 'T':
 			o->timeout_s = strtol(optarg, &end, 10);
 			if (*end != '\0' || o->timeout_s <= 0)
@@ -133,12 +155,45 @@ send_draft(struct cli_ctx *ctx, struct store *st, const struct send_opts *o,
 {
 	char *cause = NULL;
 
+	cJSON *vars;
+	int i;
+
 	memset(d, 0, sizeof *d);
 	*body_buf = NULL;
-	if (o->to == NULL || o->body == NULL) {
-		cli_err(ctx, "--to and --body are required (see hark send --help)");
+	if (o->to == NULL || (o->body == NULL && o->nmedia == 0 &&
+	    o->content_sid == NULL)) {
+		cli_err(ctx, "--to and --body (or --media, --content-sid) are "
+		    "required (see hark send --help)");
 		return -1;
 	}
+	for (i = 0; i < o->nmedia; i++) {
+		if (strncmp(o->media[i], "https://", 8) != 0 &&
+		    strncmp(o->media[i], "http://", 7) != 0) {
+			cli_err(ctx, "--media '%s': a public http(s) URL is needed "
+			    "(the provider fetches it)", o->media[i]);
+			return -1;
+		}
+	}
+	if (o->content_sid != NULL && (strncmp(o->content_sid, "HX", 2) != 0 ||
+	    strlen(o->content_sid) != 34)) {
+		cli_err(ctx, "--content-sid '%s' is not a Content SID (HX and 32 "
+		    "hex digits)", o->content_sid);
+		return -1;
+	}
+	if (o->content_vars != NULL) {
+		vars = cJSON_Parse(o->content_vars);
+		if (!cJSON_IsObject(vars)) {
+			cJSON_Delete(vars);
+			cli_err(ctx, "--content-vars must be a JSON object such as "
+			    "'{\"1\":\"Ann\"}'");
+			return -1;
+		}
+		cJSON_Delete(vars);
+	}
+	d->media_urls = o->media;
+	d->nmedia = o->nmedia;
+	d->content_sid = o->content_sid;
+	d->content_vars = o->content_vars;
 	if (o->channel != NULL) {
 		if (hark_channel_parse(o->channel, &d->channel) != 0 ||
 		    d->channel == HARK_CH_VOICE) {
@@ -155,7 +210,9 @@ send_draft(struct cli_ctx *ctx, struct store *st, const struct send_opts *o,
 		free(cause);
 		return -1;
 	}
-	if (strcmp(o->body, "-") == 0) {
+	if (o->body == NULL) {
+		d->body = o->content_sid != NULL ? "(WhatsApp template)" : "";
+	} else if (strcmp(o->body, "-") == 0) {
 		*body_buf = cli_read_file("-", NULL, &cause);
 		if (*body_buf == NULL) {
 			cli_err(ctx, "%s", cause);
@@ -325,7 +382,9 @@ send_wait(struct send_run *r, uv_loop_t *loop)
 	if (r->engine != NULL)
 		engine_subscribe(r->engine, send_event, r);
 	uv_run(loop, UV_RUN_DEFAULT);
+	/* The timer lives in the caller's frame: finish closing it now. */
 	uv_close((uv_handle_t *)&r->timer, NULL);
+	uv_run(loop, UV_RUN_NOWAIT);
 }
 
 static int
@@ -597,6 +656,84 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 		rc = send_go(ctx, e, st, &o, &d, &loop);
 	free(cause);
 	free(body_buf);
+	engine_free(e);
+	uv_run(&loop, UV_RUN_NOWAIT);
+	uv_loop_close(&loop);
+	return rc;
+}
+
+/* ---- hark call ----------------------------------------------------------------------- */
+
+const char cmd_call_usage[] =
+	"usage: hark call CONTACT|NUMBER [--account NAME] [--json]\n"
+	"\n"
+	"Click-to-call: the provider rings your own phone first (my_phone of the\n"
+	"account, else [identity] phone), and when you answer it dials the\n"
+	"contact, showing your number. The call appears in the contact's thread;\n"
+	"its status, duration and price arrive through the relay (or polling).\n"
+	"Afterwards record how it went: hark calls --outcome ID OUTCOME.\n"
+	"\n"
+	"Exit: 0 the call was placed, 1 bad input, 2 it could not be placed.\n";
+
+int
+cmd_call(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "account", required_argument, NULL, 'A' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct engine_opts eo;
+	struct engine_draft d;
+	struct send_opts o;
+	struct engine *e = NULL;
+	struct store *st;
+	struct config *cfg;
+	uv_loop_t loop;
+	char *cause = NULL;
+	int c, rc;
+
+	memset(&o, 0, sizeof o);
+	o.timeout_s = 60;
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'A': o.account = optarg; break;
+		case 'j': o.json = 1; break;
+		default:
+			fputs(cmd_call_usage, stderr);
+			return HARK_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(cmd_call_usage, stderr);
+		return HARK_EXIT_USAGE;
+	}
+	if ((cfg = cli_config(ctx)) == NULL || (st = cli_store(ctx)) == NULL)
+		return HARK_EXIT_ERROR;
+	memset(&d, 0, sizeof d);
+	d.channel = HARK_CH_VOICE;
+	d.body = "Outgoing call";
+	d.account = o.account;
+	if (send_looks_like_address(argv[optind]))
+		d.to = argv[optind];
+	else if (store_contact_resolve(st, argv[optind], &d.contact_id, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return HARK_EXIT_USAGE;
+	}
+	uv_loop_init(&loop);
+	memset(&eo, 0, sizeof eo);
+	eo.loop = &loop;
+	eo.st = st;
+	eo.cfg = cfg;
+	eo.take_outbox = 1;
+	if (engine_new(&eo, &e, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		rc = HARK_EXIT_ERROR;
+	} else {
+		rc = send_go(ctx, e, st, &o, &d, &loop);
+	}
+	free(cause);
 	engine_free(e);
 	uv_run(&loop, UV_RUN_NOWAIT);
 	uv_loop_close(&loop);
