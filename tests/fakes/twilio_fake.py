@@ -1348,6 +1348,7 @@ def guess_type(url):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "twilio-fake/1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes
     fake = None  # set in main
 
     def log_message(self, fmt, *args):
@@ -1420,7 +1421,7 @@ class Handler(BaseHTTPRequestHandler):
             result = self.guarded_api(method, u, body, entry)
             if isinstance(result, tuple) and len(result) == 3:  # raw bytes
                 status, raw, ctype = result
-                entry["status"] = status
+                entry["status"], entry["beyond_spec"] = status, True
                 fake.requests.write(entry)
                 return self.send(status, raw, ctype)
             status, obj, op_id, op = result
