@@ -20,6 +20,8 @@ Prints the HTTP status on the first line and the body after it.
   relay_hook.py sendgrid-inbound [NAME=VALUE ...] --key K  (multipart)
   relay_hook.py raw METHOD PATH [--ct CT] [--data STRING | --data-file F]
                                  [--header 'Name: value'] [--declared-length N]
+  relay_hook.py flood COUNT FROM                  COUNT signed inbound SMS
+  relay_hook.py burst COUNT PATH                  COUNT GETs at once, statuses
   relay_hook.py listen SOCKET COUNT [TIMEOUT]     print COUNT lines of the
                                                   event socket
 Environment: RELAY_PORT, PUBLIC_URL, TW_TOKEN, MG_KEY.
@@ -209,6 +211,32 @@ def cmd_raw(args):
                 int(declared) if declared else None)
 
 
+def cmd_flood(args):
+    """COUNT signed inbound SMS from FROM, one connection each; prints how
+    many were answered 200."""
+    count, sender = int(args[0]), args[1]
+    ok = 0
+    for i in range(count):
+        params = [("MessageSid", "SM%032d" % i), ("From", sender),
+                  ("To", "+14155550100"), ("Body", "flood %d" % i)]
+        url = os.environ["PUBLIC_URL"] + "/twilio/message"
+        headers = {"X-Twilio-Signature": twilio_signature(
+            os.environ["TW_TOKEN"], url, params),
+            "Content-Type": "application/x-www-form-urlencoded"}
+        if http("POST", "/twilio/message",
+                urllib.parse.urlencode(params).encode(), headers)[0] == "200":
+            ok += 1
+    print(ok)
+    return None
+
+
+def cmd_burst(args):
+    """COUNT requests GET PATH back to back; prints each status."""
+    for _ in range(int(args[0])):
+        print(http("GET", args[1])[0])
+    return None
+
+
 def cmd_listen(args):
     path, count = args[0], int(args[1])
     timeout = float(args[2]) if len(args) > 2 else 10
@@ -238,7 +266,7 @@ def main():
           "mailgun-inbound": cmd_mailgun_inbound,
           "sendgrid-events": cmd_sendgrid_events,
           "sendgrid-inbound": cmd_sendgrid_inbound, "raw": cmd_raw,
-          "listen": cmd_listen}[cmd]
+          "burst": cmd_burst, "flood": cmd_flood, "listen": cmd_listen}[cmd]
     result = fn(args)
     if result is not None:
         show(result)
