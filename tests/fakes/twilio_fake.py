@@ -999,6 +999,7 @@ class Fake:
         c.n, c.answer_ts = next(self.counter), None
         c.events, c.callback, c.callback_method, c.seq = set(), None, "POST", 0
         c.url, c.method, c.twiml, c.record, c.hangup = None, "POST", None, False, None
+        c.child = None
         return c
 
     def call_subresources(self, sid):
@@ -1032,6 +1033,8 @@ class Fake:
 
     def set_call(self, c, status, **fields):
         with self.lock:
+            if c["status"] in FINAL_CALL:  # ended through the API meanwhile
+                return
             c["status"] = status
             c.update(fields)
             c["date_updated"] = rfc2822(now_ts())
@@ -1068,24 +1071,24 @@ class Fake:
         def hung():
             return stop.is_set() or c.hangup is not None
         if not self.wait(stop, c, 0.5):
-            return self.call_hangup(stop, c, 0)
+            return self.call_hangup(stop, c)
         self.set_call(c, "queued", start_time=rfc2822(now_ts()))
         c.start_ts = now_ts()
         self.call_callback(c, "initiated", "initiated")
         if not self.wait(stop, c, 1):
-            return self.call_hangup(stop, c, 0)
+            return self.call_hangup(stop, c)
         self.set_call(c, "ringing")
         self.call_callback(c, "ringing", "ringing")
         if bare(c["to"]) == MAGIC_NO_ANSWER:
             if not self.wait(stop, c, 3):
-                return self.call_hangup(stop, c, 0)
+                return self.call_hangup(stop, c)
             self.end_call(c, "no-answer", 0)
             c["price"] = None
             self.call_callback(c, "completed", "no-answer", [("CallDuration", "0"),
                                                             ("Duration", "0")])
             return
         if not self.wait(stop, c, 2):
-            return self.call_hangup(stop, c, 0)
+            return self.call_hangup(stop, c)
         self.set_call(c, "in-progress")
         c.answer_ts = now_ts()
         self.call_callback(c, "answered", "in-progress")
@@ -1104,9 +1107,9 @@ class Fake:
             if total is None:
                 return
         elif not self.wait(stop, c, talk):
-            return self.call_hangup(stop, c, self.elapsed(c.answer_ts))
+            return self.call_hangup(stop, c)
         if hung():
-            return self.call_hangup(stop, c, total)
+            return self.call_hangup(stop, c)
         if c.record:
             r = self.add_recording(c, total, 1, "OutboundAPI")
             rec_extra = [("RecordingUrl", r.url), ("RecordingSid", r["sid"]),
@@ -1126,17 +1129,16 @@ class Fake:
         child = self.call_obj(number, caller, "outbound-dial", parent=c)
         with self.lock:
             self.calls[child["sid"]] = child
+            c.child = child
         self.set_call(child, "ringing", start_time=rfc2822(now_ts()))
         child.start_ts = now_ts()
         record = dial.get("record", "do-not-record")
         if not self.wait(stop, c, 1):
-            self.end_call(child, "canceled", 0)
-            self.call_hangup(stop, c, 0)
+            self.call_hangup(stop, c)
             return None
         if bare(number) == MAGIC_NO_ANSWER:
             if not self.wait(stop, c, 2):
-                self.end_call(child, "canceled", 0)
-                self.call_hangup(stop, c, self.elapsed(c.answer_ts))
+                self.call_hangup(stop, c)
                 return None
             self.end_call(child, "no-answer", 0)
             child["price"] = None
@@ -1146,10 +1148,7 @@ class Fake:
             self.set_call(child, "in-progress")
             child.answer_ts = now_ts()
             if not self.wait(stop, c, talk):
-                if stop.is_set():
-                    return None
-                self.end_call(child, "completed", self.elapsed(child.answer_ts))
-                self.call_hangup(stop, c, self.elapsed(c.answer_ts))
+                self.call_hangup(stop, c)
                 return None
             self.end_call(child, "completed", talk)
             dial_status, dial_dur, total = "completed", talk, 1 + talk
@@ -1169,16 +1168,26 @@ class Fake:
                          (dial.get("method") or "POST").upper())
         return total
 
-    def call_hangup(self, stop, c, duration):
-        """The call was reset (nothing more) or hung up/canceled through the API."""
+    def call_hangup(self, stop, c):
+        """The call was reset (nothing more to do) or ended through the API, which has
+        already set its final state: only the callback is left."""
         if stop.is_set() or c.hangup is None:
             return
-        status = c.hangup
-        self.end_call(c, status, duration if status == "completed" else 0)
-        if status == "canceled":
-            c["price"] = None
-        self.call_callback(c, "completed", status, [("CallDuration", c["duration"]),
-                                                   ("Duration", str(math.ceil(duration / 60)))])
+        self.call_callback(c, "completed", c["status"], [
+            ("CallDuration", c["duration"]), ("Duration", str(math.ceil(int(c["duration"]) / 60)))])
+
+    def hang_up(self, c):
+        """Status=canceled|completed through the API: the final state at once, as Twilio
+        answers with it; the lifecycle thread then sends the callback."""
+        for leg in (c, c.child):
+            if leg is None or leg["status"] in FINAL_CALL:
+                continue
+            if leg["status"] in ("queued", "ringing"):
+                self.end_call(leg, "canceled", 0)
+                leg["price"] = None
+            else:
+                self.end_call(leg, "completed", self.elapsed(leg.answer_ts))
+        c.hangup = c["status"]
 
     def create_call(self, p, **_):
         to, frm = p["To"], p["From"]
@@ -1219,7 +1228,7 @@ class Fake:
                 raise Problem(400, 21220, "Call is in progress: hang it up with "
                                           "Status=completed")
             if st:
-                c.hangup = "canceled" if c["status"] in ("queued", "ringing") else "completed"
+                self.hang_up(c)
             if "Url" in p:
                 c.url, c.method, c.twiml = p["Url"], p.get("Method", "POST"), None
             elif "Twiml" in p:
@@ -1399,7 +1408,13 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self, method):
         fake = self.fake
         u = urllib.parse.urlsplit(self.path)
-        body = self.read_body()
+        try:
+            body = self.read_body()
+        except (ValueError, OSError) as e:
+            self.close_connection = True
+            return self.send(400, {"code": 80701, "message": "unreadable request body: %s" % e,
+                                   "more_info": "https://www.twilio.com/docs/errors/80701",
+                                   "status": 400})
         if u.path.startswith("/_fake/"):
             try:
                 status, obj = self.control(method, u.path, u.query, body)

@@ -223,6 +223,30 @@ eq "it starts accepted" "$(j 'd["status"]')" accepted
 eq "with no sender yet" "$(j 'd["from"]')" null
 eq "and num_segments 0" "$(j 'd["num_segments"]')" 0
 
+# ---- scheduling, cancelling, redacting ------------------------------------------------------
+
+send_at=$("$PY" -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) + d.timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+api POST /Messages.json --data-urlencode To=+15558675310 \
+	--data-urlencode MessagingServiceSid=MG0123456789abcdef0123456789abcdef --data-urlencode Body=later \
+	--data-urlencode ScheduleType=fixed --data-urlencode "SendAt=$send_at" \
+	--data-urlencode "StatusCallback=$R/twilio/status"
+eq "a message for 20 minutes from now is scheduled" "$(j 'd["status"]')" scheduled
+S=$(j 'd["sid"]')
+api POST "/Messages/$S.json" --data-urlencode Status=canceled
+eq "it can be cancelled" "$(j 'd["status"]')" canceled
+api POST /Messages.json --data-urlencode To=+15558675310 --data-urlencode From=+15017122661 \
+	--data-urlencode Body=later --data-urlencode ScheduleType=fixed --data-urlencode "SendAt=$send_at"
+eq "scheduling without a Messaging Service is refused" "$(j 'd["code"]')" 35118
+api POST "/Messages/$SM.json" --data-urlencode Status=canceled
+eq "a delivered message cannot be cancelled" "$(j '[d["status"], d["code"]]')" '[400, 30409]'
+api POST "/Messages/$SM.json" --data-urlencode Body=
+eq "a delivered message's body can be redacted" "$(j '[d["status"], d["body"]]')" '["delivered", ""]'
+api POST "/Messages/$SM.json" --data-urlencode Body=other
+eq "a Body that is not empty does not redact" "$(j 'd["code"]')" 30400
+idle
+eq "the cancelled message's only callback is canceled" \
+	"$(rl "[e['params']['MessageStatus'] for e in L if e['params'].get('MessageSid') == '$S']")" '["canceled"]'
+
 # ---- what the spec refuses: 400 (or 401/415) and a line in violations.jsonl --------------
 
 [ "$(nviol)" = 0 ] || fail "violations before any bad request: $(cat "$dir/violations.jsonl")"
@@ -307,6 +331,12 @@ for attempt in 1 2; do
 done
 api POST /Messages.json --data-urlencode To=+15005550429 --data-urlencode From=+15017122661 --data-urlencode Body=hi
 eq "the third attempt is accepted" "$CODE" 201
+for attempt in 1 2; do
+	api POST /Messages.json --data-urlencode To=+15005550500 --data-urlencode From=+15017122661 --data-urlencode Body=hi
+	eq "+15005550500 attempt $attempt: 500" "$CODE" 500
+done
+api POST /Messages.json --data-urlencode To=+15005550500 --data-urlencode From=+15017122661 --data-urlencode Body=hi
+eq "then it is accepted" "$CODE" 201
 api POST /Messages.json --data-urlencode To=+15005550009 --data-urlencode From=+15017122661 \
 	--data-urlencode Body=hi --data-urlencode "StatusCallback=$R/twilio/status"
 eq "+15005550009 is accepted" "$CODE" 201
@@ -481,6 +511,24 @@ NA=$(j 'd["sid"]')
 idle
 eq "the agent magic number +15005550002 does not answer" \
 	"$(rl "[e['params']['CallStatus'] for e in L if e['params'].get('CallSid') == '$NA']")" '["no-answer"]'
+
+api POST /Calls.json --data-urlencode To=+15005558999 --data-urlencode From=+15017122661 \
+	--data-urlencode "Twiml=<Response><Say>A long talk</Say></Response>" \
+	--data-urlencode "StatusCallback=$R/twilio/call-status"
+LC=$(j 'd["sid"]')
+i=0
+while api GET "/Calls/$LC.json" && [ "$(j 'd["status"]')" != in-progress ]; do
+	i=$((i + 1)); [ $i -lt 200 ] || fail "the call never answered: $(cat "$HOME/out.json")"
+	sleep 0.02
+done
+api POST "/Calls/$LC.json" --data-urlencode Status=completed
+eq "hanging up an answered call answers completed at once" "$(j 'd["status"]')" completed
+eq "with the seconds it lasted, well short of the 999 it would have" "$(j '0 <= int(d["duration"]) < 999')" true
+api POST "/Calls/$LC.json" --data-urlencode Status=completed
+eq "a finished call cannot be hung up again" "$(j 'd["code"]')" 21220
+idle
+eq "the hang-up is called back as completed" \
+	"$(rl "[e['params']['CallStatus'] for e in L if e['params'].get('CallSid') == '$LC']")" '["completed"]'
 
 api POST /Calls.json --data-urlencode To=+15551112222 --data-urlencode From=+15017122661
 eq "a call without Url, Twiml or ApplicationSid is refused" "$CODE" 400
