@@ -204,6 +204,8 @@ int provider_has_channel(const struct provider *p, enum hark_channel ch);
  *   +15005550009                                 → accepted, then undelivered (30006, landline)
  *   +15005550500 / flaky@sandbox.hark.test     → 503 on the first two attempts, then accepted
  *   bounce@sandbox.hark.test                   → accepted, then failed (550 mailbox unavailable)
+ *   +15005550408                                 → accepted, but the answer is lost (a timeout)
+ *                                                  on the first two attempts: a retry must ask first
  * Any other address is accepted → sent → delivered (→ read for WhatsApp).
  * Persona addresses of the demo (+15550100xx) answer a while after delivery.
  */

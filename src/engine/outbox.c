@@ -446,25 +446,32 @@ outbox_record_call(struct engine *e, const struct provider *p, int64_t contact_i
 	return yes;
 }
 
-static void
-outbox_start_job(struct engine *e, const struct store_job *j,
-    const struct store_message *m)
+static void outbox_sent(void *arg, const struct provider_result *r);
+static void outbox_checked(void *arg, int found, const struct provider_result *r);
+
+/*
+ * Hands a claimed job to its provider: a send, or a click-to-call. A retry
+ * (attempt 2 and later) first asks a provider that can be asked whether the
+ * last attempt arrived after all — a timeout or a 5xx may hide an accepted
+ * message, and sending it again would reach the recipient twice.
+ * Returns 0 when a callback will come, -1 (op not started) with cause.
+ */
+static int
+outbox_dispatch(struct engine *e, struct outbox_op *op, const struct store_job *j,
+    const struct store_message *m, int check_first, char **cause)
 {
 	struct provider_send req;
 	struct provider_call call;
 	struct outbox_media_list media = { NULL, 0 };
-	struct outbox_op *op;
 	struct provider *p;
-	char *cause = NULL, *content_sid = NULL, *content_vars = NULL;
+	char *content_sid = NULL, *content_vars = NULL;
 	int rc;
 
 	p = engine_provider_for(e, NULL, m->provider, m->channel);
 	if (p == NULL) {
-		cause = xasprintf("no configured account uses provider '%s' for %s",
+		set_cause(cause, "no configured account uses provider '%s' for %s",
 		    m->provider, hark_channel_name(m->channel));
-		outbox_fail_now(e, j->id, m->id, cause);
-		free(cause);
-		return;
+		return -1;
 	}
 	memset(&req, 0, sizeof req);
 	req.message_id = m->id;
@@ -477,18 +484,17 @@ outbox_start_job(struct engine *e, const struct store_job *j,
 	req.message_id_hdr = m->message_id;
 	req.in_reply_to = m->in_reply_to;
 	req.refs = m->refs;
+	req.started_at = j->started_at;
 	store_attachments_each(e->st, m->id, outbox_media, &media, NULL);
 	req.media_urls = (const char *const *)media.urls;
 	req.nmedia = media.n;
 	store_message_content_get(e->st, m->id, &content_sid, &content_vars, NULL);
 	req.content_sid = content_sid;
 	req.content_vars = content_vars;
-	op = xcalloc(1, sizeof *op);
-	op->e = e;
-	op->job_id = j->id;
-	op->message_id = m->id;
-	op->attempt = j->attempts;
-	if (m->channel == HARK_CH_VOICE && p->ops->call != NULL) {
+	if (check_first && j->attempts > 1 && (p->caps & PROVIDER_CAP_LOOKUP) &&
+	    m->channel != HARK_CH_VOICE) {
+		rc = p->ops->lookup(p, &req, outbox_checked, op, cause);
+	} else if (m->channel == HARK_CH_VOICE && p->ops->call != NULL) {
 		memset(&call, 0, sizeof call);
 		call.message_id = m->id;
 		call.idempotency_key = j->idempotency_key;
@@ -496,16 +502,34 @@ outbox_start_job(struct engine *e, const struct store_job *j,
 		call.to = m->to_addr;
 		call.from = req.from;
 		call.record = outbox_record_call(e, p, m->contact_id);
-		rc = call.agent == NULL ? (cause = xstrdup("no phone of yours to "
-		    "ring first: set my_phone"), -1) :
-		    p->ops->call(p, &call, outbox_sent, op, &cause);
+		if (call.agent == NULL) {
+			set_cause(cause, "no phone of yours to ring first: set my_phone");
+			rc = -1;
+		} else {
+			rc = p->ops->call(p, &call, outbox_sent, op, cause);
+		}
 	} else {
-		rc = p->ops->send(p, &req, outbox_sent, op, &cause);
+		rc = p->ops->send(p, &req, outbox_sent, op, cause);
 	}
 	outbox_media_free(&media);
 	free(content_sid);
 	free(content_vars);
-	if (rc != 0) {
+	return rc;
+}
+
+static void
+outbox_start_job(struct engine *e, const struct store_job *j,
+    const struct store_message *m)
+{
+	struct outbox_op *op;
+	char *cause = NULL;
+
+	op = xcalloc(1, sizeof *op);
+	op->e = e;
+	op->job_id = j->id;
+	op->message_id = m->id;
+	op->attempt = j->attempts;
+	if (outbox_dispatch(e, op, j, m, 1, &cause) != 0) {
 		outbox_fail_now(e, j->id, m->id, cause);
 		free(cause);
 		free(op);
@@ -516,6 +540,47 @@ outbox_start_job(struct engine *e, const struct store_job *j,
 		e->ops->prev = op;
 	e->ops = op;
 	e->inflight++;
+}
+
+/* The answer to "did the last attempt arrive?" before a retry. */
+static void
+outbox_checked(void *arg, int found, const struct provider_result *r)
+{
+	struct outbox_op *op = arg;
+	struct engine *e = op->e;
+	struct provider_result res;
+	struct store_message m;
+	struct store_job j;
+	char *cause = NULL;
+
+	if (found == 1) {
+		outbox_sent(op, r); /* it had arrived: record, do not resend */
+		return;
+	}
+	memset(&res, 0, sizeof res);
+	res.outcome = PROVIDER_TRANSIENT;
+	res.retry_after_ms = -1;
+	if (found < 0) {
+		cause = xasprintf("could not ask the provider whether the last "
+		    "attempt arrived (%s); asking again before resending",
+		    r != NULL && r->error_text ? r->error_text : "no answer");
+		res.error_text = cause;
+		outbox_sent(op, &res);
+		free(cause);
+		return;
+	}
+	/* It never arrived: sending now is safe. */
+	memset(&m, 0, sizeof m);
+	memset(&j, 0, sizeof j);
+	if (store_message_get(e->st, op->message_id, &m, NULL) != 0 ||
+	    store_job_get_by_message(e->st, op->message_id, &j, NULL) != 0 ||
+	    outbox_dispatch(e, op, &j, &m, 0, &cause) != 0) {
+		res.error_text = cause != NULL ? cause : "the message could not be read";
+		outbox_sent(op, &res);
+	}
+	free(cause);
+	store_message_clear(&m);
+	store_job_clear(&j);
 }
 
 void

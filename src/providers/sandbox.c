@@ -153,7 +153,8 @@ sb_is_persona(const char *addr)
 }
 
 /* The fixed behaviour of documented addresses. */
-enum sb_rule { SB_OK, SB_INVALID, SB_OPTED_OUT, SB_LANDLINE, SB_FLAKY, SB_BOUNCE };
+enum sb_rule { SB_OK, SB_INVALID, SB_OPTED_OUT, SB_LANDLINE, SB_FLAKY, SB_BOUNCE,
+    SB_LOST_ANSWER };
 
 static enum sb_rule
 sb_rule_for(const char *to)
@@ -170,6 +171,8 @@ sb_rule_for(const char *to)
 		return SB_FLAKY;
 	if (strcmp(to, "bounce@sandbox.hark.test") == 0)
 		return SB_BOUNCE;
+	if (strcmp(to, "+15005550408") == 0)
+		return SB_LOST_ANSWER;
 	return SB_OK;
 }
 
@@ -356,6 +359,12 @@ sb_send_fire(uv_timer_t *t)
 			r.outcome = PROVIDER_TRANSIENT;
 			r.error_code = "500";
 			r.error_text = "Internal Server Error (sandbox could not record)";
+		} else if (rule == SB_LOST_ANSWER &&
+		    sb_flaky_fails(sb, op->req.idempotency_key)) {
+			/* Accepted, but the answer never came back: a timeout. */
+			r.outcome = PROVIDER_TRANSIENT;
+			r.error_text = "Operation timed out (sandbox: accepted, answer lost)";
+			r.retry_after_ms = 200;
 		} else {
 			r.outcome = PROVIDER_OK;
 			r.provider_id = sid;

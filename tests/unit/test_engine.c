@@ -402,6 +402,25 @@ test_job_left_in_flight_after_send_is_not_resent(void **state)
 	    "SELECT count(*) FROM messages WHERE provider_id IS NOT NULL"), 1);
 }
 
+/* The provider accepted, but its answer was lost: the retry asks first and
+ * the recipient gets the message once. */
+static void
+test_retry_after_a_lost_answer_does_not_resend(void **state)
+{
+	struct fixture *f = *state;
+	char *sb;
+	int64_t id;
+
+	engine_start(f, 5);
+	id = send_to(f, "+15005550408", "Viewing at 5?", 0);
+	assert_int_equal(run_until(f, id, HARK_ST_DELIVERED), HARK_ST_DELIVERED);
+	sb = xasprintf("%s/sandbox.db", f->dir);
+	assert_int_equal(sql_int(sb, "SELECT count(*) FROM accepted"), 1);
+	free(sb);
+	assert_int_equal(sql_int(f->db_path,
+	    "SELECT count(*) FROM messages WHERE provider_id IS NOT NULL"), 1);
+}
+
 /* An SMS from a number known as someone's WhatsApp joins their thread. */
 static void
 test_sms_from_a_whatsapp_number_joins_that_contact(void **state)
@@ -735,6 +754,8 @@ main(void)
 		    test_transient_failures_are_retried_then_succeed, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_retries_end_in_failure_with_the_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_retry_after_a_lost_answer_does_not_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_job_left_in_flight_before_send_is_sent_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(
