@@ -440,6 +440,7 @@ done
 eq "three pages" "$pages" 3
 eq "the last page has 20" "$(j 'len(d["messages"])')" 20
 eq "the last page links back" "$(j 'd["previous_page_uri"] is not None')" true
+# shellcheck disable=SC2086 # one sid a line
 eq "120 distinct messages over the pages" "$(printf '%s\n' $sids | sort -u | wc -l | tr -d ' ')" 120
 api GET /Messages.json -G --data-urlencode To=+15554440000 --data-urlencode "DateSent<=2000-01-01"
 eq "DateSent< before any message finds none" "$(j 'len(d["messages"])')" 0
