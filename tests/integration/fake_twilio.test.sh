@@ -143,7 +143,7 @@ eq "the inbound webhook URL is set" "$CODE" 200
 
 # ---- the validator itself flags a response that breaks the spec -------------------------
 
-OUT=$(cd "$TESTS/../fakes" && "$PY" - <<'EOF'
+OUT=$(cd "$TESTS/../fakes" && "$PY" -B - <<'EOF'
 import copy, twilio_fake as tf
 spec = tf.Spec(tf.DEFAULT_SPEC)
 schema = {"$ref": "#/components/schemas/api.v2010.account.message"}
