@@ -41,6 +41,9 @@ const struct tui_cmd tui_cmds[] = {
 	{ "help", NULL, "", "show the keys of this mode", 0, 0, 0, tcmd_help },
 	{ "mark", NULL, "done|open|unread|read", "set the conversation's state",
 	  CMD_NEEDS_CONTACT, 1, 1, tcmd_mark },
+	{ "outcome", NULL, "WORD [NOTES...]", "record how a call went (reached, "
+	  "voicemail, no-answer, wrong-number, callback) with notes",
+	  CMD_NEEDS_CONTACT, 1, -1, tcmd_outcome },
 	{ "page-down", NULL, "", "move down a screen", 0, 0, 0, tcmd_page_down },
 	{ "page-up", NULL, "", "move up a screen", 0, 0, 0, tcmd_page_up },
 	{ "prefer", NULL, "sms|whatsapp|email", "make a channel the contact's "

@@ -203,7 +203,38 @@ tcmd_call(struct tui *t, int argc, char **argv, char **cause)
 	if (engine_send(t->engine, &d, &id, cause) != 0)
 		return -1;
 	t->message_id = id;
-	tui_say(t, 0, "calling…");
+	t->call_placed = id;
+	tui_say(t, 0, "calling… your phone rings first, then the contact");
+	return 0;
+}
+
+/* How a call went: the call that just ended, else the selected call. */
+int
+tcmd_outcome(struct tui *t, int argc, char **argv, char **cause)
+{
+	struct store_message m;
+	int64_t id = t->call_ended;
+	char *notes = NULL;
+	int rc;
+
+	memset(&m, 0, sizeof m);
+	if (id == 0 && t->message_id > 0 && store_message_get(t->st, t->message_id,
+	    &m, NULL) == 0 && m.channel == HARK_CH_VOICE)
+		id = m.id;
+	store_message_clear(&m);
+	if (id == 0) {
+		set_cause(cause, "no call to record: select a call in the thread");
+		return -1;
+	}
+	if (argc > 2)
+		notes = tui_join(argc, argv, 2);
+	rc = store_call_set_outcome(t->st, id, argv[1], notes, cause);
+	free(notes);
+	if (rc != 0)
+		return -1;
+	t->call_ended = 0;
+	tui_dirty_all(t, PANE_RECALC | PANE_DRAW);
+	tui_say(t, 0, "call outcome: %s", argv[1]);
 	return 0;
 }
 

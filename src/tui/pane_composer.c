@@ -166,6 +166,12 @@ composer_estimate(struct tui *t, struct composer *c)
 		money_format(&est.price, price, sizeof price);
 		hbuf_printf(&b, " · ~%s", price);
 	}
+	if (est.wa_window_until > 0) {
+		int64_t left = est.wa_window_until - hark_now_ms();
+
+		hbuf_printf(&b, " · window %lldh%02lldm left",
+		    (long long)(left / 3600000), (long long)(left / 60000 % 60));
+	}
 	hbuf_printf(&b, " · %s", *body == '\0' ? "Enter sends, C-o channel, "
 	    "C-t template, C-e $EDITOR" : "Enter sends");
 	engine_estimate_clear(&est);

@@ -62,6 +62,10 @@ status_draw(struct pane *p)
 		hbuf_printf(&left, ", %d uncertain", v->jobs[STORE_JOB_UNCERTAIN]);
 	hbuf_printf(&left, " │ %s", t->engine && engine_owns_outbox(t->engine) ?
 	    "sending here" : "daemon sends");
+	/* Webhooks reach us at once through the relay, else by polling. */
+	if (t->engine != NULL)
+		hbuf_printf(&left, " │ relay: %s", engine_relay_connected(t->engine) ?
+		    "up" : "off, polling");
 	if (t->notifier != NULL)
 		hbuf_printf(&left, " │ notify: %s", notifier_method(t->notifier));
 	if (t->filter.text != NULL)

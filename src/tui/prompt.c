@@ -23,6 +23,7 @@ struct prompt {
 	int nhistory;
 	int hist_at;           /* nhistory when not browsing */
 	int loaded;
+	char *hint;            /* a question shown dim after the text, may be NULL */
 	WINDOW *win;
 };
 
@@ -110,6 +111,15 @@ prompt_open(struct tui *t, char lead, const char *text)
 }
 
 void
+prompt_set_hint(struct tui *t, const char *hint)
+{
+	struct prompt *pr = prompt_get(t);
+
+	free(pr->hint);
+	pr->hint = hint != NULL ? xstrdup(hint) : NULL;
+}
+
+void
 prompt_close(struct tui *t)
 {
 	struct prompt *pr = t->prompt;
@@ -117,6 +127,8 @@ prompt_close(struct tui *t)
 	if (pr == NULL || !pr->open)
 		return;
 	pr->open = 0;
+	free(pr->hint);
+	pr->hint = NULL;
 	if (pr->win != NULL)
 		delwin(pr->win);
 	pr->win = NULL;
@@ -142,6 +154,7 @@ prompt_free(struct tui *t)
 	for (i = 0; i < pr->nhistory; i++)
 		free(pr->history[i]);
 	free(pr->history);
+	free(pr->hint);
 	hbuf_free(&pr->text);
 	free(pr);
 	t->prompt = NULL;
@@ -172,6 +185,11 @@ prompt_draw(struct tui *t)
 		i += (size_t)n;
 	}
 	x = 1 + w < t->cols ? 1 + w : t->cols - 1;
+	/* The question, out of the way of what is typed. */
+	if (pr->hint != NULL && x + 4 < t->cols) {
+		wmove(pr->win, 0, x + 2);
+		tui_put(t, pr->win, ROLE_QUOTE, pr->hint, t->cols - x - 3);
+	}
 	wmove(pr->win, 0, x);
 	curs_set(1);
 	wnoutrefresh(pr->win);

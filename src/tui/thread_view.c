@@ -423,6 +423,7 @@ tv_msg_clear(struct tv_msg *vm)
 	free(vm->body);
 	free(vm->error);
 	free(vm->error_code);
+	free(vm->extra);
 	memset(vm, 0, sizeof *vm);
 }
 
@@ -529,6 +530,9 @@ tv_msg_layout(struct tv_msg *vm, int width, int quotes_open, const char *key)
 	    vm->direction == HARK_DIR_OUT ? ROLE_OUTBOUND : ROLE_INBOUND;
 	tv_layout_body(vm, role, bind, cols, quotes_open, key != NULL ? key :
 	    ":toggle-quotes");
+	if (vm->extra != NULL)
+		tv_push_wrapped(vm, vm->channel == HARK_CH_VOICE ? ROLE_CALL :
+		    ROLE_QUOTE, bind, vm->extra, strlen(vm->extra), cols);
 	if (!vm->mark_inline) {
 		role = tv_status_mark(vm, 0, 0, mark, sizeof mark);
 		tv_push_wrapped(vm, role, bind, detail, strlen(detail), cols);

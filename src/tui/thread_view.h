@@ -41,6 +41,7 @@ struct tv_msg {
 	char *body;          /* sanitised, newlines kept, trailing space trimmed */
 	char *error;         /* why it failed or is uncertain, sanitised; may be NULL */
 	char *error_code;    /* the provider's code, sanitised; may be NULL */
+	char *extra;         /* below the body: a call's outcome, media; sanitised, may be NULL */
 	int has_price;
 	struct hark_money price;
 	int64_t run_at;      /* scheduled: when it goes (0: unknown) */

@@ -23,6 +23,7 @@ struct tw_batch {
 static int tw_collect(void *arg, const struct store_message *m);
 static void tw_batch_free(struct tw_batch *b);
 static void tw_job_fill(struct store *st, struct tv_msg *vm);
+static void tw_extra_fill(struct store *st, struct tv_msg *vm);
 static int tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause);
 static int tw_append(struct thread_window *w, int64_t at, int64_t id, int limit,
     char **cause);
@@ -124,8 +125,10 @@ tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause)
 	w->at_start = b.n < TW_PAGE;
 	if (b.n == 0)
 		return 0;
-	for (i = 0; i < b.n; i++)
+	for (i = 0; i < b.n; i++) {
 		tw_job_fill(w->st, &b.m[i]);
+		tw_extra_fill(w->st, &b.m[i]);
+	}
 	b.m = xreallocarray(b.m, (size_t)(b.n + w->n), sizeof *b.m);
 	if (w->n > 0)
 		memcpy(b.m + b.n, w->msgs, (size_t)w->n * sizeof *b.m);
@@ -160,8 +163,10 @@ tw_append(struct thread_window *w, int64_t at, int64_t id, int limit, char **cau
 		free(b.m);
 		return 0;
 	}
-	for (i = 0; i < b.n; i++)
+	for (i = 0; i < b.n; i++) {
 		tw_job_fill(w->st, &b.m[i]);
+		tw_extra_fill(w->st, &b.m[i]);
+	}
 	w->msgs = xreallocarray(w->msgs, (size_t)(w->n + b.n), sizeof *w->msgs);
 	memcpy(w->msgs + w->n, b.m, (size_t)b.n * sizeof *b.m);
 	free(b.m);
@@ -281,4 +286,46 @@ tw_reload(struct thread_window *w, char **cause)
 		return -1;
 	w->at_start = was_start;
 	return 0;
+}
+
+static int
+tw_media_line(void *arg, const struct store_attachment *a)
+{
+	struct hbuf *b = arg;
+
+	if (b->len > 0)
+		hbuf_addc(b, '\n');
+	hbuf_printf(b, "[%s] %s", a->content_type ? a->content_type : "file",
+	    a->url ? a->url : a->path ? a->path : a->filename ? a->filename : "");
+	return 0;
+}
+
+/* What shows under the body: how a call went, the media of a message. */
+static void
+tw_extra_fill(struct store *st, struct tv_msg *vm)
+{
+	struct store_call c;
+	struct hbuf b = HBUF_INIT;
+	char *raw;
+
+	if (vm->channel == HARK_CH_VOICE && store_call_get(st, vm->id, &c, NULL) == 1) {
+		hbuf_printf(&b, "%s", c.status ? c.status : "call");
+		if (c.duration_s >= 0)
+			hbuf_printf(&b, " · %d:%02d", c.duration_s / 60, c.duration_s % 60);
+		if (c.outcome != NULL)
+			hbuf_printf(&b, " · %s", c.outcome);
+		if (c.notes != NULL)
+			hbuf_printf(&b, " — %s", c.notes);
+		if (c.recording_url != NULL)
+			hbuf_printf(&b, "\nrecording: %s", c.recording_url);
+		store_call_clear(&c);
+	} else {
+		store_attachments_each(st, vm->id, tw_media_line, &b, NULL);
+	}
+	if (b.len > 0) {
+		raw = hbuf_steal(&b);
+		vm->extra = text_sanitize(raw, strlen(raw), HARK_SAN_NEWLINES);
+		free(raw);
+	}
+	hbuf_free(&b);
 }

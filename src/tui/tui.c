@@ -193,6 +193,39 @@ tui_load_keymap(struct tui *t, const char *name, char **cause)
 
 static void tui_notify_inbound(struct tui *t, const struct store_event *ev);
 
+/* A call placed from here has ended: ask how it went. */
+static void
+tui_call_progress(struct tui *t)
+{
+	struct store_message m;
+	char dur[16] = "";
+	struct store_call c;
+
+	memset(&m, 0, sizeof m);
+	if (store_message_get(t->st, t->call_placed, &m, NULL) != 0)
+		return;
+	if (hark_status_is_final(m.status) && m.status != HARK_ST_SENT) {
+		if (store_call_get(t->st, m.id, &c, NULL) == 1) {
+			if (c.duration_s >= 0)
+				snprintf(dur, sizeof dur, " (%d:%02d)", c.duration_s / 60,
+				    c.duration_s % 60);
+			store_call_clear(&c);
+		}
+		t->call_ended = t->call_placed;
+		t->call_placed = 0;
+		if (!prompt_is_open(t)) {
+			char *hint = xasprintf("← the call ended%s: how did it go? "
+			    "reached, voicemail, no-answer, wrong-number, callback; "
+			    "then notes (Escape: later)", dur);
+
+			prompt_open(t, ':', "outcome ");
+			prompt_set_hint(t, hint);
+			free(hint);
+		}
+	}
+	store_message_clear(&m);
+}
+
 static void
 tui_dispatch_event(struct tui *t, const struct store_event *ev)
 {
@@ -202,6 +235,8 @@ tui_dispatch_event(struct tui *t, const struct store_event *ev)
 	 * journal): notify once, for the first sighting of an id. */
 	if (ev->id == 0 || ev->id > t->last_event_id)
 		tui_notify_inbound(t, ev);
+	if (t->call_placed > 0 && ev->message_id == t->call_placed)
+		tui_call_progress(t);
 	/* What arrives in the thread you are reading is read. */
 	if (strcmp(ev->kind, "message-added") == 0 && ev->contact_id == t->contact_id &&
 	    (t->focus == PANE_THREAD || t->focus == PANE_COMPOSER))

@@ -48,6 +48,7 @@ TUI_CMD(tcmd_edit);
 TUI_CMD(tcmd_mark);
 TUI_CMD(tcmd_snooze);
 TUI_CMD(tcmd_call);
+TUI_CMD(tcmd_outcome);
 TUI_CMD(tcmd_prefer);
 
 #endif

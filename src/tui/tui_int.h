@@ -100,6 +100,8 @@ struct prompt;
 /* Opens the prompt with a leading character (':' or '/') and initial text. */
 void prompt_open(struct tui *t, char lead, const char *text);
 void prompt_close(struct tui *t);
+/* A question shown dim after the typed text until the prompt closes. */
+void prompt_set_hint(struct tui *t, const char *hint);
 int prompt_is_open(struct tui *t);
 int prompt_key(struct tui *t, wint_t ch, int is_keycode);
 void prompt_draw(struct tui *t);
@@ -307,6 +309,8 @@ struct tui {
 	/* The selection, by id: re-looked up whenever used. */
 	int64_t contact_id;
 	int64_t message_id;
+	int64_t call_placed;        /* a call from here, until it ends */
+	int64_t call_ended;         /* the call :outcome applies to */
 	struct tui_filter filter;
 	char *search;               /* the last `/` query, for n and N */
 	struct tui_hit {
