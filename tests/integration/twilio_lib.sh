@@ -1,0 +1,186 @@
+# twilio_lib.sh — sourced by the Twilio end-to-end tests: the fake Twilio
+# REST API (tests/fakes/twilio_fake.py) and `hark relay` on loopback, wired
+# as in production behind a proxy. hark's account points at the fake
+# (base_url); the relay's public_url is https://hooks.example.test, which is
+# also what the fake signs its callbacks over (--public-base) before it
+# delivers them to the relay's real port (DeliverBase). Both are stopped by
+# the EXIT trap, with any daemon the test started.
+#
+# Helpers: tw_setup (start both), relay_up / relay_down, fake_get / fake_post
+# (control endpoints), wait_for (poll a command with a deadline), inject
+# (an inbound message at the fake), fake_count (messages or calls at the
+# fake matching a filter), no_violations, ms_now.
+. "$TESTS/lib.sh"
+
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+for tool in $PY bash curl sqlite3 setsid; do
+	command -v $tool >/dev/null 2>&1 || { echo "$tool is needed"; exit 77; }
+done
+
+export HARK_DB="$HOME/hark.db"
+export TW_TOKEN=e2e-auth-token-5f0c2a9b7d
+export TWILIO_FAKE_ACCOUNT_SID=AC5ce0e2e00000000000000000000000e2
+export TWILIO_FAKE_AUTH_TOKEN="$TW_TOKEN"
+PUBLIC=https://hooks.example.test
+ME=+14155550100          # from_phone and from_whatsapp
+MY_PHONE=+14155550199    # rung first by click-to-call
+FAKE_DIR="$HOME/fake"
+PEERS="$TESTS/../peers"
+SPEED=${TW_SPEED:-0.02}  # every delay of the fake (message 4 s -> 80 ms)
+RELAY_PID=
+DAEMON_PID=
+
+ms_now() { date +%s%3N; }
+
+tw_cleanup() {
+	[ -n "$DAEMON_PID" ] && kill -TERM "$DAEMON_PID" 2>/dev/null
+	[ -n "$RELAY_PID" ] && kill -TERM "$RELAY_PID" 2>/dev/null
+	bash "$PEERS/twilio-fake.sh" stop "$FAKE_DIR" >/dev/null 2>&1
+	[ -n "$DAEMON_PID" ] && wait "$DAEMON_PID" 2>/dev/null
+	[ -n "$RELAY_PID" ] && wait "$RELAY_PID" 2>/dev/null
+	return 0
+}
+
+# wait_for DESC SECONDS CMD...: runs CMD every 50 ms until it succeeds;
+# fails the test after SECONDS.
+wait_for() {
+	wf_desc=$1; wf_secs=$2; wf_end=$(( $(ms_now) + $2 * 1000 )); shift 2
+	until "$@"; do
+		[ "$(ms_now)" -lt "$wf_end" ] || fail "$wf_desc: not within $wf_secs s"
+		sleep 0.05
+	done
+	ok "$wf_desc"
+}
+
+# sql_is QUERY WANT: true when the query prints WANT (for wait_for).
+sql_is() { [ "$(sqlite3 -readonly "$HARK_DB" "$1" 2>/dev/null)" = "$2" ]; }
+
+fake_get() { curl -sS --max-time 10 "$TWILIO_FAKE_URL$1"; }
+# fake_post PATH NAME=VALUE...: a control request; prints the answer.
+fake_post() {
+	fp_path=$1; shift
+	fp_n=$#
+	for kv do set -- "$@" --data-urlencode "$kv"; done
+	shift $fp_n
+	curl -sS --max-time 20 "$TWILIO_FAKE_URL$fp_path" "$@"
+}
+
+# tw_config [GENERAL-LINES [ACCOUNT-LINES]]: hark's configuration.
+tw_config() {
+	mkdir -p "$XDG_CONFIG_HOME/hark"
+	cat > "$XDG_CONFIG_HOME/hark/config" <<CFG
+[general]
+default_region = US
+${1:-}
+
+[relay]
+public_url = $PUBLIC
+listen = 127.0.0.1:0
+
+[account tw]
+provider = twilio
+account_sid = $TWILIO_FAKE_ACCOUNT_SID
+auth_token_env = TW_TOKEN
+from_phone = $ME
+from_whatsapp = $ME
+my_phone = $MY_PHONE
+base_url = $TWILIO_FAKE_URL
+${2:-}
+CFG
+}
+
+# relay_up: starts `hark relay` and points the fake's deliveries at it.
+relay_up() {
+	"$HARK_BIN" relay >"$HOME/relay.out" 2>>"$HOME/relay.err" &
+	RELAY_PID=$!
+	ru_end=$(( $(ms_now) + 10000 ))
+	until grep -q '^hark relay: listening on' "$HOME/relay.out" 2>/dev/null; do
+		kill -0 $RELAY_PID 2>/dev/null || fail "the relay exited: $(cat "$HOME/relay.err")"
+		[ "$(ms_now)" -lt "$ru_end" ] || fail "the relay did not start: $(cat "$HOME/relay.err")"
+		sleep 0.05
+	done
+	RELAY_PORT=$(sed -n 's|^hark relay: listening on http://127\.0\.0\.1:\([0-9]*\),.*|\1|p' "$HOME/relay.out")
+	[ -n "$RELAY_PORT" ] || fail "no port in: $(cat "$HOME/relay.out")"
+	fake_post /_fake/config DeliverBase="http://127.0.0.1:$RELAY_PORT" \
+	    InboundUrl="$PUBLIC/twilio/message" >/dev/null || fail "cannot configure the fake"
+}
+
+relay_down() {
+	kill -TERM $RELAY_PID
+	wait $RELAY_PID
+	rd_rc=$?
+	RELAY_PID=
+	[ $rd_rc -eq 0 ] || fail "the relay exited with $rd_rc: $(cat "$HOME/relay.err")"
+}
+
+# tw_setup [GENERAL-LINES [ACCOUNT-LINES]]: the fake, the config, the relay.
+tw_setup() {
+	trap tw_cleanup EXIT
+	trap 'exit 1' INT TERM
+	TWILIO_FAKE_ARGS="--self-check --speed $SPEED --public-base $PUBLIC" \
+	    bash "$PEERS/twilio-fake.sh" start "$FAKE_DIR" >"$HOME/fake.start" 2>&1 ||
+	    fail "the fake did not start: $(cat "$HOME/fake.start")"
+	. "$FAKE_DIR/env"
+	tw_config "${1:-}" "${2:-}"
+	relay_up
+}
+
+# inject FROM BODY [NAME=VALUE...]: an inbound message at the fake, which
+# sends the signed webhook through the relay; INJECT_STATUS is the relay's
+# answer to it.
+inject() {
+	in_from=$1; in_body=$2; shift 2
+	INJECT=$(fake_post /_fake/inbound From="$in_from" To="$ME" Body="$in_body" "$@") ||
+	    fail "inject: $INJECT"
+	INJECT_STATUS=$(printf '%s' "$INJECT" | $PY -c \
+	    'import json,sys; print((json.load(sys.stdin).get("webhook") or {}).get("status"))')
+}
+
+# fake_count KIND PYTHON-CONDITION: how many of the fake's messages or calls
+# (x is each one, as /_fake/state shows it) meet the condition.
+fake_count() {
+	fake_get /_fake/state | $PY -c "
+import json, sys
+s = json.load(sys.stdin)
+items = s['$1']
+items = items.values() if isinstance(items, dict) else items
+print(sum(1 for x in items if ($2)))"
+}
+
+# requests PYTHON-CONDITION: the fake's logged API requests (r) that meet it,
+# one JSON line each.
+requests() {
+	$PY -c "
+import json, sys
+for line in open('$FAKE_DIR/requests.jsonl'):
+    r = json.loads(line)
+    if $1:
+        print(json.dumps(r))"
+}
+
+no_violations() {
+	[ ! -s "$FAKE_DIR/violations.jsonl" ] ||
+	    fail "the fake logged spec violations: $(cat "$FAKE_DIR/violations.jsonl")"
+	ok "every request hark made was valid against Twilio's spec"
+}
+
+# A check that fails because of a bug in hark: reported with BUG:, the test
+# goes on with the other checks and fails at tw_finish.
+BUGS=""
+known_bug() {
+	echo "BUG: $*" >&2
+	BUGS="$BUGS
+  - $*"
+}
+tw_finish() {
+	no_violations
+	if [ -n "$BUGS" ]; then
+		echo "FAIL: checks that found bugs in hark:$BUGS" >&2
+		exit 1
+	fi
+	echo "all checks passed"
+}
+
+# count_requests PYTHON-CONDITION: how many logged API requests (r) meet it.
+count_requests() { requests "$1" | wc -l | tr -d ' '; }
