@@ -47,6 +47,30 @@ XDG_CONFIG_HOME="$HOME/slow-config" HARK_DB="$HOME/slow.db" \
     >"$HOME/slow.out" 2>&1 &
 SLOW_PID=$!
 
+# ---- hark daemon owns the outbox: a send from the CLI is its to make -------
+# Also beside the other checks: a daemon of its own database and with a long
+# poll_interval (Twilio's callbacks off), and a `hark send` that leaves the
+# message to it; checked at the end. The user expects it sent at once, not
+# at the daemon's next poll.
+mkdir -p "$HOME/side-config/hark"
+cat > "$HOME/side-config/hark/config" <<CFG
+[general]
+poll_interval = 86400
+[account tw]
+provider = twilio
+account_sid = $TWILIO_FAKE_ACCOUNT_SID
+auth_token_env = TW_TOKEN
+from_phone = $ME
+base_url = $TWILIO_FAKE_URL
+CFG
+side() { XDG_CONFIG_HOME="$HOME/side-config" HARK_DB="$HOME/side.db" "$HARK_BIN" "$@"; }
+side daemon >"$HOME/side-daemon.log" 2>&1 &
+SIDE_PID=$!
+wait_for "a second hark daemon, of another database, starts" 5 grep -q "owns the outbox" "$HOME/side-daemon.log"
+side_t0=$(ms_now)
+expect_exit 0 "hark send leaves the message to that daemon" -- side send --to +14155552699 --body 'Queued behind the daemon'
+contains "and says so" "owns the outbox"
+
 # ---- 1. hark send -> the fake -> signed status callbacks -> relay -> db ----
 LONG='Hi Ann, your roof quote is ready: 4200 USD for the full replacement, materials and labour included. We can start on Tuesday if that suits you; reply here or call us to confirm.'
 expect_exit 0 "hark send --wait to Ann" -- hark send --to Ann --body "$LONG" --wait --json
@@ -85,7 +109,7 @@ eq "each status is in the message's history" \
     sent,delivered
 # Twilio bills a message once it is sent: the price is in the message
 # resource, never in a status callback.
-[ "$(msg price_micros "provider_id = '$SID'")" = 15800 ] ||
+within 2 sql_is "SELECT price_micros FROM messages WHERE provider_id = '$SID'" 15800 ||
     known_bug "hark send --wait reports a Twilio message delivered without its price: status callbacks carry none and nothing fetches the message once it is sent (price_micros is '$(msg price_micros "provider_id = '$SID'")', the fake billed -0.01580)"
 "$HARK_BIN" daemon >"$HOME/daemon0.log" 2>&1 &
 DAEMON_PID=$!
@@ -260,6 +284,15 @@ if [ "$n" = 1 ]; then
 	ok "the lost answer was reconciled: one message at the fake"
 else
 	known_bug "a send whose answer is lost to the 30 s timeout reaches the recipient $n times: the retry's lookup runs ~1 s after the timeout, before Twilio (the fake) has created the first message, finds nothing and sends again ($(count_requests "r['operation'] == 'CreateMessage' and r['params']['To'] == '$SLOW'") creates, $(count_requests "r['operation'] == 'ListMessage' and r['query'].get('To') == '$SLOW'") lookups)"
+fi
+
+# ---- (end) The send left to the daemon -------------------------------------
+side_started=$(sqlite3 -readonly "$HOME/side.db" "SELECT coalesce(started_at, 0) FROM jobs")
+kill -TERM $SIDE_PID; wait $SIDE_PID; SIDE_PID=
+if [ "$side_started" -gt 0 ] && [ $((side_started - side_t0)) -lt 3000 ]; then
+	ok "the daemon sent it within $((side_started - side_t0)) ms"
+else
+	known_bug "hark send with hark daemon running only queues, and the daemon does not start the send until its next poll tick (poll_interval, 60 s by default; here 86400 s): $( [ "$side_started" -gt 0 ] && echo "it started after $((side_started - side_t0)) ms" || echo "still not sent after $(( $(ms_now) - side_t0 )) ms")"
 fi
 
 tw_finish

@@ -30,11 +30,13 @@ PEERS="$TESTS/../peers"
 SPEED=${TW_SPEED:-0.02}  # every delay of the fake (message 4 s -> 80 ms)
 RELAY_PID=
 DAEMON_PID=
+SIDE_PID=
 
 ms_now() { date +%s%3N; }
 
 tw_cleanup() {
 	[ -n "$DAEMON_PID" ] && kill -TERM "$DAEMON_PID" 2>/dev/null
+	[ -n "$SIDE_PID" ] && kill -TERM "$SIDE_PID" 2>/dev/null
 	[ -n "$RELAY_PID" ] && kill -TERM "$RELAY_PID" 2>/dev/null
 	bash "$PEERS/twilio-fake.sh" stop "$FAKE_DIR" >/dev/null 2>&1
 	[ -n "$DAEMON_PID" ] && wait "$DAEMON_PID" 2>/dev/null
@@ -51,6 +53,16 @@ wait_for() {
 		sleep 0.05
 	done
 	ok "$wf_desc"
+}
+
+# within SECONDS CMD...: like wait_for, but only says whether CMD succeeded
+# in time.
+within() {
+	wi_end=$(( $(ms_now) + $1 * 1000 )); shift
+	until "$@"; do
+		[ "$(ms_now)" -lt "$wi_end" ] || return 1
+		sleep 0.05
+	done
 }
 
 # sql_is QUERY WANT: true when the query prints WANT (for wait_for).
