@@ -37,6 +37,10 @@ struct engine_opts {
 	struct backoff_policy retry; /* zeroed = defaults (1 s, 5 min cap, 8 attempts) */
 	int max_inflight;            /* concurrent sends; 0 = 8 */
 	int no_relay;                /* do not listen to the relay's event socket */
+	/* After an attempt that got no answer at all (a timeout), the provider
+	 * may still be working on it: the retry (which first asks whether it
+	 * arrived) waits at least this long. 0 = 60 s. */
+	int unanswered_ms;
 };
 
 /* Creates the engine and its providers (one per configured account). With
@@ -107,6 +111,10 @@ void engine_subscribe(struct engine *e, engine_event_cb cb, void *arg);
 /* True while the engine hears the relay's event socket (webhooks arrive at
  * once; providers that push are then polled only every tenth interval). */
 int engine_relay_connected(struct engine *e);
+
+/* True while the engine still asks the provider what message_id cost
+ * (providers bill after sending; `hark send --wait` waits for it). */
+int engine_price_pending(struct engine *e, int64_t message_id);
 
 /* Number of outbox jobs this engine has in flight or due within `within_ms`. */
 int engine_busy(struct engine *e, int64_t within_ms);

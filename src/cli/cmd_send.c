@@ -317,8 +317,12 @@ send_print_result(struct store *st, int64_t id, int json)
 		printf(")\n");
 		if (m.error_text != NULL) {
 			char *safe = text_sanitize(m.error_text, strlen(m.error_text), 0);
-			printf("error: %s%s%s\n", safe, m.error_code ? " " : "",
-			    m.error_code ? m.error_code : "");
+			/* The text may already name the code: "... (21211)". */
+			int named = m.error_code != NULL &&
+			    strstr(safe, m.error_code) != NULL;
+
+			printf("error: %s%s%s\n", safe, m.error_code && !named ? " " : "",
+			    m.error_code && !named ? m.error_code : "");
 			free(safe);
 		}
 	}
@@ -338,8 +342,10 @@ send_is_settled(struct send_run *r)
 	memset(&j, 0, sizeof j);
 	if (store_message_get(r->st, r->id, &m, NULL) != 0)
 		return 1;
+	/* A final status, and the price when the provider is still asked. */
 	if (r->wait)
-		settled = hark_status_is_final(m.status);
+		settled = hark_status_is_final(m.status) && (m.has_price ||
+		    r->engine == NULL || !engine_price_pending(r->engine, r->id));
 	else if (store_job_get_by_message(r->st, r->id, &j, NULL) == 0)
 		settled = j.state != STORE_JOB_PENDING && j.state != STORE_JOB_INFLIGHT;
 	else

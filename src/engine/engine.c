@@ -13,9 +13,12 @@
 
 #define ENGINE_SANDBOX_POLL_MS 500
 #define ENGINE_LOCK_RETRY_MS 5000
+/* How soon the owner sees jobs other processes (hark send) queue. */
+#define ENGINE_OUTBOX_WATCH_MS 250
 
 static void engine_poll_fire(uv_timer_t *t);
 static void engine_lock_fire(uv_timer_t *t);
+static void engine_watch_fire(uv_timer_t *t);
 static void engine_relay_wake(void *arg, int connected);
 
 uint64_t
@@ -121,7 +124,25 @@ engine_become_owner(struct engine *e)
 	uv_timer_stop(&e->lock_timer);
 	outbox_reconcile(e);
 	uv_timer_start(&e->poll_timer, engine_poll_fire, 0, (uint64_t)e->poll_ms);
+	uv_timer_start(&e->watch_timer, engine_watch_fire, ENGINE_OUTBOX_WATCH_MS,
+	    ENGINE_OUTBOX_WATCH_MS);
 	outbox_kick(e);
+}
+
+/*
+ * Other processes queue jobs in the outbox we own (hark send while the
+ * daemon runs): look for due ones often, whatever the provider poll
+ * interval. One indexed query.
+ */
+static void
+engine_watch_fire(uv_timer_t *t)
+{
+	struct engine *e = t->data;
+	int64_t at;
+
+	if (e->inflight < e->max_inflight &&
+	    store_job_next_due(e->st, &at, NULL) == 1 && at <= hark_now_ms())
+		outbox_kick(e);
 }
 
 static int
@@ -157,6 +178,7 @@ engine_new(const struct engine_opts *o, struct engine **out, char **cause)
 	e->take_outbox = o->take_outbox;
 	e->max_inflight = o->max_inflight > 0 ? o->max_inflight : 8;
 	e->retry = o->retry;
+	e->unanswered_ms = o->unanswered_ms > 0 ? o->unanswered_ms : 60000;
 	if (e->retry.base_ms <= 0)
 		e->retry.base_ms = 1000;
 	if (e->retry.cap_ms <= 0)
@@ -183,7 +205,9 @@ engine_new(const struct engine_opts *o, struct engine **out, char **cause)
 	uv_timer_init(e->loop, &e->outbox_timer);
 	uv_timer_init(e->loop, &e->poll_timer);
 	uv_timer_init(e->loop, &e->lock_timer);
+	uv_timer_init(e->loop, &e->watch_timer);
 	e->outbox_timer.data = e->poll_timer.data = e->lock_timer.data = e;
+	e->watch_timer.data = e;
 	if (net_new(e->loop, &e->net, cause) != 0 ||
 	    engine_open_providers(e, cause) != 0) {
 		engine_free(e);
@@ -239,6 +263,7 @@ engine_free(struct engine *e)
 	for (i = 0; i < e->nprovs; i++)
 		provider_free(e->provs[i]);
 	free(e->provs);
+	engine_price_free_all(e);
 	/* Providers are closed: no callback can reach these any more. */
 	for (op = e->ops; op != NULL; op = next) {
 		next = op->next;
@@ -249,7 +274,8 @@ engine_free(struct engine *e)
 	free(e->subs);
 	free(e->state_dir);
 	free(e->lock_path);
-	e->closing = 3;
+	e->closing = 4;
+	uv_close((uv_handle_t *)&e->watch_timer, engine_free_cb);
 	uv_close((uv_handle_t *)&e->outbox_timer, engine_free_cb);
 	uv_close((uv_handle_t *)&e->poll_timer, engine_free_cb);
 	uv_close((uv_handle_t *)&e->lock_timer, engine_free_cb);

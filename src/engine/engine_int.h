@@ -25,6 +25,7 @@ struct outbox_op {
 };
 
 struct relay_client;
+struct price_op;
 
 struct engine {
 	uv_loop_t *loop;
@@ -40,18 +41,23 @@ struct engine {
 	uv_timer_t outbox_timer;      /* next due job */
 	uv_timer_t poll_timer;        /* provider polling */
 	uv_timer_t lock_timer;        /* retries taking the outbox while another owns it */
+	uv_timer_t watch_timer;       /* jobs other processes queued */
 	int poll_ms;
 	int polls_running;
 	int inflight;
 	int max_inflight;
 	int reconciling;              /* lookups still running after a crash */
 	struct backoff_policy retry;
+	int unanswered_ms;
 	uint64_t rng;
 	struct engine_sub *subs;
 	int nsubs;
 	struct outbox_op *ops;
 	int closing;                  /* uv handles still closing */
 	struct relay_client *relay;   /* the relay's event socket */
+	struct price_op *price_ops;   /* sent messages whose price is still asked for */
+	int64_t price_gave_up[16];    /* the last ones asked for in vain */
+	unsigned price_gave_up_n;
 	int64_t told_id;              /* journal events told to subscribers up to here */
 	int relay_up;
 	unsigned poll_ticks;
@@ -79,6 +85,10 @@ struct relay_client *relay_client_new(uv_loop_t *loop, const char *path,
     void (*wake)(void *arg, int connected), void *arg);
 int relay_client_is_connected(const struct relay_client *rc);
 void relay_client_free(struct relay_client *rc);
+
+/* price.c: asks for the price of a message that ended without one. */
+void engine_price_watch(struct engine *e, const struct store_event *ev);
+void engine_price_free_all(struct engine *e);
 
 /* lock.c */
 int engine_lock_take(const char *lock_path, int *fd, char **cause);

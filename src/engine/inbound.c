@@ -15,6 +15,7 @@ inbound_tell(void *arg, const struct store_event *ev)
 	struct engine *e = arg;
 	int i;
 
+	engine_price_watch(e, ev);
 	for (i = 0; i < e->nsubs; i++)
 		e->subs[i].cb(e->subs[i].arg, ev);
 	return 0;
@@ -23,8 +24,7 @@ inbound_tell(void *arg, const struct store_event *ev)
 void
 engine_tell_since(struct engine *e, int64_t after_id)
 {
-	if (e->nsubs > 0)
-		store_events_since(e->st, after_id, 1000, inbound_tell, e, NULL);
+	store_events_since(e->st, after_id, 1000, inbound_tell, e, NULL);
 }
 
 void

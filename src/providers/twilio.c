@@ -43,7 +43,7 @@
 #define TW_FNV_BASIS 1469598103934665603ULL
 #define TW_MAX_MEDIA 10           /* Twilio's own limit per message */
 
-enum tw_kind { TW_SEND, TW_CALL, TW_LOOKUP, TW_POLL };
+enum tw_kind { TW_SEND, TW_CALL, TW_LOOKUP, TW_POLL, TW_REFRESH };
 enum tw_list { TW_MESSAGES, TW_CALLS };
 
 struct twilio;
@@ -107,6 +107,8 @@ static int tw_lookup(struct provider *, const struct provider_send *,
     provider_lookup_cb, void *, char **);
 static int tw_call(struct provider *, const struct provider_call *,
     provider_send_cb, void *, char **);
+static int tw_refresh(struct provider *, const char *, provider_send_cb, void *,
+    char **);
 static void tw_net_done(void *, const struct net_response *);
 static int tw_accepted(struct tw_op *, const struct net_response *);
 static int tw_lookup_page(struct tw_op *, const struct net_response *);
@@ -130,6 +132,7 @@ const struct provider_ops provider_twilio_ops = {
 	.poll = tw_poll,
 	.lookup = tw_lookup,
 	.call = tw_call,
+	.refresh = tw_refresh,
 };
 
 /* Lists are safe to repeat; a few quick retries hide a blip. */
@@ -383,6 +386,7 @@ tw_net_done(void *arg, const struct net_response *r)
 	switch (op->kind) {
 	case TW_SEND:
 	case TW_CALL:
+	case TW_REFRESH:
 		alive = tw_accepted(op, r);
 		break;
 	case TW_LOOKUP:
@@ -720,6 +724,37 @@ tw_call(struct provider *p, const struct provider_call *req,
 /* ---- lookup -------------------------------------------------------------- */
 
 /* An outbound message with the body sent, created since the attempt began. */
+/* ---- refresh: a message as Twilio has it now ------------------------------ */
+
+/* Status callbacks carry no price: Twilio bills a while after sending. */
+static int
+tw_refresh(struct provider *p, const char *provider_id, provider_send_cb cb,
+    void *arg, char **cause)
+{
+	struct twilio *tw = p->priv;
+	struct tw_op *op;
+	char *rest, *url;
+	int rc;
+
+	if (provider_id == NULL || strlen(provider_id) != 34 ||
+	    (strncmp(provider_id, "SM", 2) != 0 && strncmp(provider_id, "MM", 2) != 0) ||
+	    strspn(provider_id + 2, "0123456789abcdefABCDEF") != 32) {
+		set_cause(cause, "'%s' is not a Twilio message sid",
+		    provider_id ? provider_id : "");
+		return -1;
+	}
+	op = tw_op_new(tw, TW_REFRESH, arg);
+	op->cb.send = cb;
+	rest = xasprintf("Messages/%s.json", provider_id);
+	url = tw_url(tw, rest);
+	rc = tw_request(op, url, NULL, cause);
+	free(rest);
+	free(url);
+	if (rc != 0)
+		tw_op_free(op);
+	return rc;
+}
+
 static int
 tw_lookup_match(const struct tw_op *op, const cJSON *m)
 {

@@ -93,6 +93,7 @@ engine_start(struct fixture *f, int max_attempts)
 	o.retry.base_ms = 20;
 	o.retry.cap_ms = 100;
 	o.retry.max_attempts = max_attempts;
+	o.unanswered_ms = 50;
 	if (engine_new(&o, &f->e, &cause) != 0)
 		fail_msg("engine_new: %s", cause);
 	assert_true(engine_owns_outbox(f->e));
