@@ -1423,6 +1423,38 @@ test_registry(void **state)
 	assert_false(ops->channels & (1u << HARK_CH_EMAIL));
 }
 
+/* A delivered message fetched again: the price Twilio billed after sending. */
+static void
+test_refresh_brings_the_price(void **state)
+{
+	struct fx *f = *state;
+	char *msg, *cause = NULL;
+	int64_t now = hark_now_ms() / 1000 * 1000;
+
+	msg = message_json("SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "outbound-api",
+	    "+14155550100", "+14155550123", "Hello", "delivered", now,
+	    "\"-0.01580\"", "2", "0", "null");
+	srv_add("GET", API "/Messages/SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json", NULL,
+	    200, msg);
+	result_clear(f);
+	assert_int_equal(f->p->ops->refresh(f->p, "SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+	    on_sent, f, &cause), 0);
+	assert_int_equal(f->called, 0);
+	run_until(f, &f->called);
+	assert_int_equal(f->res.outcome, PROVIDER_OK);
+	assert_int_equal(f->res.status, HARK_ST_DELIVERED);
+	assert_int_equal(f->res.has_price, 1);
+	assert_int_equal(f->res.price.micros, 15800);
+	assert_int_equal(f->res.segments, 2);
+	assert_string_equal(srv_reqs[0].method, "GET");
+	/* Not a message sid: refused before any request. */
+	assert_int_equal(f->p->ops->refresh(f->p, "CA123", on_sent, f, &cause), -1);
+	assert_non_null(strstr(cause, "not a Twilio message sid"));
+	free(cause);
+	assert_int_equal(srv_nhits(), 1);
+	free(msg);
+}
+
 int
 main(void)
 {
@@ -1432,6 +1464,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_rejects_bad_sid,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test_setup_teardown(test_refresh_brings_the_price,
+		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_send_sms_accepted,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_send_whatsapp_template,
