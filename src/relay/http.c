@@ -239,6 +239,9 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 	if (req->started)
 		atomic_fetch_sub(&http_active, 1);
+	/* The client left before its answer: it will not be asked for. */
+	if (req->suspended)
+		atomic_fetch_sub(&http_waiting, 1);
 	if (r->verbose && req->started) {
 		printf("%s %s %s %d %.2f ms%s\n", req->client,
 		    req->post ? "POST" : "GET", req->uri, req->status,

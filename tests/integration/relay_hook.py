@@ -21,6 +21,8 @@ Prints the HTTP status on the first line and the body after it.
   relay_hook.py raw METHOD PATH [--ct CT] [--data STRING | --data-file F]
                                  [--header 'Name: value'] [--declared-length N]
   relay_hook.py flood COUNT FROM                  COUNT signed inbound SMS
+  relay_hook.py hangup COUNT                      COUNT webhooks whose clients
+                                                  leave before the answer
   relay_hook.py burst COUNT PATH                  COUNT GETs at once, statuses
   relay_hook.py listen SOCKET COUNT [TIMEOUT]     print COUNT lines of the
                                                   event socket
@@ -230,6 +232,29 @@ def cmd_flood(args):
     return None
 
 
+def cmd_hangup(args):
+    """COUNT signed inbound SMS sent at once on their own connections, each
+    closed right after sending, before any answer."""
+    count, socks = int(args[0]), []
+    port = int(os.environ["RELAY_PORT"])
+    for i in range(count):
+        params = [("MessageSid", "SM9%031d" % i), ("From", "+14155550198"),
+                  ("Body", "gone %d" % i)]
+        sig = twilio_signature(os.environ["TW_TOKEN"],
+                               os.environ["PUBLIC_URL"] + "/twilio/message",
+                               params)
+        body = urllib.parse.urlencode(params).encode()
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(("POST /twilio/message HTTP/1.1\r\nHost: x\r\n"
+                   "Content-Type: application/x-www-form-urlencoded\r\n"
+                   "X-Twilio-Signature: %s\r\nContent-Length: %d\r\n\r\n"
+                   % (sig, len(body))).encode() + body)
+        socks.append(s)
+    for s in socks:
+        s.close()
+    return None
+
+
 def cmd_burst(args):
     """COUNT requests GET PATH back to back; prints each status."""
     for _ in range(int(args[0])):
@@ -266,7 +291,7 @@ def main():
           "mailgun-inbound": cmd_mailgun_inbound,
           "sendgrid-events": cmd_sendgrid_events,
           "sendgrid-inbound": cmd_sendgrid_inbound, "raw": cmd_raw,
-          "burst": cmd_burst, "flood": cmd_flood, "listen": cmd_listen}[cmd]
+          "burst": cmd_burst, "flood": cmd_flood, "hangup": cmd_hangup, "listen": cmd_listen}[cmd]
     result = fn(args)
     if result is not None:
         show(result)

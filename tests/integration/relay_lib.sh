@@ -11,6 +11,9 @@ export HARK_DB="$HOME/hark.db"
 export TW_TOKEN=tw-test-token-0123456789abcdef
 export PUBLIC_URL=https://hooks.example.test
 SOCK="$XDG_RUNTIME_DIR/hark/events.sock"
+RELAY_PID=
+# A failed check exits the test: never leave a relay running behind it.
+trap '[ -z "$RELAY_PID" ] || kill -KILL $RELAY_PID 2>/dev/null' EXIT
 
 # relay_config [EXTRA-RELAY-LINES [EXTRA-SECTIONS]]: writes the config.
 relay_config() {
@@ -53,8 +56,13 @@ relay_start() {
 # relay_stop: SIGTERM, then RELAY_RC is its exit status.
 relay_stop() {
 	kill -TERM $RELAY_PID
+	( sleep 20; kill -KILL $RELAY_PID 2>/dev/null ) &
+	dog=$!
 	wait $RELAY_PID
 	RELAY_RC=$?
+	kill $dog 2>/dev/null
+	RELAY_PID=
+	[ $RELAY_RC -ne 137 ] || fail "the relay did not stop within 20 s of SIGTERM"
 }
 
 # hook ARGS...: runs relay_hook.py; STATUS is the HTTP status, OUT the whole output.

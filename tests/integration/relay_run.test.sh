@@ -50,6 +50,7 @@ if $PY -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))
 	grep -q 'listening on http://\[::1\]:[1-9]' "$HOME/v6.out" || fail "no IPv6 listen line: $(cat "$HOME/v6.out" "$HOME/v6.err")"
 	ok "an IPv6 address is listened on and shown in brackets"
 	kill -TERM $pid; wait $pid
+	eq "and stops with 0" "$?" 0
 fi
 
 # The rate limit: 5 per second, bursts of 10.
@@ -126,6 +127,12 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.sendall(open(sys.argv[2], "rb").read()); s.close()' "$RELAY_PORT" junk.bin
 expect_status 200 "after all that, the relay still answers" -- raw GET /healthz
 
+# Clients that hang up while their webhook waits for the commit.
+$PY "$TESTS/relay_hook.py" hangup 200
+sleep 0.5
+expect_status 200 "clients leaving before their answer leave the relay answering" -- raw GET /healthz
+eq "their webhooks were still stored" "$(sql "select count(*) from messages where body like 'gone %'")" 200
+
 relay_stop
 eq "SIGTERM exits 0" "$RELAY_RC" 0
 [ ! -e "$SOCK" ] || fail "the socket file is still there"
@@ -133,7 +140,7 @@ ok "the socket file is removed"
 
 # A socket left by a relay that was killed is replaced at the next start.
 relay_start
-kill -KILL $RELAY_PID; wait $RELAY_PID 2>/dev/null
+kill -KILL $RELAY_PID; wait $RELAY_PID 2>/dev/null; RELAY_PID=
 [ -S "$SOCK" ] || fail "SIGKILL should leave the socket behind"
 relay_start
 ok "a stale socket from a killed relay does not stop the next one"
