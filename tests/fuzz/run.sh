@@ -25,7 +25,7 @@ for bin in $bins; do
 	else
 		"$bin" "$@" "$work" 2>"$build/$name.log" || status=1
 	fi
-	grep -E '^(#[0-9]+ +DONE|stat::|Done )' "$build/$name.log" >&2 || true
+	grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|Done )' "$build/$name.log" >&2 || true
 	if [ "$status" != 0 ]; then
 		tail -n 60 "$build/$name.log" >&2
 		echo "fuzz: $name FAILED; input in $build/crash/, log $build/$name.log" >&2
