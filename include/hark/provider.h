@@ -122,7 +122,10 @@ struct provider_event {
 	/* email events (SendGrid, Mailgun) */
 	int64_t hark_id;             /* our message id echoed back (custom args), 0 if none */
 	const char *optout;          /* "spam report" or "unsubscribe": opt the address out */
-	const char *detail;          /* open, click (url), deferred (response): for the journal */
+	const char *detail;          /* open, click (url), deferred (response): for the journal;
+	                                "dial" on a PROVIDER_EV_CALL from the <Dial action>
+	                                (the contact's leg, which decides the call). An
+	                                opt-out event's status QUEUED means "no change". */
 	/* PROVIDER_EV_STATUS */
 	enum hark_status status;
 	const char *error_code, *error_text;
