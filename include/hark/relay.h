@@ -110,8 +110,9 @@ struct relay_opts {
 	int verbose;
 };
 
-/* Runs until SIGINT / SIGTERM. Returns 0, or -1 with cause (bad listen
- * address, port in use, missing signing secrets without
+/* Runs until SIGINT / SIGTERM. Returns 0; -1 with cause on a runtime
+ * failure (port in use, database); -2 with cause when the configuration
+ * cannot work (bad listen address, missing signing secrets without
  * insecure_no_signatures). */
 int relay_run(const struct relay_opts *o, char **cause);
 
