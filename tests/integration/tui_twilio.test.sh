@@ -6,7 +6,8 @@
 . "$TESTS/twilio_lib.sh"
 . "$TESTS/tui_lib.sh"
 tw_setup
-trap 'tui_end; tw_cleanup' EXIT
+# tw_cleanup first (tui_end exits), and tui_end still sees the test's status.
+trap '_st=$?; tw_cleanup; (exit $_st); tui_end' EXIT
 
 "$HARK_BIN" contacts add 'Ann Lee' --phone '+14155550177' >/dev/null || fail "contacts add"
 
