@@ -297,9 +297,17 @@ store_begin(struct store *st, char **cause)
 	return store_exec(st, "BEGIN IMMEDIATE", "cannot begin", cause);
 }
 
+void
+store_steps_unguarded(struct store *st, int on)
+{
+	st->unguarded = on;
+}
+
 int
 store_savepoint(struct store *st, char **cause)
 {
+	if (st->unguarded)
+		return 0;
 	if (sqlite3_get_autocommit(st->db)) {
 		set_cause(cause, "cannot set a savepoint: no transaction is open");
 		return -1;
@@ -310,6 +318,8 @@ store_savepoint(struct store *st, char **cause)
 int
 store_savepoint_release(struct store *st, char **cause)
 {
+	if (st->unguarded)
+		return 0;
 	return store_exec(st, "RELEASE hark_step", "cannot release a savepoint",
 	    cause);
 }
@@ -318,7 +328,7 @@ store_savepoint_release(struct store *st, char **cause)
 void
 store_savepoint_rollback(struct store *st)
 {
-	if (sqlite3_get_autocommit(st->db))
+	if (sqlite3_get_autocommit(st->db) || st->unguarded)
 		return;
 	if (store_exec(st, "ROLLBACK TO hark_step", "rollback", NULL) == 0)
 		store_exec(st, "RELEASE hark_step", "rollback", NULL);
