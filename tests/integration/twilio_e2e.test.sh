@@ -45,7 +45,7 @@ slow_t0=$(ms_now)
 XDG_CONFIG_HOME="$HOME/slow-config" HARK_DB="$HOME/slow.db" \
     "$HARK_BIN" send --to $SLOW --body 'Slow network, one message' --wait --timeout 150 --json \
     >"$HOME/slow.out" 2>&1 &
-SLOW_PID=$!
+BG_PID=$!
 
 # ---- hark daemon owns the outbox: a send from the CLI is its to make -------
 # Also beside the other checks: a daemon of its own database and with a long
@@ -64,7 +64,8 @@ from_phone = $ME
 base_url = $TWILIO_FAKE_URL
 CFG
 side() { XDG_CONFIG_HOME="$HOME/side-config" HARK_DB="$HOME/side.db" "$HARK_BIN" "$@"; }
-side daemon >"$HOME/side-daemon.log" 2>&1 &
+XDG_CONFIG_HOME="$HOME/side-config" HARK_DB="$HOME/side.db" "$HARK_BIN" daemon \
+    >"$HOME/side-daemon.log" 2>&1 &
 SIDE_PID=$!
 wait_for "a second hark daemon, of another database, starts" 5 grep -q "owns the outbox" "$HOME/side-daemon.log"
 side_t0=$(ms_now)
@@ -115,19 +116,21 @@ within 2 sql_is "SELECT price_micros FROM messages WHERE provider_id = '$SID'" 1
 DAEMON_PID=$!
 wait_for "a poll (hark daemon starts with one) stores the price, 2 x 0.0079 USD in micro-units" 10 \
     sql_is "SELECT price_micros || ' ' || currency FROM messages WHERE provider_id = '$SID'" '15800 USD'
-kill -TERM $DAEMON_PID; wait $DAEMON_PID; DAEMON_PID=
+stop_daemon $DAEMON_PID "$HOME/daemon0.log"; DAEMON_PID=
 expect_exit 0 "hark log shows the price" -- hark log Ann
 contains "of the delivered message" '$0.0158'
 
 # ---- 2. inbound SMS -> signed webhook -> relay -> hark log and inbox -------
 t0=$(ms_now)
-inject $ANN 'Is Tuesday OK for the install?'
+inject_raw $ANN 'Is Tuesday OK for the install?'
+t1=$(ms_now)
 until hark log Ann 2>/dev/null | grep -q 'Is Tuesday OK for the install?'; do
 	[ $(( $(ms_now) - t0 )) -lt 5000 ] || fail "the inbound message never reached hark log"
 	sleep 0.01
 done
 lat=$(( $(ms_now) - t0 ))
-echo "latency: inbound SMS injected at the fake -> shown by hark log: $lat ms"
+inject_status
+echo "latency: inbound SMS injected at the fake -> shown by hark log: $lat ms (the relay answered the webhook after $((t1 - t0)) ms)"
 eq "the relay answered the webhook 200" "$INJECT_STATUS" 200
 [ $lat -lt 1000 ] || fail "the inbound took $lat ms, more than 1 s"
 ok "it arrived within 1 s ($lat ms)"
@@ -195,6 +198,11 @@ case "$OUT" in *"(21211) 21211"*)
 	known_bug "hark send prints Twilio's code twice: '$(printf '%s' "$OUT" | grep '^error:')' (the stored error text already ends with '(21211)', and the result line appends error_code again)" ;;
 esac
 
+expect_exit 2 "30006: accepted, then undelivered (the callback carries ErrorCode)" -- \
+    hark send --to +15005550009 --body 'Hello landline' --wait
+contains "the carrier's reason" "30006"
+eq "stored undelivered with the code" "$(msg "status || ' ' || error_code" "to_addr = '+15005550009'")" "undelivered 30006"
+
 expect_exit 2 "21610: an unsubscribed number fails" -- hark send --to +15005550004 --body 'Hello' --wait
 contains "saying they opted out" "opted out"
 eq "the message is failed" "$(msg "status || ' ' || error_code" "to_addr = '+15005550004'")" "failed 21610"
@@ -256,17 +264,18 @@ before=$(rows)
 p0=$(polls)
 wait_for "two more polls" 15 polls_at_least $((p0 + 2))
 eq "re-import nothing (messages, history, attachments, events)" "$(rows)" "$before"
-kill -TERM $DAEMON_PID; wait $DAEMON_PID; DAEMON_PID=
+stop_daemon $DAEMON_PID "$HOME/daemon.log"; DAEMON_PID=
 p0=$(polls)
 "$HARK_BIN" daemon >"$HOME/daemon2.log" 2>&1 &
 DAEMON_PID=$!
 wait_for "a new daemon polls" 10 polls_at_least $((p0 + 1))
 eq "and re-imports nothing either" "$(rows)" "$before"
-kill -TERM $DAEMON_PID; wait $DAEMON_PID; DAEMON_PID=
+stop_daemon $DAEMON_PID "$HOME/daemon2.log"; DAEMON_PID=
 
 # ---- 5 (end). The slow answer ----------------------------------------------
-wait $SLOW_PID
+wait $BG_PID
 slow_rc=$?
+BG_PID=
 echo "the slow send took $(( $(ms_now) - slow_t0 )) ms: $(cat "$HOME/slow.out")"
 eq "the slow send ends delivered" "$slow_rc $($PY -c "import json,sys; print(json.loads(open('$HOME/slow.out').readline())['status'])")" "0 delivered"
 OUT=$(cat "$HOME/slow.out")
@@ -288,7 +297,7 @@ fi
 
 # ---- (end) The send left to the daemon -------------------------------------
 side_started=$(sqlite3 -readonly "$HOME/side.db" "SELECT coalesce(started_at, 0) FROM jobs")
-kill -TERM $SIDE_PID; wait $SIDE_PID; SIDE_PID=
+stop_daemon $SIDE_PID "$HOME/side-daemon.log"; SIDE_PID=
 if [ "$side_started" -gt 0 ] && [ $((side_started - side_t0)) -lt 3000 ]; then
 	ok "the daemon sent it within $((side_started - side_t0)) ms"
 else

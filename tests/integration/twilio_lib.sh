@@ -31,16 +31,21 @@ SPEED=${TW_SPEED:-0.02}  # every delay of the fake (message 4 s -> 80 ms)
 RELAY_PID=
 DAEMON_PID=
 SIDE_PID=
+BG_PID=
 
 ms_now() { date +%s%3N; }
 
+# The EXIT trap: stops whatever the test left running (hark processes the
+# test started in the background set DAEMON_PID, SIDE_PID or BG_PID), the
+# relay and the fake.
 tw_cleanup() {
-	[ -n "$DAEMON_PID" ] && kill -TERM "$DAEMON_PID" 2>/dev/null
-	[ -n "$SIDE_PID" ] && kill -TERM "$SIDE_PID" 2>/dev/null
-	[ -n "$RELAY_PID" ] && kill -TERM "$RELAY_PID" 2>/dev/null
+	for pid in $DAEMON_PID $SIDE_PID $BG_PID $RELAY_PID; do
+		kill -TERM "$pid" 2>/dev/null
+	done
 	bash "$PEERS/twilio-fake.sh" stop "$FAKE_DIR" >/dev/null 2>&1
-	[ -n "$DAEMON_PID" ] && wait "$DAEMON_PID" 2>/dev/null
-	[ -n "$RELAY_PID" ] && wait "$RELAY_PID" 2>/dev/null
+	for pid in $DAEMON_PID $SIDE_PID $BG_PID $RELAY_PID; do
+		wait "$pid" 2>/dev/null
+	done
 	return 0
 }
 
@@ -126,11 +131,19 @@ relay_down() {
 	[ $rd_rc -eq 0 ] || fail "the relay exited with $rd_rc: $(cat "$HOME/relay.err")"
 }
 
+# stop_daemon PID LOG: SIGTERM; it must stop with status 0.
+stop_daemon() {
+	kill -TERM "$1"
+	wait "$1"
+	sd_rc=$?
+	[ $sd_rc -eq 0 ] || fail "hark daemon exited with $sd_rc: $(cat "$2")"
+}
+
 # tw_setup [GENERAL-LINES [ACCOUNT-LINES]]: the fake, the config, the relay.
 tw_setup() {
 	trap tw_cleanup EXIT
 	trap 'exit 1' INT TERM
-	TWILIO_FAKE_ARGS="--self-check --speed $SPEED --public-base $PUBLIC" \
+	PYTHON=$PY TWILIO_FAKE_ARGS="--self-check --speed $SPEED --public-base $PUBLIC" \
 	    bash "$PEERS/twilio-fake.sh" start "$FAKE_DIR" >"$HOME/fake.start" 2>&1 ||
 	    fail "the fake did not start: $(cat "$HOME/fake.start")"
 	. "$FAKE_DIR/env"
@@ -142,9 +155,16 @@ tw_setup() {
 # sends the signed webhook through the relay; INJECT_STATUS is the relay's
 # answer to it.
 inject() {
+	inject_raw "$@"
+	inject_status
+}
+# The same in two steps, for timing: inject_raw only makes the request.
+inject_raw() {
 	in_from=$1; in_body=$2; shift 2
 	INJECT=$(fake_post /_fake/inbound From="$in_from" To="$ME" Body="$in_body" "$@") ||
 	    fail "inject: $INJECT"
+}
+inject_status() {
 	INJECT_STATUS=$(printf '%s' "$INJECT" | $PY -c \
 	    'import json,sys; print((json.load(sys.stdin).get("webhook") or {}).get("status"))')
 }
@@ -187,6 +207,10 @@ known_bug() {
 }
 tw_finish() {
 	no_violations
+	if [ -n "$RELAY_PID" ]; then
+		relay_down
+		ok "the relay stops cleanly"
+	fi
 	if [ -n "$BUGS" ]; then
 		echo "FAIL: checks that found bugs in hark:$BUGS" >&2
 		exit 1

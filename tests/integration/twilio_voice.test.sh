@@ -71,7 +71,7 @@ if [ "$price" = None ]; then
 	"$HARK_BIN" daemon >"$HOME/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	wait_for "a poll brings the call's price" 10 call_is Bob 'c["price"]' '$0.028'
-	kill -TERM $DAEMON_PID; wait $DAEMON_PID; DAEMON_PID=
+	stop_daemon $DAEMON_PID "$HOME/daemon.log"; DAEMON_PID=
 else
 	eq "the call's price came with the callbacks" "$price" '$0.028'
 fi
