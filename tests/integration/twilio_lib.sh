@@ -131,6 +131,21 @@ relay_down() {
 	[ $rd_rc -eq 0 ] || fail "the relay exited with $rd_rc: $(cat "$HOME/relay.err")"
 }
 
+# A poll lists the messages, then the calls: a ListCall ends one.
+polls() { count_requests "r['operation'] == 'ListCall'"; }
+polls_at_least() { [ "$(polls)" -ge "$1" ]; }
+
+# start_daemon LOG: `hark daemon` in the background (DAEMON_PID), once it
+# owns the outbox and has started its first poll (its loop runs, and with it
+# its SIGTERM handler).
+start_daemon() {
+	sd_polls=$(polls)
+	"$HARK_BIN" daemon >"$1" 2>&1 &
+	DAEMON_PID=$!
+	wait_for "hark daemon owns the outbox" 10 grep -q "owns the outbox" "$1"
+	wait_for "and polls Twilio" 10 polls_at_least $((sd_polls + 1))
+}
+
 # stop_daemon PID LOG: SIGTERM; it must stop with status 0.
 stop_daemon() {
 	kill -TERM "$1"
@@ -197,23 +212,13 @@ no_violations() {
 	ok "every request hark made was valid against Twilio's spec"
 }
 
-# A check that fails because of a bug in hark: reported with BUG:, the test
-# goes on with the other checks and fails at tw_finish.
-BUGS=""
-known_bug() {
-	echo "BUG: $*" >&2
-	BUGS="$BUGS
-  - $*"
-}
+# tw_finish: the last checks of a test — nothing hark sent broke Twilio's
+# spec, and the relay stops cleanly.
 tw_finish() {
 	no_violations
 	if [ -n "$RELAY_PID" ]; then
 		relay_down
 		ok "the relay stops cleanly"
-	fi
-	if [ -n "$BUGS" ]; then
-		echo "FAIL: checks that found bugs in hark:$BUGS" >&2
-		exit 1
 	fi
 	echo "all checks passed"
 }

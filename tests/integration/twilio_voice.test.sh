@@ -68,8 +68,7 @@ ok "initiated, ringing, in-progress and completed reached the relay, signed over
 eq "the call is in Bob's thread" "$(msg "count(*)" "channel = 'voice' AND contact_id = (SELECT contact_id FROM identities WHERE address = '$BOB')")" 1
 price=$(calls_json Bob 'c["price"]')
 if [ "$price" = None ]; then
-	"$HARK_BIN" daemon >"$HOME/daemon.log" 2>&1 &
-	DAEMON_PID=$!
+	start_daemon "$HOME/daemon.log"
 	wait_for "a poll brings the call's price" 10 call_is Bob 'c["price"]' '$0.028'
 	stop_daemon $DAEMON_PID "$HOME/daemon.log"; DAEMON_PID=
 else
