@@ -121,6 +121,11 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 		    store_path(d.st));
 		rc = HARK_EXIT_ERROR;
 	} else {
+		/* Stoppable cleanly from the moment it says it runs. */
+		uv_signal_init(&loop, &d.sigterm);
+		uv_signal_init(&loop, &d.sigint);
+		uv_signal_start(&d.sigterm, daemon_signal, SIGTERM);
+		uv_signal_start(&d.sigint, daemon_signal, SIGINT);
 		fprintf(stderr, "hark daemon: pid %ld owns the outbox of %s\n",
 		    (long)getpid(), store_path(d.st));
 		if (notifier_new(&loop, cfg->notify, -1, &d.notifier, &cause) != 0) {
@@ -130,10 +135,6 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 			cause = NULL;
 		}
 		engine_subscribe(e, daemon_event, &d);
-		uv_signal_init(&loop, &d.sigterm);
-		uv_signal_init(&loop, &d.sigint);
-		uv_signal_start(&d.sigterm, daemon_signal, SIGTERM);
-		uv_signal_start(&d.sigint, daemon_signal, SIGINT);
 		uv_run(&loop, UV_RUN_DEFAULT);
 		uv_close((uv_handle_t *)&d.sigterm, NULL);
 		uv_close((uv_handle_t *)&d.sigint, NULL);
