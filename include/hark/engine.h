@@ -39,7 +39,8 @@ struct engine_opts {
 	int no_relay;                /* do not listen to the relay's event socket */
 	/* After an attempt that got no answer at all (a timeout), the provider
 	 * may still be working on it: the retry (which first asks whether it
-	 * arrived) waits at least this long. 0 = 60 s. */
+	 * arrived) waits at least this long, unless the provider says how long
+	 * (Retry-After, or twice its request timeout). 0 = 60 s. */
 	int unanswered_ms;
 };
 

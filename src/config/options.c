@@ -152,6 +152,12 @@ const struct config_option config_options[] = {
 	  .offset = CONFIG_KV,
 	  .help = "Public URL of `hark relay` (your tunnel or proxy), as the "
 		  "provider calls it." },
+	{ .name = "timeout", .scope = CONFIG_ACCOUNT, .type = CONFIG_INT,
+	  .def = "30", .min = 1, .max = 600, .providers = CONFIG_P(TWILIO),
+	  .offset = CONFIG_KV,
+	  .help = "Seconds to wait for Twilio's answer to a request. A send "
+		  "with no answer is retried after twice this, asking Twilio "
+		  "first whether it arrived." },
 	{ .name = "my_phone", .scope = CONFIG_ACCOUNT, .type = CONFIG_PHONE,
 	  .providers = CONFIG_P(TWILIO), .offset = CONFIG_KV,
 	  .help = "Your own phone, rung first by click-to-call; unset means "

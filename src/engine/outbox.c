@@ -691,7 +691,8 @@ outbox_record_failure(struct engine *e, struct outbox_op *op,
 		    r->retry_after_ms);
 		/* No answer at all: the provider may still create it; asking
 		 * too soon would find nothing and send it twice. */
-		if (r->error_code == NULL && delay < e->unanswered_ms)
+		if (r->error_code == NULL && r->retry_after_ms < 0 &&
+		    delay < e->unanswered_ms)
 			delay = e->unanswered_ms;
 		msg = xasprintf("%s; attempt %d of %d, next in %llds", text,
 		    op->attempt, e->retry.max_attempts,

@@ -420,6 +420,18 @@ tw_failure(struct twilio *tw, const struct net_response *r,
 		res->outcome = PROVIDER_TRANSIENT;
 		*text = xasprintf("cannot reach Twilio: %s",
 		    r->error != NULL ? r->error : "no answer");
+		/*
+		 * Not connected: nothing reached Twilio, retry on the usual
+		 * backoff. Connected but no answer: Twilio may still be making
+		 * the message; give it twice the timeout before the retry asks
+		 * whether it exists.
+		 */
+		if (r->error != NULL && (strstr(r->error, "connect") != NULL ||
+		    strstr(r->error, "resolve") != NULL))
+			res->retry_after_ms = 0;
+		else
+			res->retry_after_ms = 2 * (tw->timeout_ms > 0 ?
+			    tw->timeout_ms : 30000);
 		return;
 	}
 	json = cJSON_ParseWithLength(r->body, r->body_len);
@@ -1294,6 +1306,8 @@ tw_open(struct provider *p, char **cause)
 		return -1;
 	}
 	tw->base = tw_trim_url(a->base_url != NULL ? a->base_url : TW_BASE_URL);
+	tw->timeout_ms = config_account_get(a, "timeout") != NULL ?
+	    atol(config_account_get(a, "timeout")) * 1000 : 30000;
 	hook = config_account_get(a, "webhook_url");
 	if (hook == NULL && p->env.cfg != NULL)
 		hook = p->env.cfg->relay_public_url;

@@ -21,13 +21,14 @@ json_field() { printf '%s' "$OUT" | $PY -c "import json,sys; print(json.loads(sy
 # CreateMessage requests hark made to TO (any channel).
 creates_to() { count_requests "r['operation'] == 'CreateMessage' and r['params'].get('To', '').endswith('$1')"; }
 
-# ---- 5 (background). An answer slower than hark's 30 s request timeout -----
-# The fake takes 33 s (SlowSeconds x speed) before it creates the message and
+# ---- 5 (background). An answer slower than hark's request timeout ----------
+# The account's timeout is 3 s (timeout = 3; 30 s by default), and the fake
+# takes 4 s (SlowSeconds x speed) before it creates the message and
 # answers. This runs beside the other checks, in its own database and with
 # its own configuration (no webhooks, polls only at the start), and is
 # checked at the end.
 SLOW=+15005550777
-fake_post /_fake/config SlowSeconds="$($PY -c "print(33 / $SPEED)")" >/dev/null
+fake_post /_fake/config SlowSeconds="$($PY -c "print(4 / $SPEED)")" >/dev/null
 mkdir -p "$HOME/slow-config/hark"
 cat > "$HOME/slow-config/hark/config" <<CFG
 [general]
@@ -40,6 +41,7 @@ account_sid = $TWILIO_FAKE_ACCOUNT_SID
 auth_token_env = TW_TOKEN
 from_phone = $ME
 base_url = $TWILIO_FAKE_URL
+timeout = 3
 CFG
 slow_t0=$(ms_now)
 XDG_CONFIG_HOME="$HOME/slow-config" HARK_DB="$HOME/slow.db" \
@@ -273,7 +275,7 @@ eq "hark recorded the message Twilio created first" "$SLOW_SID" \
     "$(fake_get /_fake/state | $PY -c "import json,sys; print([m['sid'] for m in json.load(sys.stdin)['messages'] if m['to'] == '$SLOW'][0])")"
 # How many messages hark asked for: the first attempt, and one more after
 # each lookup that found nothing (none of the number created before it).
-# A create still in flight is answered within 33 s: wait for them all.
+# A create still in flight is answered within 4 s: wait for them all.
 creates_asked() {
 	fake_get /_fake/state | $PY -c "
 import json, sys
@@ -297,7 +299,7 @@ lookup=$(requests "r['operation'] == 'ListMessage' and r['query'].get('To') == '
 import json, sys
 from datetime import datetime
 print(int((datetime.fromisoformat(json.loads(sys.stdin.readline())['time']).timestamp() * 1000)))")
-echo "hark first asked whether it had arrived $((lookup - slow_t0)) ms after the send began (the fake answers after 33000 ms)"
+echo "hark first asked whether it had arrived $((lookup - slow_t0)) ms after the send began (the fake answers after 4000 ms)"
 
 # ---- (end) The send left to the daemon -------------------------------------
 side_started=$(sqlite3 -readonly "$HOME/side.db" "SELECT coalesce(started_at, 0) FROM jobs")

@@ -985,6 +985,8 @@ test_send_timeout(void **state)
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_non_null(strstr(f->res.error_text, "cannot reach Twilio"));
 	assert_null(f->res.error_code);
+	/* Twilio may still be making it: the retry waits twice the timeout. */
+	assert_int_equal(f->res.retry_after_ms, 600);
 	assert_int_equal(srv_nhits(), 1);
 }
 
