@@ -170,8 +170,8 @@ struct provider_ops {
 	 * call's sid as provider_id. May be NULL. */
 	int (*call)(struct provider *p, const struct provider_call *req,
 	    provider_send_cb cb, void *arg, char **cause);
-	/* Fetches a message by the provider's id (its price and segments once
-	 * billed, which status callbacks do not carry). May be NULL. */
+	/* Fetches a message or call by the provider's id (its price and
+	 * segments once billed, which status callbacks do not carry). May be NULL. */
 	int (*refresh)(struct provider *p, const char *provider_id,
 	    provider_send_cb cb, void *arg, char **cause);
 };

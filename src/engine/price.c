@@ -1,5 +1,5 @@
 /*
- * price.c — what a message cost. Providers bill a while after sending and
+ * price.c — what a message or call cost. Providers bill a while after sending and
  * their status callbacks carry no price (Twilio's do not), so when a sent
  * message reaches a final status without one, the outbox owner asks the
  * provider for the message again: after 1 s, 5 s and 30 s, then gives up
@@ -153,7 +153,8 @@ engine_price_watch(struct engine *e, const struct store_event *ev)
 	struct price_op *op;
 
 	if (e->lock_fd < 0 || ev->message_id <= 0 ||
-	    strcmp(ev->kind, "status-changed") != 0 ||
+	    (strcmp(ev->kind, "status-changed") != 0 &&
+	    strcmp(ev->kind, "call-changed") != 0) ||
 	    price_op_find(e, ev->message_id) != NULL)
 		return;
 	memset(&m, 0, sizeof m);

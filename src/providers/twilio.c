@@ -738,7 +738,8 @@ tw_call(struct provider *p, const struct provider_call *req,
 /* An outbound message with the body sent, created since the attempt began. */
 /* ---- refresh: a message as Twilio has it now ------------------------------ */
 
-/* Status callbacks carry no price: Twilio bills a while after sending. */
+/* Status callbacks carry no price: Twilio bills a while after sending (or
+ * after a call ends). A call sid fetches the call. */
 static int
 tw_refresh(struct provider *p, const char *provider_id, provider_send_cb cb,
     void *arg, char **cause)
@@ -749,15 +750,17 @@ tw_refresh(struct provider *p, const char *provider_id, provider_send_cb cb,
 	int rc;
 
 	if (provider_id == NULL || strlen(provider_id) != 34 ||
-	    (strncmp(provider_id, "SM", 2) != 0 && strncmp(provider_id, "MM", 2) != 0) ||
+	    (strncmp(provider_id, "SM", 2) != 0 && strncmp(provider_id, "MM", 2) != 0 &&
+	    strncmp(provider_id, "CA", 2) != 0) ||
 	    strspn(provider_id + 2, "0123456789abcdefABCDEF") != 32) {
-		set_cause(cause, "'%s' is not a Twilio message sid",
+		set_cause(cause, "'%s' is not a Twilio message or call sid",
 		    provider_id ? provider_id : "");
 		return -1;
 	}
 	op = tw_op_new(tw, TW_REFRESH, arg);
 	op->cb.send = cb;
-	rest = xasprintf("Messages/%s.json", provider_id);
+	rest = xasprintf("%s/%s.json", strncmp(provider_id, "CA", 2) == 0 ?
+	    "Calls" : "Messages", provider_id);
 	url = tw_url(tw, rest);
 	rc = tw_request(op, url, NULL, cause);
 	free(rest);

@@ -1449,12 +1449,25 @@ test_refresh_brings_the_price(void **state)
 	assert_int_equal(f->res.price.micros, 15800);
 	assert_int_equal(f->res.segments, 2);
 	assert_string_equal(srv_reqs[0].method, "GET");
-	/* Not a message sid: refused before any request. */
+	/* Not a message or call sid: refused before any request. */
 	assert_int_equal(f->p->ops->refresh(f->p, "CA123", on_sent, f, &cause), -1);
-	assert_non_null(strstr(cause, "not a Twilio message sid"));
+	assert_non_null(strstr(cause, "not a Twilio message or call sid"));
 	free(cause);
 	assert_int_equal(srv_nhits(), 1);
 	free(msg);
+
+	/* A call sid fetches the call: its price once the call is billed. */
+	srv_add("GET", API "/Calls/CAcccccccccccccccccccccccccccccccc.json", NULL, 200,
+	    "{\"sid\":\"CAcccccccccccccccccccccccccccccccc\",\"status\":\"completed\","
+	    "\"duration\":\"95\",\"price\":\"-0.02800\",\"price_unit\":\"USD\"}");
+	result_clear(f);
+	assert_int_equal(f->p->ops->refresh(f->p, "CAcccccccccccccccccccccccccccccccc",
+	    on_sent, f, &cause), 0);
+	run_until(f, &f->called);
+	assert_int_equal(f->res.outcome, PROVIDER_OK);
+	assert_int_equal(f->res.has_price, 1);
+	assert_int_equal(f->res.price.micros, 28000);
+	assert_int_equal(srv_nhits(), 2);
 }
 
 int
