@@ -1,6 +1,8 @@
 /*
  * twilio.c — the Twilio provider: SMS, MMS and WhatsApp through Programmable
- * Messaging, click-to-call bridges through Voice (REST API 2010-04-01).
+ * Messaging, click-to-call bridges through Voice (REST API 2010-04-01). This
+ * file holds open and close, the vtable, send, call, refresh and lookup, and
+ * the requests and answers every op shares; twilio_poll.c holds the poll.
  *
  * Every operation is an op: a chain of HTTP requests on the shared net, one
  * in flight at a time, that ends in exactly one callback. A send or a call is
@@ -11,11 +13,6 @@
  * Twilio has no idempotency key, so a send that was in flight at a crash is
  * found again by listing the messages to the same number from the same
  * sender since the day the attempt began, and matching body and time.
- *
- * A poll lists the messages and calls of a short window (the day of the last
- * poll, less a day) and reports what changed since the previous poll: a table
- * of what was last reported for each sid keeps repeated polls quiet, and it
- * forgets what left the window.
  *
  * Closing cancels the requests in flight. An op whose callback is running
  * (it may emit events, and an event handler may close the provider) is only
@@ -35,74 +32,13 @@
 
 #define TW_BASE_URL "https://api.twilio.com"
 #define TW_API "/2010-04-01/Accounts/"
-#define TW_PAGE_SIZE "100"
 #define TW_MAX_PAGES 1000         /* per list: a loop guard (100k items) */
-#define TW_DAY_MS 86400000LL
 #define TW_LOOKUP_SLACK_MS 60000  /* clocks differ: a minute of slack */
-#define TW_SEEN_BUCKETS 256
-#define TW_FNV_BASIS 1469598103934665603ULL
-#define TW_MAX_MEDIA 10           /* Twilio's own limit per message */
-
-enum tw_kind { TW_SEND, TW_CALL, TW_LOOKUP, TW_POLL, TW_REFRESH };
-enum tw_list { TW_MESSAGES, TW_CALLS };
-
-struct twilio;
-
-/* One operation: its requests, its state between them, its callback. */
-struct tw_op {
-	struct twilio *tw;        /* NULL once detached (provider closed) */
-	enum tw_kind kind;
-	uint64_t net_id;          /* the request in flight, 0 none */
-	int busy;                 /* its net callback is on the stack */
-	union {
-		provider_send_cb send;
-		provider_lookup_cb lookup;
-		void (*poll)(void *, const char *);
-	} cb;
-	void *arg;
-	enum tw_list list;        /* poll: what is being listed */
-	int media;                /* poll: fetching a message's media */
-	int pages;
-	cJSON *page;              /* the page being walked (owned) */
-	char *next_url;           /* poll: the page after it, or NULL */
-	int idx;                  /* poll: next item of the page */
-	int64_t started;          /* poll: when it began */
-	char *body;               /* lookup: the body sent */
-	int64_t not_before;       /* lookup: earliest creation to match */
-	cJSON *best;              /* lookup: earliest match so far (owned) */
-	struct tw_op *prev, *next;
-};
-
-/* What a poll last reported of one sid. */
-struct tw_seen {
-	char *sid;
-	uint64_t state;           /* hash of what was reported */
-	unsigned gen;             /* the last poll that listed it */
-	struct tw_seen *next;
-};
-
-struct twilio {
-	struct provider *p;
-	char *sid;                /* the Account SID, in every path */
-	char *userpwd;            /* "user:secret" for Basic auth */
-	const char *secret;       /* inside userpwd: never in a text */
-	const char *auth_keys;    /* which settings to check on a 401 */
-	char *base;               /* API base, without a trailing '/' */
-	char *hook;               /* webhook base, or NULL: rely on polls */
-	const char *from_phone, *from_whatsapp, *service;
-	long timeout_ms;
-	int64_t last_poll;        /* start of the last complete poll, 0 never */
-	unsigned gen;
-	struct tw_seen *seen[TW_SEEN_BUCKETS];
-	struct tw_op *ops;
-};
 
 static int tw_open(struct provider *, char **);
 static void tw_close(struct provider *);
 static int tw_send(struct provider *, const struct provider_send *,
     provider_send_cb, void *, char **);
-static int tw_poll(struct provider *, void (*)(void *, const char *), void *,
-    char **);
 static int tw_lookup(struct provider *, const struct provider_send *,
     provider_lookup_cb, void *, char **);
 static int tw_call(struct provider *, const struct provider_call *,
@@ -112,8 +48,6 @@ static int tw_refresh(struct provider *, const char *, provider_send_cb, void *,
 static void tw_net_done(void *, const struct net_response *);
 static int tw_accepted(struct tw_op *, const struct net_response *);
 static int tw_lookup_page(struct tw_op *, const struct net_response *);
-static int tw_poll_answer(struct tw_op *, const struct net_response *);
-static int tw_poll_walk(struct tw_op *);
 
 /*
  * No cancel: the vtable has no operation for it (a scheduled Twilio message
@@ -140,14 +74,14 @@ static const struct backoff_policy tw_list_policy = { 500, 5000, 3 };
 
 /* ---- JSON fields --------------------------------------------------------- */
 
-static const char *
+const char *
 tw_str(const cJSON *o, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
 /* Counts come as strings ("2"), error codes as numbers; -1 when absent. */
-static int
+int
 tw_int(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -161,7 +95,7 @@ tw_int(const cJSON *o, const char *key)
 	return atoi(s);
 }
 
-static int64_t
+int64_t
 tw_time(const cJSON *o, const char *key)
 {
 	const char *s = tw_str(o, key);
@@ -171,7 +105,7 @@ tw_time(const cJSON *o, const char *key)
 }
 
 /* A charge ("-0.00750" USD) as its magnitude; 0 when not billed yet. */
-static int
+int
 tw_price(const cJSON *o, struct hark_money *m)
 {
 	const char *s = tw_str(o, "price"), *unit = tw_str(o, "price_unit");
@@ -189,7 +123,7 @@ tw_price(const cJSON *o, struct hark_money *m)
 }
 
 /* The GMT day of ms, as list filters want it: "2026-11-23". */
-static void
+void
 tw_day(int64_t ms, char out[16])
 {
 	time_t t = (time_t)(ms / 1000);
@@ -223,75 +157,9 @@ tw_xml_escape(struct hbuf *b, const char *s)
 	}
 }
 
-/* ---- what was reported --------------------------------------------------- */
-
-static uint64_t
-tw_hash(const char *s, uint64_t h)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* True when sid was last reported in this state; either way it stays known. */
-static int
-tw_seen_same(struct twilio *tw, const char *sid, uint64_t state)
-{
-	struct tw_seen *s;
-
-	s = tw->seen[tw_hash(sid, TW_FNV_BASIS) % TW_SEEN_BUCKETS];
-	for (; s != NULL; s = s->next) {
-		if (strcmp(s->sid, sid) == 0) {
-			s->gen = tw->gen;
-			return s->state == state;
-		}
-	}
-	return 0;
-}
-
-static void
-tw_seen_put(struct twilio *tw, const char *sid, uint64_t state)
-{
-	struct tw_seen **head, *s;
-
-	head = &tw->seen[tw_hash(sid, TW_FNV_BASIS) % TW_SEEN_BUCKETS];
-	for (s = *head; s != NULL; s = s->next) {
-		if (strcmp(s->sid, sid) == 0)
-			break;
-	}
-	if (s == NULL) {
-		s = xcalloc(1, sizeof *s);
-		s->sid = xstrdup(sid);
-		s->next = *head;
-		*head = s;
-	}
-	s->state = state;
-	s->gen = tw->gen;
-}
-
-/* Forgets sids the last poll did not list (all of them with all set). */
-static void
-tw_seen_prune(struct twilio *tw, int all)
-{
-	struct tw_seen **pp, *s;
-	size_t i;
-
-	for (i = 0; i < TW_SEEN_BUCKETS; i++) {
-		pp = &tw->seen[i];
-		while ((s = *pp) != NULL) {
-			if (all || s->gen != tw->gen) {
-				*pp = s->next;
-				free(s->sid);
-				free(s);
-			} else
-				pp = &s->next;
-		}
-	}
-}
-
 /* ---- ops and requests ---------------------------------------------------- */
 
-static struct tw_op *
+struct tw_op *
 tw_op_new(struct twilio *tw, enum tw_kind kind, void *arg)
 {
 	struct tw_op *op = xcalloc(1, sizeof *op);
@@ -307,7 +175,7 @@ tw_op_new(struct twilio *tw, enum tw_kind kind, void *arg)
 }
 
 /* Takes op out of its provider, before its callback runs. */
-static void
+void
 tw_op_detach(struct tw_op *op)
 {
 	struct twilio *tw = op->tw;
@@ -324,7 +192,7 @@ tw_op_detach(struct tw_op *op)
 	op->prev = op->next = NULL;
 }
 
-static void
+void
 tw_op_free(struct tw_op *op)
 {
 	tw_op_detach(op);
@@ -336,7 +204,7 @@ tw_op_free(struct tw_op *op)
 }
 
 /* Starts op's next request: a POST of form, or a GET when form is NULL. */
-static int
+int
 tw_request(struct tw_op *op, const char *url, const struct hbuf *form,
     char **cause)
 {
@@ -368,7 +236,7 @@ tw_request(struct tw_op *op, const char *url, const struct hbuf *form,
 }
 
 /* base + "/2010-04-01/Accounts/AC.../" + rest. */
-static char *
+char *
 tw_url(struct twilio *tw, const char *rest)
 {
 	return xasprintf("%s" TW_API "%s/%s", tw->base, tw->sid, rest);
@@ -519,7 +387,7 @@ tw_accepted(struct tw_op *op, const struct net_response *r)
  * A page of a list: the parsed answer holding key, or NULL with *err. The
  * next page's URL goes to *next (NULL on the last page).
  */
-static cJSON *
+cJSON *
 tw_page(struct tw_op *op, const struct net_response *r, const char *key,
     char **next, char **err)
 {
@@ -876,348 +744,6 @@ tw_lookup(struct provider *p, const struct provider_send *req,
 	free(url);
 	hbuf_free(&q);
 	return rc;
-}
-
-/* ---- poll ---------------------------------------------------------------- */
-
-static int
-tw_poll_end(struct tw_op *op, char *err)
-{
-	void (*done)(void *, const char *) = op->cb.poll;
-	void *arg = op->arg;
-	struct twilio *tw = op->tw;
-
-	if (err == NULL) {
-		tw_seen_prune(tw, 0);
-		tw->last_poll = op->started;
-	}
-	tw_op_detach(op);
-	done(arg, err);
-	free(err);
-	tw_op_free(op);
-	return 0;
-}
-
-/* Starts listing messages or calls from the window's first day. */
-static int
-tw_poll_list(struct tw_op *op, enum tw_list list, char **err)
-{
-	struct twilio *tw = op->tw;
-	int64_t since;
-	char day[16], *url, *rest;
-	int rc;
-
-	since = tw->last_poll > 0 ? tw->last_poll - TW_DAY_MS :
-	    op->started - 2 * TW_DAY_MS;
-	tw_day(since, day);
-	op->list = list;
-	op->pages = 0;
-	rest = xasprintf("%s%%3E=%s&PageSize=" TW_PAGE_SIZE,
-	    list == TW_MESSAGES ? "Messages.json?DateSent" :
-	    "Calls.json?StartTime", day);
-	url = tw_url(tw, rest);
-	free(rest);
-	rc = tw_request(op, url, NULL, err);
-	free(url);
-	return rc;
-}
-
-/* The sender's channel; -1 for channels hark does not carry. */
-static int
-tw_inbound_channel(const char *from, enum hark_channel *ch)
-{
-	if (from == NULL)
-		return -1;
-	if (hark_startswith(from, "whatsapp:"))
-		*ch = HARK_CH_WHATSAPP;
-	else if (strchr(from, ':') == NULL)
-		*ch = HARK_CH_SMS;
-	else
-		return -1;
-	return 0;
-}
-
-static const char *
-tw_strip(const char *addr)
-{
-	if (addr != NULL && hark_startswith(addr, "whatsapp:"))
-		return addr + 9;
-	return addr;
-}
-
-static void
-tw_emit_inbound(struct twilio *tw, const cJSON *m,
-    const struct provider_media *media, int nmedia)
-{
-	struct provider_event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = PROVIDER_EV_INBOUND;
-	ev.provider = "twilio";
-	ev.provider_id = tw_str(m, "sid");
-	if (tw_inbound_channel(tw_str(m, "from"), &ev.channel) != 0)
-		return;
-	ev.from = tw_strip(tw_str(m, "from"));
-	ev.to = tw_strip(tw_str(m, "to"));
-	ev.body = tw_str(m, "body");
-	ev.media = media;
-	ev.nmedia = nmedia;
-	ev.at = tw_time(m, "date_sent");
-	if (ev.at == 0)
-		ev.at = tw_time(m, "date_created");
-	ev.status = HARK_ST_RECEIVED;
-	ev.duration_s = -1;
-	tw_seen_put(tw, ev.provider_id, 1);
-	tw->p->env.on_event(tw->p->env.event_arg, &ev);
-}
-
-static void
-tw_emit_status(struct twilio *tw, const cJSON *m)
-{
-	struct provider_event ev;
-	const char *sid = tw_str(m, "sid"), *status = tw_str(m, "status");
-	char code[16];
-	uint64_t state;
-	int ecode = tw_int(m, "error_code");
-
-	memset(&ev, 0, sizeof ev);
-	if (twilio_status_parse(status, &ev.status) != 0)
-		return;
-	ev.has_price = tw_price(m, &ev.price);
-	state = tw_hash(status, 7) ^ (uint64_t)ev.price.micros ^
-	    ((uint64_t)(unsigned)ecode << 32);
-	if (tw_seen_same(tw, sid, state))
-		return;
-	ev.type = PROVIDER_EV_STATUS;
-	ev.provider = "twilio";
-	ev.provider_id = sid;
-	ev.at = tw_time(m, "date_updated");
-	if (ecode > 0) {
-		snprintf(code, sizeof code, "%d", ecode);
-		ev.error_code = code;
-		ev.error_text = twilio_error_text(ecode);
-		if (ev.error_text == NULL)
-			ev.error_text = tw_str(m, "error_message");
-	}
-	ev.segments = tw_int(m, "num_segments");
-	if (ev.segments < 0)
-		ev.segments = 0;
-	ev.duration_s = -1;
-	tw_seen_put(tw, sid, state);
-	tw->p->env.on_event(tw->p->env.event_arg, &ev);
-}
-
-/* A call's final status: the one a <Dial action> would report. */
-static int
-tw_call_final(const char *status)
-{
-	static const char *const final[] = { "completed", "busy", "failed",
-	    "no-answer", "canceled" };
-	size_t i;
-
-	for (i = 0; i < HARK_NELEM(final); i++)
-		if (strcmp(status, final[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * A call leg. The contact's leg of a click-to-call bridge (outbound-dial,
- * with the agent's leg as parent) is reported once it has ended, as the
- * relay reports a <Dial action>: a change of the parent marked "dial",
- * since that leg, not the agent's, says how the call went.
- */
-static void
-tw_emit_call(struct twilio *tw, const cJSON *c)
-{
-	struct provider_event ev;
-	const char *sid = tw_str(c, "sid"), *dir = tw_str(c, "direction");
-	uint64_t state;
-
-	memset(&ev, 0, sizeof ev);
-	ev.call_status = tw_str(c, "status");
-	ev.duration_s = tw_int(c, "duration");
-	ev.parent_id = tw_str(c, "parent_call_sid");
-	if (sid == NULL || ev.call_status == NULL)
-		return;
-	if (ev.parent_id != NULL && dir != NULL &&
-	    strcmp(dir, "outbound-dial") == 0) {
-		if (!tw_call_final(ev.call_status))
-			return;
-		ev.provider_id = ev.parent_id;
-		ev.parent_id = NULL;
-		ev.detail = "dial";
-	} else {
-		ev.provider_id = sid;
-		ev.has_price = tw_price(c, &ev.price);
-	}
-	state = tw_hash(ev.call_status, 11) ^ (uint64_t)(ev.duration_s + 1) ^
-	    ((uint64_t)ev.price.micros << 20);
-	if (tw_seen_same(tw, sid, state))
-		return;
-	ev.type = PROVIDER_EV_CALL;
-	ev.provider = "twilio";
-	ev.channel = HARK_CH_VOICE;
-	ev.from = tw_str(c, "from");
-	ev.to = tw_str(c, "to");
-	ev.inbound_call = dir != NULL && strcmp(dir, "inbound") == 0;
-	ev.at = tw_time(c, "date_updated");
-	tw_seen_put(tw, sid, state);
-	tw->p->env.on_event(tw->p->env.event_arg, &ev);
-}
-
-/*
- * One listed message: a status, or an inbound message not reported yet.
- * Returns 1 when its media must be fetched first (a request is on its
- * way), 0 when done with it, -1 with *err.
- */
-static int
-tw_poll_message(struct tw_op *op, const cJSON *m, char **err)
-{
-	struct twilio *tw = op->tw;
-	const char *dir = tw_str(m, "direction"), *sid = tw_str(m, "sid");
-	enum hark_channel ch;
-	char *url, *rest;
-	int rc;
-
-	if (sid == NULL || dir == NULL)
-		return 0;
-	if (strcmp(dir, "inbound") != 0) {
-		tw_emit_status(tw, m);
-		return 0;
-	}
-	if (tw_inbound_channel(tw_str(m, "from"), &ch) != 0 ||
-	    tw_seen_same(tw, sid, 1))
-		return 0;
-	if (tw_int(m, "num_media") <= 0 || strpbrk(sid, "/?#%") != NULL) {
-		tw_emit_inbound(tw, m, NULL, 0);
-		return 0;
-	}
-	rest = xasprintf("Messages/%s/Media.json", sid);
-	url = tw_url(tw, rest);
-	rc = tw_request(op, url, NULL, err);
-	free(rest);
-	free(url);
-	if (rc != 0)
-		return -1;
-	op->media = 1;
-	return 1;
-}
-
-/* The media list of the inbound message at op->idx: emit it with its URLs. */
-static int
-tw_poll_media(struct tw_op *op, const struct net_response *r)
-{
-	struct provider_media media[TW_MAX_MEDIA];
-	char *urls[TW_MAX_MEDIA], *next = NULL, *err = NULL;
-	const cJSON *items, *it;
-	cJSON *page;
-	const char *uri;
-	int n = 0, i, pages = op->pages;
-	size_t len;
-
-	op->media = 0;
-	page = tw_page(op, r, "media_list", &next, &err);
-	op->pages = pages;
-	free(next);
-	if (page == NULL)
-		return tw_poll_end(op, err);
-	items = cJSON_GetObjectItemCaseSensitive(page, "media_list");
-	cJSON_ArrayForEach(it, items) {
-		uri = tw_str(it, "uri");
-		if (n == TW_MAX_MEDIA || uri == NULL || uri[0] != '/')
-			continue;
-		/* The resource is uri; the content is uri without ".json". */
-		len = strlen(uri);
-		if (len > 5 && strcmp(uri + len - 5, ".json") == 0)
-			len -= 5;
-		urls[n] = xasprintf("%s%.*s", op->tw->base, (int)len, uri);
-		media[n].url = urls[n];
-		media[n].content_type = tw_str(it, "content_type");
-		n++;
-	}
-	items = cJSON_GetObjectItemCaseSensitive(op->page, "messages");
-	tw_emit_inbound(op->tw, cJSON_GetArrayItem(items, op->idx), media, n);
-	for (i = 0; i < n; i++)
-		free(urls[i]);
-	cJSON_Delete(page);
-	if (op->tw == NULL) {
-		tw_op_free(op);
-		return 0;
-	}
-	op->idx++;
-	return tw_poll_walk(op);
-}
-
-/* Walks the page from op->idx, then goes on to the next page or list. */
-static int
-tw_poll_walk(struct tw_op *op)
-{
-	const char *key = op->list == TW_MESSAGES ? "messages" : "calls";
-	cJSON *items = cJSON_GetObjectItemCaseSensitive(op->page, key), *it;
-	char *err = NULL;
-	int n = cJSON_GetArraySize(items), rc;
-
-	for (; op->idx < n; op->idx++) {
-		it = cJSON_GetArrayItem(items, op->idx);
-		if (op->list == TW_CALLS)
-			tw_emit_call(op->tw, it);
-		else {
-			rc = tw_poll_message(op, it, &err);
-			if (rc != 0)
-				return rc > 0 ? 1 : tw_poll_end(op, err);
-		}
-		if (op->tw == NULL) {
-			/* An event handler closed the provider. */
-			tw_op_free(op);
-			return 0;
-		}
-	}
-	if (op->next_url != NULL)
-		rc = tw_request(op, op->next_url, NULL, &err);
-	else if (op->list == TW_MESSAGES)
-		rc = tw_poll_list(op, TW_CALLS, &err);
-	else
-		return tw_poll_end(op, NULL);
-	return rc == 0 ? 1 : tw_poll_end(op, err);
-}
-
-static int
-tw_poll_answer(struct tw_op *op, const struct net_response *r)
-{
-	cJSON *page;
-	char *next = NULL, *err = NULL;
-
-	if (op->media)
-		return tw_poll_media(op, r);
-	page = tw_page(op, r, op->list == TW_MESSAGES ? "messages" : "calls",
-	    &next, &err);
-	if (page == NULL)
-		return tw_poll_end(op, err);
-	cJSON_Delete(op->page);
-	op->page = page;
-	free(op->next_url);
-	op->next_url = next;
-	op->idx = 0;
-	return tw_poll_walk(op);
-}
-
-static int
-tw_poll(struct provider *p, void (*done)(void *, const char *), void *arg,
-    char **cause)
-{
-	struct twilio *tw = p->priv;
-	struct tw_op *op;
-
-	op = tw_op_new(tw, TW_POLL, arg);
-	op->cb.poll = done;
-	op->started = hark_now_ms();
-	tw->gen++;
-	if (tw_poll_list(op, TW_MESSAGES, cause) != 0) {
-		tw_op_free(op);
-		return -1;
-	}
-	return 0;
 }
 
 /* ---- open and close ------------------------------------------------------ */
