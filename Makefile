@@ -94,6 +94,7 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/bin/%)
 FUZZ_CORE    := $(sort $(wildcard src/core/*.c))
 FUZZ_DEPS_fuzz_webhook := src/relay/form.c src/relay/sig.c src/relay/webhook.c \
+                          src/relay/webhook_email.c \
                           src/providers/twilio_codes.c
 fuzz_objs     = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CORE) $(FUZZ_DEPS_$(1)))
 
