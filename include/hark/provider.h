@@ -11,7 +11,7 @@
  * provider_free no callback fires. Strings in requests are copied by the
  * provider; strings in results and events are valid only during the callback.
  *
- * Files: src/providers/{provider,sandbox}.c
+ * Files: src/providers/{provider,sandbox,twilio,twilio_poll,twilio_codes}.c
  */
 #ifndef HARK_PROVIDER_H
 #define HARK_PROVIDER_H

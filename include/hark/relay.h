@@ -8,7 +8,8 @@
  * The parsing and signature functions here are pure (no I/O): they are
  * unit-tested with the providers' published vectors and fuzzed.
  *
- * Files: src/relay/{form,sig,webhook,relay,evsock}.c
+ * Files: src/relay/{form,sig,webhook,webhook_email,relay,http,routes,commit,
+ *        ratelimit,mail_in,evsock}.c
  */
 #ifndef HARK_RELAY_H
 #define HARK_RELAY_H

@@ -601,9 +601,6 @@ tw_call(struct provider *p, const struct provider_call *req,
 	return rc;
 }
 
-/* ---- lookup -------------------------------------------------------------- */
-
-/* An outbound message with the body sent, created since the attempt began. */
 /* ---- refresh: a message as Twilio has it now ------------------------------ */
 
 /* Status callbacks carry no price: Twilio bills a while after sending (or
@@ -638,6 +635,9 @@ tw_refresh(struct provider *p, const char *provider_id, provider_send_cb cb,
 	return rc;
 }
 
+/* ---- lookup -------------------------------------------------------------- */
+
+/* An outbound message with the body sent, created since the attempt began. */
 static int
 tw_lookup_match(const struct tw_op *op, const cJSON *m)
 {
