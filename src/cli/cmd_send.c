@@ -317,12 +317,9 @@ send_print_result(struct store *st, int64_t id, int json)
 		printf(")\n");
 		if (m.error_text != NULL) {
 			char *safe = text_sanitize(m.error_text, strlen(m.error_text), 0);
-			/* The text may already name the code: "... (21211)". */
-			int named = m.error_code != NULL &&
-			    strstr(safe, m.error_code) != NULL;
 
-			printf("error: %s%s%s\n", safe, m.error_code && !named ? " " : "",
-			    m.error_code && !named ? m.error_code : "");
+			printf("error: %s%s%s\n", safe, m.error_code ? " " : "",
+			    m.error_code ? m.error_code : "");
 			free(safe);
 		}
 	}

@@ -680,7 +680,8 @@ static int
 outbox_record_failure(struct engine *e, struct outbox_op *op,
     const struct provider_result *r, int64_t now, int *final)
 {
-	char *text = outbox_error_text(r), *msg;
+	char *text = outbox_error_text(r), *msg, *said;
+	const char *words;
 	int64_t delay;
 	int rc;
 
@@ -702,13 +703,25 @@ outbox_record_failure(struct engine *e, struct outbox_op *op,
 		free(text);
 		return rc;
 	}
+	/*
+	 * The message keeps the provider's code in a field of its own, which
+	 * every reader shows beside the text: its text is the provider's words
+	 * alone. The job's last error (a log line) carries both.
+	 */
+	words = r->error_text != NULL ? r->error_text : r->error_code == NULL ?
+	    "the provider refused the message" : NULL;
 	if (r->outcome != PROVIDER_PERMANENT) {
 		msg = xasprintf("gave up after %d attempts: %s", op->attempt, text);
+		said = xasprintf("gave up after %d attempts: %s", op->attempt,
+		    words != NULL ? words : text);
 		free(text);
 		text = msg;
+	} else {
+		said = words != NULL ? xstrdup(words) : NULL;
 	}
 	rc = store_message_set_status(e->st, op->message_id, HARK_ST_FAILED,
-	    r->error_code, text, now, NULL) < 0 ? -1 : 0;
+	    r->error_code, said, now, NULL) < 0 ? -1 : 0;
+	free(said);
 	if (rc == 0 && r->error_code != NULL && strcmp(r->error_code, "21610") == 0)
 		rc = outbox_provider_optout(e, op->message_id, text, now);
 	if (rc == 0)
