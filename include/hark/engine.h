@@ -138,8 +138,7 @@ struct provider_event;
  * its own: on -1 that savepoint is rolled back and the transaction stays
  * usable for the next event, so one bad event cannot lose a batch.
  * Returns 1 when something changed, 0 for a duplicate or an event about
- * nothing hark knows, -1 with cause. With store_steps_unguarded on there is
- * no savepoint: after -1 the caller must roll back the whole transaction.
+ * nothing hark knows, -1 with cause.
  */
 int engine_ingest(struct store *st, const struct config *cfg,
     const struct provider_event *ev, char **cause);

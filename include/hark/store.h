@@ -57,14 +57,6 @@ int store_begin(struct store *st, char **cause);
 int store_savepoint(struct store *st, char **cause);
 int store_savepoint_release(struct store *st, char **cause);
 void store_savepoint_rollback(struct store *st);
-/*
- * While on, changes made inside the caller's open transaction take no
- * savepoints of their own: a failed step leaves its partial writes, and the
- * caller must roll back the whole transaction. Each savepoint makes FTS5
- * write its pending index as a segment, so a batch of many small changes
- * (the relay's group commit) is much cheaper without them.
- */
-void store_steps_unguarded(struct store *st, int on);
 int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
 

@@ -44,8 +44,6 @@ struct relay_writer {
 static void *writer_main(void *arg);
 static void writer_batch(struct relay_writer *w, struct relay_job *batch);
 static int writer_apply(struct relay_writer *w, struct relay_job *batch, char **cause);
-static int writer_apply_as(struct relay_writer *w, struct relay_job *batch,
-    int guarded, char **cause);
 static void writer_fail(struct relay_job *batch, int status, const char *why);
 static void writer_finish(struct relay_writer *w, struct relay_job *batch);
 
@@ -201,24 +199,12 @@ writer_batch(struct relay_writer *w, struct relay_job *batch)
 }
 
 /*
- * One transaction for the batch. It runs first with no savepoint per event
- * (each would make FTS5 write a segment of its own); should an event fail,
- * the whole transaction is rolled back and the batch runs again with a
- * savepoint per event, so that the refused event fails only its own job. A
- * failed BEGIN or COMMIT fails the attempt, and the caller runs the whole
- * batch again.
+ * One transaction for the batch. An event engine_ingest refuses fails only
+ * its own job (its savepoint is rolled back); a failed BEGIN or COMMIT fails
+ * the attempt, and the caller runs the whole batch again.
  */
 static int
 writer_apply(struct relay_writer *w, struct relay_job *batch, char **cause)
-{
-	int rc = writer_apply_as(w, batch, 0, cause);
-
-	return rc == -2 ? writer_apply_as(w, batch, 1, cause) : rc;
-}
-
-static int
-writer_apply_as(struct relay_writer *w, struct relay_job *batch, int guarded,
-    char **cause)
 {
 	struct relay_job *j;
 	char *why = NULL;
@@ -226,7 +212,6 @@ writer_apply_as(struct relay_writer *w, struct relay_job *batch, int guarded,
 
 	if (store_begin(w->st, cause) != 0)
 		return -1;
-	store_steps_unguarded(w->st, !guarded);
 	for (j = batch; j != NULL; j = j->next) {
 		j->result = 0;
 		j->changed = 0;
@@ -235,12 +220,6 @@ writer_apply_as(struct relay_writer *w, struct relay_job *batch, int guarded,
 		j->error = NULL;
 		for (i = 0; i < j->nev; i++) {
 			rc = engine_ingest(w->st, w->cfg, &j->ev[i], &why);
-			if (rc < 0 && !guarded) {
-				free(why);
-				store_steps_unguarded(w->st, 0);
-				store_rollback(w->st);
-				return -2;
-			}
 			if (rc < 0) {
 				j->result = -1;
 				j->http_status = 500;
@@ -251,7 +230,6 @@ writer_apply_as(struct relay_writer *w, struct relay_job *batch, int guarded,
 				j->changed += rc;
 		}
 	}
-	store_steps_unguarded(w->st, 0);
 	if (store_commit(w->st, cause) != 0) {
 		store_rollback(w->st);
 		return -1;

@@ -169,13 +169,8 @@ int
 store_tx_begin(struct store *st, struct store_tx *tx, const char *what, char **cause)
 {
 	tx->own = sqlite3_get_autocommit(st->db);
-	tx->bare = 0;
 	if (tx->own)
 		return store_exec(st, "BEGIN IMMEDIATE", what, cause);
-	if (st->unguarded) {
-		tx->bare = 1;
-		return 0;
-	}
 	return store_exec(st, "SAVEPOINT hark_call", what, cause);
 }
 
@@ -184,8 +179,6 @@ store_tx_commit(struct store *st, struct store_tx *tx, const char *what, char **
 {
 	int rc;
 
-	if (tx->bare)
-		return 0;
 	if (tx->own)
 		rc = store_exec(st, "COMMIT", what, cause);
 	else
@@ -202,7 +195,7 @@ store_tx_commit(struct store *st, struct store_tx *tx, const char *what, char **
 void
 store_tx_abort(struct store *st, struct store_tx *tx)
 {
-	if (sqlite3_get_autocommit(st->db) || tx->bare)
+	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (tx->own) {
 		store_exec(st, "ROLLBACK", "rollback", NULL);

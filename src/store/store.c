@@ -297,17 +297,9 @@ store_begin(struct store *st, char **cause)
 	return store_exec(st, "BEGIN IMMEDIATE", "cannot begin", cause);
 }
 
-void
-store_steps_unguarded(struct store *st, int on)
-{
-	st->unguarded = on;
-}
-
 int
 store_savepoint(struct store *st, char **cause)
 {
-	if (st->unguarded)
-		return 0;
 	if (sqlite3_get_autocommit(st->db)) {
 		set_cause(cause, "cannot set a savepoint: no transaction is open");
 		return -1;
@@ -318,8 +310,6 @@ store_savepoint(struct store *st, char **cause)
 int
 store_savepoint_release(struct store *st, char **cause)
 {
-	if (st->unguarded)
-		return 0;
 	return store_exec(st, "RELEASE hark_step", "cannot release a savepoint",
 	    cause);
 }
@@ -328,7 +318,7 @@ store_savepoint_release(struct store *st, char **cause)
 void
 store_savepoint_rollback(struct store *st)
 {
-	if (sqlite3_get_autocommit(st->db) || st->unguarded)
+	if (sqlite3_get_autocommit(st->db))
 		return;
 	if (store_exec(st, "ROLLBACK TO hark_step", "rollback", NULL) == 0)
 		store_exec(st, "RELEASE hark_step", "rollback", NULL);

@@ -36,9 +36,6 @@ struct store {
 	/* Bulk loading: messages with id > bulk_marker have no FTS entry yet. */
 	int bulk;
 	int64_t bulk_marker;
-	/* Inside the caller's transaction, steps take no savepoints of their
-	 * own (store_steps_unguarded): the caller rolls back everything. */
-	int unguarded;
 };
 
 /*
@@ -47,7 +44,6 @@ struct store {
  */
 struct store_tx {
 	int own;
-	int bare;   /* unguarded: nothing to release or undo here */
 };
 
 /* The statements of one migration, NULL-terminated (schema.c); NULL past the end. */

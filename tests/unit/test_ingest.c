@@ -340,35 +340,6 @@ test_bad_event_keeps_the_batch(void **state)
 	assert_int_equal(count(fx, "messages"), 2);
 }
 
-/* Unguarded (the relay's fast path): no savepoints, so after a bad event the
- * caller rolls back the whole batch, and nothing of it is stored. */
-static void
-test_unguarded_batch_is_rolled_back_whole(void **state)
-{
-	struct fixture *fx = *state;
-	struct provider_event a = sms_in("SM30", "+14155550177", "one");
-	struct provider_event bad = sms_in(NULL, "+14155550177", "no id");
-	char *cause = NULL;
-
-	assert_int_equal(store_begin(fx->st, NULL), 0);
-	store_steps_unguarded(fx->st, 1);
-	assert_int_equal(engine_ingest(fx->st, fx->cfg, &a, NULL), 1);
-	assert_int_equal(engine_ingest(fx->st, fx->cfg, &bad, &cause), -1);
-	free(cause);
-	store_steps_unguarded(fx->st, 0);
-	store_rollback(fx->st);
-	assert_int_equal(count(fx, "messages"), 0);
-	assert_int_equal(count(fx, "events"), 0);
-	/* And again unguarded without the bad one: stored, journal included. */
-	assert_int_equal(store_begin(fx->st, NULL), 0);
-	store_steps_unguarded(fx->st, 1);
-	assert_int_equal(engine_ingest(fx->st, fx->cfg, &a, NULL), 1);
-	store_steps_unguarded(fx->st, 0);
-	assert_int_equal(store_commit(fx->st, NULL), 0);
-	assert_int_equal(count(fx, "messages"), 1);
-	assert_int_equal(count(fx, "events"), 2);
-}
-
 int
 main(void)
 {
@@ -380,8 +351,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bridged_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_call_and_inbound_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_event_keeps_the_batch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unguarded_batch_is_rolled_back_whole,
-		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
