@@ -191,6 +191,8 @@ void time_format_iso(int64_t ms, char *buf, size_t size);
 int time_parse_iso(const char *s, int64_t *out_ms);
 /* Short relative form for lists: "now", "5m", "3h", "Mon", "12 Nov", "2024". */
 void time_format_relative(int64_t then_ms, int64_t now_ms, char *buf, size_t size);
+/* A call's length: "0:42", "3:05", "1:02:09"; "-" when unknown (seconds < 0). */
+void time_format_duration(int seconds, char *buf, size_t size);
 
 /* ---- retry policy --------------------------------------------------------------- */
 

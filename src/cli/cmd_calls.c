@@ -30,15 +30,6 @@ struct calls_list {
 };
 
 static void
-calls_duration(int s, char *buf, size_t size)
-{
-	if (s < 0)
-		snprintf(buf, size, "-");
-	else
-		snprintf(buf, size, "%d:%02d", s / 60, s % 60);
-}
-
-static void
 calls_print_safe(const char *s)
 {
 	char *safe = text_sanitize(s, strlen(s), 0);
@@ -54,7 +45,7 @@ calls_print(void *arg, const struct store_call *c)
 	char when[40], dur[16], price[32] = "";
 
 	time_format_iso(c->at, when, sizeof when);
-	calls_duration(c->duration_s, dur, sizeof dur);
+	time_format_duration(c->duration_s, dur, sizeof dur);
 	if (c->has_price)
 		money_format(&c->price, price, sizeof price);
 	l->n++;

@@ -649,3 +649,15 @@ time_format_relative(int64_t then_ms, int64_t now_ms, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%d", tt.tm_year + 1900);
 }
+
+void
+time_format_duration(int seconds, char *buf, size_t size)
+{
+	if (seconds < 0)
+		snprintf(buf, size, "-");
+	else if (seconds >= 3600)
+		snprintf(buf, size, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
+		    seconds % 60);
+	else
+		snprintf(buf, size, "%d:%02d", seconds / 60, seconds % 60);
+}

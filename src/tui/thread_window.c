@@ -306,12 +306,14 @@ tw_extra_fill(struct store *st, struct tv_msg *vm)
 {
 	struct store_call c;
 	struct hbuf b = HBUF_INIT;
-	char *raw;
+	char *raw, dur[16];
 
 	if (vm->channel == HARK_CH_VOICE && store_call_get(st, vm->id, &c, NULL) == 1) {
 		hbuf_printf(&b, "%s", c.status ? c.status : "call");
-		if (c.duration_s >= 0)
-			hbuf_printf(&b, " · %d:%02d", c.duration_s / 60, c.duration_s % 60);
+		if (c.duration_s >= 0) {
+			time_format_duration(c.duration_s, dur, sizeof dur);
+			hbuf_printf(&b, " · %s", dur);
+		}
 		if (c.outcome != NULL)
 			hbuf_printf(&b, " · %s", c.outcome);
 		if (c.notes != NULL)

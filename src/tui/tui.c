@@ -198,7 +198,7 @@ static void
 tui_call_progress(struct tui *t)
 {
 	struct store_message m;
-	char dur[16] = "";
+	char dur[24] = "", len[16];
 	struct store_call c;
 
 	memset(&m, 0, sizeof m);
@@ -206,9 +206,10 @@ tui_call_progress(struct tui *t)
 		return;
 	if (hark_status_is_final(m.status) && m.status != HARK_ST_SENT) {
 		if (store_call_get(t->st, m.id, &c, NULL) == 1) {
-			if (c.duration_s >= 0)
-				snprintf(dur, sizeof dur, " (%d:%02d)", c.duration_s / 60,
-				    c.duration_s % 60);
+			if (c.duration_s >= 0) {
+				time_format_duration(c.duration_s, len, sizeof len);
+				snprintf(dur, sizeof dur, " (%s)", len);
+			}
 			store_call_clear(&c);
 		}
 		t->call_ended = t->call_placed;

@@ -291,10 +291,27 @@ test_format_relative(void **state)
 	assert_string_equal(buf, "5m");
 }
 
+/* Call lengths as a person reads them. */
+static void
+test_format_duration(void **state)
+{
+	char buf[16];
+
+	time_format_duration(42, buf, sizeof buf);
+	assert_string_equal(buf, "0:42");
+	time_format_duration(185, buf, sizeof buf);
+	assert_string_equal(buf, "3:05");
+	time_format_duration(3729, buf, sizeof buf);
+	assert_string_equal(buf, "1:02:09");
+	time_format_duration(-1, buf, sizeof buf);
+	assert_string_equal(buf, "-");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_duration),
 		cmocka_unit_test_setup(test_empty, utc),
 		cmocka_unit_test_setup(test_when_delays, utc),
 		cmocka_unit_test_setup(test_when_clock, utc),
