@@ -359,9 +359,6 @@ engine_poll_fire(uv_timer_t *t)
 	struct engine *e = t->data;
 
 	engine_poll_now(e);
-	/* Other processes (hark send, the TUI) add jobs to the outbox we own:
-	 * look for due ones at every tick. One indexed query. */
-	outbox_kick(e);
 }
 
 int
