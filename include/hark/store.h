@@ -477,6 +477,10 @@ int store_attachment_add(struct store *st, const struct store_attachment *a,
     int64_t *id, char **cause);
 int store_attachments_each(struct store *st, int64_t message_id,
     int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause);
+/* The attachments of messages first_id..last_id, by message: one query for
+ * a page of a thread, however many of its messages have none. */
+int store_attachments_between(struct store *st, int64_t first_id, int64_t last_id,
+    int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause);
 /* A WhatsApp template's Content SID and variables, kept with an outbound message. */
 int store_message_content_set(struct store *st, int64_t id, const char *content_sid,
     const char *content_vars, char **cause);

@@ -217,21 +217,13 @@ store_attachment_add(struct store *st, const struct store_attachment *a,
 	return 0;
 }
 
-int
-store_attachments_each(struct store *st, int64_t message_id,
+static int
+attachments_walk(struct store *st, sqlite3_stmt *stmt, const char *what,
     int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause)
 {
-	sqlite3_stmt *stmt;
-	const char *what = "cannot list attachments";
 	struct store_attachment a;
 	int rc, stop = 0;
 
-	stmt = store_stmt(st, "SELECT id, message_id, filename, content_type, size,"
-	    " url, path FROM attachments WHERE message_id = ?1 ORDER BY id",
-	    what, cause);
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, message_id);
 	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof a);
 		a.id = sqlite3_column_int64(stmt, 0);
@@ -248,6 +240,30 @@ store_attachments_each(struct store *st, int64_t message_id,
 	rc = stop || rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
 	store_stmt_done(st, stmt);
 	return rc;
+}
+
+int
+store_attachments_each(struct store *st, int64_t message_id,
+    int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause)
+{
+	return store_attachments_between(st, message_id, message_id, fn, arg, cause);
+}
+
+int
+store_attachments_between(struct store *st, int64_t first_id, int64_t last_id,
+    int (*fn)(void *arg, const struct store_attachment *a), void *arg, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot list attachments";
+
+	stmt = store_stmt(st, "SELECT id, message_id, filename, content_type, size,"
+	    " url, path FROM attachments WHERE message_id BETWEEN ?1 AND ?2"
+	    " ORDER BY message_id, id", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, first_id);
+	sqlite3_bind_int64(stmt, 2, last_id);
+	return attachments_walk(st, stmt, what, fn, arg, cause);
 }
 
 int

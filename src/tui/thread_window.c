@@ -23,7 +23,7 @@ struct tw_batch {
 static int tw_collect(void *arg, const struct store_message *m);
 static void tw_batch_free(struct tw_batch *b);
 static void tw_job_fill(struct store *st, struct tv_msg *vm);
-static void tw_extra_fill(struct store *st, struct tv_msg *vm);
+static void tw_batch_fill(struct store *st, struct tw_batch *b);
 static int tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause);
 static int tw_append(struct thread_window *w, int64_t at, int64_t id, int limit,
     char **cause);
@@ -115,7 +115,6 @@ static int
 tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause)
 {
 	struct tw_batch b = { NULL, 0, TW_PAGE, INT64_MIN, INT64_MIN };
-	int i;
 
 	if (store_messages_page(w->st, w->contact_id, at, id, TW_PAGE, tw_collect, &b,
 	    cause) != 0) {
@@ -125,10 +124,7 @@ tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause)
 	w->at_start = b.n < TW_PAGE;
 	if (b.n == 0)
 		return 0;
-	for (i = 0; i < b.n; i++) {
-		tw_job_fill(w->st, &b.m[i]);
-		tw_extra_fill(w->st, &b.m[i]);
-	}
+	tw_batch_fill(w->st, &b);
 	b.m = xreallocarray(b.m, (size_t)(b.n + w->n), sizeof *b.m);
 	if (w->n > 0)
 		memcpy(b.m + b.n, w->msgs, (size_t)w->n * sizeof *b.m);
@@ -149,7 +145,6 @@ tw_append(struct thread_window *w, int64_t at, int64_t id, int limit, char **cau
 {
 	struct tw_batch b = { NULL, 0, limit, at, id };
 	struct store_filter f;
-	int i;
 
 	memset(&f, 0, sizeof f);
 	f.contact_id = w->contact_id;
@@ -163,10 +158,7 @@ tw_append(struct thread_window *w, int64_t at, int64_t id, int limit, char **cau
 		free(b.m);
 		return 0;
 	}
-	for (i = 0; i < b.n; i++) {
-		tw_job_fill(w->st, &b.m[i]);
-		tw_extra_fill(w->st, &b.m[i]);
-	}
+	tw_batch_fill(w->st, &b);
 	w->msgs = xreallocarray(w->msgs, (size_t)(w->n + b.n), sizeof *w->msgs);
 	memcpy(w->msgs + w->n, b.m, (size_t)b.n * sizeof *b.m);
 	free(b.m);
@@ -288,46 +280,83 @@ tw_reload(struct thread_window *w, char **cause)
 	return 0;
 }
 
+/* A message's media, one line each under its body. */
 static int
 tw_media_line(void *arg, const struct store_attachment *a)
 {
-	struct hbuf *b = arg;
+	struct tw_batch *b = arg;
+	struct tv_msg *vm = NULL;
+	char *line, *safe, *joined;
+	int i;
 
-	if (b->len > 0)
-		hbuf_addc(b, '\n');
-	hbuf_printf(b, "[%s] %s", a->content_type ? a->content_type : "file",
+	for (i = 0; i < b->n && vm == NULL; i++) {
+		if (b->m[i].id == a->message_id)
+			vm = &b->m[i];
+	}
+	if (vm == NULL)
+		return 0; /* another contact's message within the id range */
+	/* Media sent by URL has no known type until the provider fetches it. */
+	line = xasprintf("[%s] %s", a->content_type == NULL || strcmp(a->content_type,
+	    "application/octet-stream") == 0 ? "media" : a->content_type,
 	    a->url ? a->url : a->path ? a->path : a->filename ? a->filename : "");
+	safe = text_sanitize(line, strlen(line), 0);
+	free(line);
+	if (vm->extra != NULL) {
+		joined = xasprintf("%s\n%s", vm->extra, safe);
+		free(vm->extra);
+		free(safe);
+		safe = joined;
+	}
+	vm->extra = safe;
 	return 0;
 }
 
-/* What shows under the body: how a call went, the media of a message. */
+/* How a call went, under its body. */
 static void
-tw_extra_fill(struct store *st, struct tv_msg *vm)
+tw_call_fill(struct store *st, struct tv_msg *vm)
 {
 	struct store_call c;
 	struct hbuf b = HBUF_INIT;
 	char *raw, dur[16];
 
-	if (vm->channel == HARK_CH_VOICE && store_call_get(st, vm->id, &c, NULL) == 1) {
-		hbuf_printf(&b, "%s", c.status ? c.status : "call");
-		if (c.duration_s >= 0) {
-			time_format_duration(c.duration_s, dur, sizeof dur);
-			hbuf_printf(&b, " · %s", dur);
-		}
-		if (c.outcome != NULL)
-			hbuf_printf(&b, " · %s", c.outcome);
-		if (c.notes != NULL)
-			hbuf_printf(&b, " — %s", c.notes);
-		if (c.recording_url != NULL)
-			hbuf_printf(&b, "\nrecording: %s", c.recording_url);
-		store_call_clear(&c);
-	} else {
-		store_attachments_each(st, vm->id, tw_media_line, &b, NULL);
+	if (store_call_get(st, vm->id, &c, NULL) != 1)
+		return;
+	hbuf_printf(&b, "%s", c.status ? c.status : "call");
+	if (c.duration_s >= 0) {
+		time_format_duration(c.duration_s, dur, sizeof dur);
+		hbuf_printf(&b, " · %s", dur);
 	}
-	if (b.len > 0) {
-		raw = hbuf_steal(&b);
-		vm->extra = text_sanitize(raw, strlen(raw), HARK_SAN_NEWLINES);
-		free(raw);
+	if (c.outcome != NULL)
+		hbuf_printf(&b, " · %s", c.outcome);
+	if (c.notes != NULL)
+		hbuf_printf(&b, " — %s", c.notes);
+	if (c.recording_url != NULL)
+		hbuf_printf(&b, "\nrecording: %s", c.recording_url);
+	store_call_clear(&c);
+	raw = hbuf_steal(&b);
+	vm->extra = text_sanitize(raw, strlen(raw), HARK_SAN_NEWLINES);
+	free(raw);
+}
+
+/*
+ * What a page needs beyond its rows: outbox details of failed or scheduled
+ * sends, calls' outcomes, and every message's media in one query.
+ */
+static void
+tw_batch_fill(struct store *st, struct tw_batch *b)
+{
+	int64_t lo = INT64_MAX, hi = 0;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		tw_job_fill(st, &b->m[i]);
+		if (b->m[i].channel == HARK_CH_VOICE)
+			tw_call_fill(st, &b->m[i]);
+		if (b->m[i].id < lo)
+			lo = b->m[i].id;
+		if (b->m[i].id > hi)
+			hi = b->m[i].id;
 	}
-	hbuf_free(&b);
+	if (b->n > 0)
+		store_attachments_between(st, lo, hi, tw_media_line, b, NULL);
 }

@@ -26,5 +26,9 @@ keys c :
 type_text c "outcome"
 keys c Enter
 wait_for c "outcome WORD" 5 ":outcome without a word says what it takes"
+# A picture sent from the command line shows under its message.
+"$HARK_BIN" send --to 'Ann Lee' --media https://example.com/house.jpg --body 'The front' >/dev/null 2>&1 ||
+	fail "hark send --media"
+wait_for c "[media] https://example.com/house.jpg" 5 "the thread shows the message's media under it"
 quit_hark c
 tui_end
