@@ -65,16 +65,16 @@ def subset(spec):
         kept[method] = item[method]
 
     schemas = spec["components"]["schemas"]
-    want, todo = set(), set(EXTRA_SCHEMAS)
-    refs(paths, todo)
-    while todo:
-        name = todo.pop()
+    want, pending = set(), set(EXTRA_SCHEMAS)
+    refs(paths, pending)
+    while pending:
+        name = pending.pop()
         if name in want:
             continue
         if name not in schemas:
             raise SystemExit(f"make_twilio_spec: schema {name} is referenced but missing")
         want.add(name)
-        refs(schemas[name], todo)
+        refs(schemas[name], pending)
 
     tags = set()
     for item in paths.values():
