@@ -10,7 +10,8 @@ DESTDIR  ?=
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries and why: see README.md ("Dependencies").
-PKGS     := ncursesw libcurl sqlite3 libcjson libuv libnotify libcrypto inih libmicrohttpd
+PKGS     := ncursesw libcurl sqlite3 libcjson libuv libnotify libcrypto inih libmicrohttpd \
+            gmime-3.0
 TEST_PKGS := cmocka
 
 BUILD    ?= build

@@ -5,9 +5,10 @@
 set -eu
 PKGS="build-essential pkg-config git
 libncurses-dev libcurl4-openssl-dev libsqlite3-dev libcjson-dev libuv1-dev
-libnotify-dev libssl-dev libinih-dev libcmocka-dev libmicrohttpd-dev
+libnotify-dev libssl-dev libinih-dev libcmocka-dev libmicrohttpd-dev libgmime-3.0-dev
 dbus-daemon dbus-bin python3-dbus python3-gi libnotify-bin
-tmux ncurses-base sqlite3 curl"
+tmux ncurses-base sqlite3 curl
+dovecot-imapd dovecot-lmtpd python3-aiosmtpd openssl isync"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

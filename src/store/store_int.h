@@ -48,6 +48,12 @@ struct store_tx {
 
 /* The statements of one migration, NULL-terminated (schema.c); NULL past the end. */
 const char *const *store_schema_migration(int version);
+/* Migrations 3 and later, each in the file of the work that needs it. */
+extern const char *const store_migration3[]; /* schema_email.c */
+extern const char *const store_migration4[]; /* schema_routing.c */
+extern const char *const store_migration5[]; /* schema_rules.c */
+extern const char *const store_migration6[]; /* schema_templates.c */
+extern const char *const store_migration7[]; /* schema_reports.c */
 
 /*
  * Returns the cached statement for sql (preparing it on first use), or NULL
