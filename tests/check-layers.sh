@@ -4,16 +4,16 @@
 set -u
 allowed() {
 	case "$1" in
-	core)      echo "util core template" ;;
-	store)     echo "util core template store" ;;
-	net)       echo "util core template net" ;;
-	config)    echo "util core template config" ;;
-	notify)    echo "util core template config notify" ;;
-	providers) echo "util core template net config provider" ;;
-	engine)    echo "util core template store net config provider notify engine" ;;
-	relay)     echo "util core template store net config provider engine relay" ;;
-	tui)       echo "util core template store config engine notify tui" ;;
-	cli)       echo "util core template store net config provider engine notify relay tui cli" ;;
+	core)      echo "util core template rules" ;;
+	store)     echo "util core template rules store" ;;
+	net)       echo "util core template rules net" ;;
+	config)    echo "util core template rules config" ;;
+	notify)    echo "util core template rules config notify" ;;
+	providers) echo "util core template rules net config provider mime" ;;
+	engine)    echo "util core template rules store net config provider mime notify engine report" ;;
+	relay)     echo "util core template rules store net config provider mime engine relay" ;;
+	tui)       echo "util core template rules store config engine report notify tui" ;;
+	cli)       echo "util core template rules store net config provider mime engine report notify relay tui cli" ;;
 	*)         echo "" ;;
 	esac
 }

@@ -11,11 +11,13 @@
  * provider_free no callback fires. Strings in requests are copied by the
  * provider; strings in results and events are valid only during the callback.
  *
- * Files: src/providers/{provider,sandbox,twilio,twilio_poll,twilio_codes}.c
+ * Files: src/providers/{provider,sandbox,twilio,twilio_poll,twilio_codes}.c,
+ * smtp.c, imap*.c, sendgrid.c, mailgun.c; MIME in mime.h
  */
 #ifndef HARK_PROVIDER_H
 #define HARK_PROVIDER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hark/core.h"
@@ -34,6 +36,21 @@ typedef struct uv_loop_s uv_loop_t;
 #define PROVIDER_CAP_WA_WINDOW 0x10 /* enforces WhatsApp's 24-hour session window */
 #define PROVIDER_CAP_PUSH   0x20 /* its webhooks reach the relay: poll rarely while it runs */
 
+/*
+ * An email attachment. Outbound (provider_send): path names the file to
+ * send, data is NULL. Inbound (provider_event): data/len hold the decoded
+ * bytes, path is NULL; the engine writes them to disk.
+ */
+struct provider_attachment {
+	const char *filename;        /* as the user sees it (UTF-8), may be NULL */
+	const char *content_type;    /* "image/png"; NULL = application/octet-stream */
+	const char *content_id;      /* inline parts referenced by cid:, may be NULL */
+	int is_inline;               /* Content-Disposition: inline */
+	const char *path;            /* outbound: the file */
+	const unsigned char *data;   /* inbound: the bytes */
+	size_t len;
+};
+
 struct provider_send {
 	int64_t message_id;
 	const char *idempotency_key; /* stable across retries of one message */
@@ -49,6 +66,10 @@ struct provider_send {
 	int nmedia;
 	const char *content_sid;     /* WhatsApp approved template (HX...), may be NULL */
 	const char *content_vars;    /* its variables as a JSON object string, may be NULL */
+	const char *html;            /* email: the text/html alternative, may be NULL */
+	const struct provider_attachment *attachments; /* email, may be NULL */
+	int nattachments;
+	const char *from_name;       /* email display name ([identity] name), may be NULL */
 	int64_t started_at;          /* lookup: when the attempt that may have
 	                                reached the provider began, ms (0 unknown) */
 };
@@ -113,6 +134,14 @@ struct provider_event {
 	const struct provider_media *media;
 	int nmedia;
 	const char *profile_name;    /* WhatsApp sender's profile name, may be NULL */
+	/* inbound email (IMAP, inbound parse) */
+	const char *from_name;       /* the sender's display name, may be NULL */
+	const char *html;            /* the text/html part, may be NULL (body is the text) */
+	const struct provider_attachment *attachments;
+	int nattachments;
+	const char *warning;         /* a broken message stored raw: why, else NULL */
+	const char *folder;          /* IMAP folder it came from ("INBOX", "Sent") */
+	int outgoing;                /* a copy of mail the user sent (Sent folder) */
 	/* PROVIDER_EV_CALL (provider_id is the call sid; from/to as above) */
 	const char *call_status;     /* queued ringing in-progress completed busy failed no-answer canceled */
 	const char *parent_id;       /* the agent leg of a bridged call, may be NULL */
