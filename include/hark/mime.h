@@ -8,7 +8,8 @@
  * warning set, so that it is stored and shown, never lost. Every string is
  * valid UTF-8 and owned by the struct.
  *
- * Files: src/providers/mime.c (parse, html → text), mime_build.c (build)
+ * Files: src/providers/mime.c (parse, the event), mime_html.c (html → text),
+ *        mime_build.c (build)
  */
 #ifndef HARK_MIME_H
 #define HARK_MIME_H
@@ -50,6 +51,21 @@ struct mime_message {
  */
 int mime_parse(const void *raw, size_t len, struct mime_message *m, char **cause);
 void mime_message_clear(struct mime_message *m);
+
+struct provider_event;
+struct provider_attachment;
+
+/*
+ * Fills the email fields of an inbound event from a parsed message, so that
+ * every source of mail (IMAP, a file, the fuzzer) hands the engine the same
+ * thing: channel email, from, from_name, to, subject, body (m->text), html,
+ * message_id, in_reply_to, refs, at (m->date, else now), warning, raw/raw_len,
+ * and the parts as attachments in *atts (a new array the caller frees; its
+ * strings and bytes point into m, which must outlive ev). The caller sets
+ * type, provider, provider_id, folder and outgoing.
+ */
+void mime_event_fill(const struct mime_message *m, const void *raw, size_t len,
+    struct provider_event *ev, struct provider_attachment **atts);
 
 /* Readable text of an HTML document: block elements break lines, links keep
  * their URL, scripts and styles dropped, entities decoded. Caller frees. */

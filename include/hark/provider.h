@@ -142,6 +142,9 @@ struct provider_event {
 	const char *warning;         /* a broken message stored raw: why, else NULL */
 	const char *folder;          /* IMAP folder it came from ("INBOX", "Sent") */
 	int outgoing;                /* a copy of mail the user sent (Sent folder) */
+	const void *raw;             /* inbound email: the message as received (RFC 5322),
+	                                kept on disk by the engine; may be NULL */
+	size_t raw_len;
 	/* PROVIDER_EV_CALL (provider_id is the call sid; from/to as above) */
 	const char *call_status;     /* queued ringing in-progress completed busy failed no-answer canceled */
 	const char *parent_id;       /* the agent leg of a bridged call, may be NULL */
