@@ -56,6 +56,8 @@ struct net_response {
 	const char *content_type;      /* may be NULL */
 	int64_t retry_after_ms;        /* from Retry-After, -1 when absent */
 	int attempts;                  /* how many attempts were made */
+	const char *headers;           /* the answer's header lines ("Name: v\r\n"...),
+	                                  "" when none; read them with net_header */
 	const char *error;             /* transport error text ("Connection refused",
 	                                  "Operation timed out after 30000 ms"), NULL on an answer */
 };
@@ -77,6 +79,10 @@ uint64_t net_request(struct net *n, const struct net_request *req, net_done_cb c
 void net_cancel(struct net *n, uint64_t id);
 /* Number of requests in progress (including ones waiting to retry). */
 int net_pending(struct net *n);
+
+/* The value of response header name (any case), trimmed, newly allocated;
+ * NULL when the answer has none. */
+char *net_header(const struct net_response *r, const char *name);
 
 /* URL-encodes s for application/x-www-form-urlencoded into b. */
 void net_form_add(struct hbuf *b, const char *name, const char *value);

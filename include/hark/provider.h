@@ -219,6 +219,8 @@ struct provider {
 /* The implementations. */
 extern const struct provider_ops provider_sandbox_ops;
 extern const struct provider_ops provider_twilio_ops;
+extern const struct provider_ops provider_sendgrid_ops;
+extern const struct provider_ops provider_mailgun_ops;
 
 /* Readable text for a Twilio error code (21211 → "invalid 'To' number"), or
  * NULL when unknown. Shared by the Twilio provider and the relay. */

@@ -153,11 +153,13 @@ const struct config_option config_options[] = {
 	  .help = "Public URL of `hark relay` (your tunnel or proxy), as the "
 		  "provider calls it." },
 	{ .name = "timeout", .scope = CONFIG_ACCOUNT, .type = CONFIG_INT,
-	  .def = "30", .min = 1, .max = 600, .providers = CONFIG_P(TWILIO),
-	  .offset = CONFIG_KV,
-	  .help = "Seconds to wait for Twilio's answer to a request. A send "
-		  "with no answer is retried after twice this, asking Twilio "
-		  "first whether it arrived." },
+	  .def = "30", .min = 1, .max = 600, .providers = CONFIG_P(TWILIO) |
+	  CONFIG_P(SENDGRID) | CONFIG_P(MAILGUN), .offset = CONFIG_KV,
+	  .help = "Seconds to wait for the provider's answer to a request. "
+		  "Twilio: a send with no answer is retried after twice this, "
+		  "asking Twilio first whether it arrived; SendGrid and Mailgun "
+		  "cannot be asked, so such a send fails saying it may have "
+		  "gone out." },
 	{ .name = "my_phone", .scope = CONFIG_ACCOUNT, .type = CONFIG_PHONE,
 	  .providers = CONFIG_P(TWILIO), .offset = CONFIG_KV,
 	  .help = "Your own phone, rung first by click-to-call; unset means "

@@ -234,7 +234,7 @@ http_write_cb(char *p, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
-/* Only Retry-After is kept; a new status line (after a 100 Continue, say)
+/* Retry-After is read, the lines are kept for net_header; a new status line (after a 100 Continue, say)
  * starts a new header block. */
 static size_t
 http_header_cb(char *p, size_t size, size_t nmemb, void *arg)
@@ -244,9 +244,12 @@ http_header_cb(char *p, size_t size, size_t nmemb, void *arg)
 	char *v;
 	size_t n;
 
-	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
 		r->retry_after_ms = -1;
-	else if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		hbuf_reset(&r->hdrs);
+	} else if (r->hdrs.len + len <= 65536)
+		hbuf_add(&r->hdrs, p, len);
+	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
 		v = xstrndup(p + 12, len - 12);
 		n = strlen(v);
 		while (n > 0 && strchr(" \t\r\n", v[n - 1]) != NULL)
@@ -315,6 +318,7 @@ http_retry_cb(uv_timer_t *t)
 	char *cause = NULL;
 
 	hbuf_reset(&r->body);
+	hbuf_reset(&r->hdrs);
 	r->errbuf[0] = '\0';
 	r->retry_after_ms = -1;
 	net_hold(n);
@@ -354,6 +358,7 @@ http_complete(struct net_req *r, CURLcode rc, long status)
 		resp.error = r->errbuf[0] != '\0' ? r->errbuf :
 		    curl_easy_strerror(rc);
 	}
+	resp.headers = rc == CURLE_OK ? hbuf_str(&r->hdrs) : "";
 	resp.retry_after_ms = r->retry_after_ms;
 	resp.attempts = r->attempts;
 	if (r->cb != NULL)
@@ -393,6 +398,7 @@ http_finish(struct net_req *r)
 	curl_slist_free_all(r->headers);
 	r->headers = NULL;
 	hbuf_free(&r->body);
+	hbuf_free(&r->hdrs);
 	uv_close((uv_handle_t *)&r->retry, http_free_cb);
 }
 
@@ -400,6 +406,28 @@ static void
 http_free_cb(uv_handle_t *h)
 {
 	free(h->data);
+}
+
+char *
+net_header(const struct net_response *r, const char *name)
+{
+	const char *line, *eol, *v;
+	size_t nlen = strlen(name);
+
+	for (line = r->headers; line != NULL && *line != '\0'; line = eol) {
+		eol = line + strcspn(line, "\n");
+		if (*eol == '\n')
+			eol++;
+		if (strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+			continue;
+		for (v = line + nlen + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		nlen = (size_t)(eol - v);
+		while (nlen > 0 && strchr(" \t\r\n", v[nlen - 1]) != NULL)
+			nlen--;
+		return xstrndup(v, nlen);
+	}
+	return NULL;
 }
 
 void

@@ -31,6 +31,7 @@ struct net_req {
 	int too_big;                   /* the answer passed max_response */
 	int64_t retry_after_ms;
 	struct hbuf body;
+	struct hbuf hdrs;               /* the last answer's header lines */
 	char errbuf[CURL_ERROR_SIZE];
 	net_done_cb cb;
 	void *arg;

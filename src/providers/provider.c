@@ -9,6 +9,8 @@
 static const struct provider_ops *const provider_table[] = {
 	&provider_sandbox_ops,
 	&provider_twilio_ops,
+	&provider_sendgrid_ops,
+	&provider_mailgun_ops,
 };
 
 const struct provider_ops *
