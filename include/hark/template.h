@@ -53,12 +53,14 @@
  * ", ". Absent, null, blank strings (only spaces, tabs, newlines) and
  * objects are "missing".
  *
- * Files: src/core/{template,template_render,template_filter}.c, template_int.h
+ * Files: src/core/{template,template_render,template_filter,abtest}.c,
+ *        template_int.h
  */
 #ifndef HARK_TEMPLATE_H
 #define HARK_TEMPLATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cJSON;
 struct template;
@@ -121,5 +123,49 @@ void template_out_clear(struct template_out *out);
  */
 void template_each_name(const struct template *t,
     void (*fn)(void *arg, const char *name, int required), void *arg);
+
+/* ---- A/B tests (src/core/abtest.c) ------------------------------------------ */
+
+/*
+ * A template version may declare weighted variants ("A" weight 1, "B"
+ * weight 3). The variant a contact gets is a pure function of the test (the
+ * template's id, so the assignment survives edits that keep the variants),
+ * the contact's id and the weights: a 64-bit mix of (test, contact) taken
+ * modulo the total weight, against the cumulative weights in the order
+ * given. The same contact therefore always gets the same variant, and over
+ * many contacts the shares approach weight / total.
+ *
+ * Returns the index of the variant, or -1 when n < 1 or no weight is
+ * positive (a weight <= 0 is never picked).
+ */
+int abtest_pick(int64_t test_id, int64_t contact_id, const int *weights, int n);
+
+/* An expected count of successes or failures below this in either arm
+ * makes the normal approximation of the z-test unreliable: too few to tell. */
+#define ABTEST_MIN_EXPECTED 5.0
+/* The significance level hark reports against. */
+#define ABTEST_ALPHA 0.05
+
+struct abtest_result {
+	double rate1, rate2;  /* successes / trials of each arm (0 when no trials) */
+	double z;             /* (rate2 - rate1) / standard error, pooled */
+	double p;             /* two-sided p-value: erfc(|z| / sqrt 2) */
+	int too_few;          /* an expected count is under ABTEST_MIN_EXPECTED */
+	int significant;      /* !too_few and p < ABTEST_ALPHA */
+};
+
+/*
+ * The two-proportion z-test of s1/n1 against s2/n2 with the pooled rate
+ * P = (s1 + s2) / (n1 + n2): z = (s2/n2 - s1/n1) / sqrt(P(1-P)(1/n1 + 1/n2)).
+ * too_few is set when any of n1 P, n1 (1-P), n2 P, n2 (1-P) is below
+ * ABTEST_MIN_EXPECTED (this includes no trials, and no successes or no
+ * failures at all, where z is undefined: then z = 0 and p = 1).
+ * Counts must satisfy 0 <= s <= n; otherwise -1.
+ */
+int abtest_ztest(long s1, long n1, long s2, long n2, struct abtest_result *r);
+
+/* The median of n values (sorted in place); 0 when n is 0. The mean of the
+ * two middle values when n is even. */
+int64_t abtest_median(int64_t *v, int n);
 
 #endif
