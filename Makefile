@@ -97,6 +97,7 @@ FUZZ_CORE    := $(sort $(wildcard src/core/*.c))
 FUZZ_DEPS_fuzz_webhook := src/relay/form.c src/relay/sig.c src/relay/webhook.c \
                           src/relay/webhook_email.c \
                           src/providers/twilio_codes.c
+FUZZ_DEPS_fuzz_mime := src/providers/mime.c src/providers/mime_html.c
 fuzz_objs     = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CORE) $(FUZZ_DEPS_$(1)))
 
 fuzz: deps $(FUZZ_BIN)
