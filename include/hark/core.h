@@ -3,7 +3,7 @@
  * (E.164 phone numbers, email), SMS segments, money, terminal-safe text, times
  * and retry backoff. Nothing here does I/O (the clock is passed in).
  *
- * Files: src/core/{xmalloc,hbuf,channel,addr,phone_regions,sms,money,
+ * Files: src/core/{xmalloc,hbuf,channel,addr,phone_regions,sms,money,tz,quiet,
  *        sanitize,when,backoff}.c
  */
 #ifndef HARK_CORE_H
@@ -215,5 +215,46 @@ int64_t backoff_delay_ms(const struct backoff_policy *p, int attempt,
 /* Parses an HTTP Retry-After value (delta-seconds or an HTTP-date) into ms
  * from now_ms; -1 if absent or malformed. */
 int64_t retry_after_parse(const char *value, int64_t now_ms);
+
+
+/* ---- time zones, quiet hours, frequency caps (src/core/{tz,quiet}.c) ---------- */
+
+/* A zone's rules, read once from TZif bytes; then asked with no locking. */
+struct tz;
+/* Parses a TZif (version 2+) file's bytes: its transitions and the POSIX
+ * rule for later times. NULL with cause when malformed. */
+struct tz *tz_parse(const unsigned char *data, size_t len, char **cause);
+void tz_free(struct tz *z);
+/* Seconds east of UTC in force at utc_ms. */
+long tz_offset(const struct tz *z, int64_t utc_ms);
+/* A UTC offset function: arg is the caller's (a struct tz, a fixed offset). */
+typedef long (*tz_offset_fn)(const void *arg, int64_t utc_ms);
+long tz_offset_cb(const void *arg, int64_t utc_ms);       /* arg: struct tz */
+long tz_fixed_offset_cb(const void *arg, int64_t utc_ms); /* arg: long seconds */
+/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
+int64_t tz_days_from_civil(int64_t y, int m, int d);
+void tz_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+/* The UTC instant of a local wall time (ms as if UTC): the first one when
+ * it occurs twice, the moment of the jump when clocks skipped it. */
+int64_t tz_local_to_utc(tz_offset_fn off, const void *arg, int64_t local_ms);
+
+/*
+ * Parses quiet hours "21:00-08:00" (also "21-8", "22:30 07:00") into
+ * minutes after local midnight; start > end crosses midnight. 0 or -1 with
+ * cause; equal start and end is refused.
+ */
+int quiet_parse(const char *s, int *start, int *end, char **cause);
+/* "08:00" from minutes after midnight. */
+void quiet_format_minutes(int minutes, char *buf, size_t size);
+/*
+ * 1 when now_ms falls in the window [start, end) of local time (off gives
+ * the zone's offset), with *until the UTC ms at which it ends; 0 when not
+ * (or when start == end, no window).
+ */
+int quiet_until(int start, int end, tz_offset_fn off, const void *arg,
+    int64_t now_ms, int64_t *until);
+/* Parses a frequency cap "3/day" or "10/week": at most n messages in any
+ * 24 hours (days 1) or 7 days (days 7). 0 or -1 with cause. */
+int cap_parse(const char *s, int *n, int *days, char **cause);
 
 #endif
