@@ -40,6 +40,8 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_call },
 	{ "calls", "the call log; record a call's outcome", cmd_calls_usage,
 	  cmd_calls },
+	{ "report", "volume, response times, delivery, cost, templates, calls",
+	  cmd_report_usage, cmd_report },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
 	  cmd_daemon_usage, cmd_daemon },
 	{ "relay", "receive provider webhooks (behind your proxy or tunnel)",

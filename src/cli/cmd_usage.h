@@ -20,5 +20,7 @@ extern const char cmd_calls_usage[];
 int cmd_call(struct cli_ctx *ctx, int argc, char **argv);  /* cmd_send.c */
 int cmd_calls(struct cli_ctx *ctx, int argc, char **argv); /* cmd_calls.c */
 int cmd_relay(struct cli_ctx *ctx, int argc, char **argv); /* cmd_relay.c */
+extern const char cmd_report_usage[];
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv); /* cmd_report.c */
 
 #endif

@@ -75,6 +75,11 @@ void outbox_kick(struct engine *e);
 void outbox_run(struct engine *e);
 void outbox_reconcile(struct engine *e);
 
+/* mail_ingest.c: an email event (inbound, or a Sent-folder copy), inside
+ * engine_ingest's savepoint; 1 stored, 0 a copy already stored, -1. */
+int mail_ingest(struct store *st, const struct config *cfg,
+    const struct provider_event *ev, char **cause);
+
 /* inbound.c: a provider's event (inbound message or status change). */
 void inbound_event(void *arg, const struct provider_event *ev);
 /* Tells the subscribers every journal event after after_id. */

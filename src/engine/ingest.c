@@ -396,6 +396,7 @@ engine_ingest(struct store *st, const struct config *cfg,
 	case PROVIDER_EV_INBOUND:
 		rc = ev->provider_id == NULL ? (set_cause(cause,
 		    "inbound message without a provider id"), -1) :
+		    ev->channel == HARK_CH_EMAIL ? mail_ingest(st, cfg, ev, cause) :
 		    ingest_message(st, cfg, ev, cause);
 		break;
 	case PROVIDER_EV_STATUS:
