@@ -265,9 +265,12 @@ mime_refs(const char *value, int first_only)
 	n = refs != NULL ? g_mime_references_length(refs) : 0;
 	for (i = first_only ? 0 : (n > MIME_MAX_REFS ? n - MIME_MAX_REFS : 0);
 	    i < n; i++) {
+		id = (char *)g_mime_references_get_message_id(refs, i);
+		if (id == NULL || *id == '\0')
+			continue;
 		if (b.len > 0)
 			hbuf_addc(&b, ' ');
-		hbuf_adds(&b, g_mime_references_get_message_id(refs, i));
+		hbuf_adds(&b, id);
 		if (first_only)
 			break;
 	}
@@ -280,8 +283,10 @@ mime_refs(const char *value, int first_only)
 			hbuf_adds(&b, id);
 		g_free(id);
 	}
-	if (b.len == 0)
+	if (b.len == 0) {
+		hbuf_free(&b);
 		return NULL;
+	}
 	s = mime_utf8_fix(b.data, b.len);
 	hbuf_free(&b);
 	return s;
