@@ -10,6 +10,7 @@
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/notify.h"
+#include "hark/report.h"
 #include "hark/store.h"
 
 #include "cli_int.h"
@@ -28,6 +29,8 @@ struct daemon_state {
 	struct notifier *notifier;
 	int quiet;
 	uv_signal_t sigterm, sigint;
+	struct engine *e;
+	uv_timer_t reports;     /* scheduled reports (report_sched.c), every minute */
 };
 
 /* With no hark open, the daemon is what tells you a message came in. */
@@ -76,6 +79,23 @@ daemon_event(void *arg, const struct store_event *ev)
 	    m.direction == HARK_DIR_IN ? m.from_addr : m.to_addr,
 	    hark_status_name(m.status));
 	store_message_clear(&m);
+}
+
+/* Emails the scheduled reports whose period has ended. */
+static void
+daemon_reports(uv_timer_t *t)
+{
+	struct daemon_state *d = t->data;
+	char *cause = NULL;
+	int n;
+
+	n = report_sched_run_due(d->e, d->st, hark_now_ms(), &cause);
+	if (n > 0)
+		fprintf(stderr, "hark daemon: %d scheduled report%s queued\n", n,
+		    n == 1 ? "" : "s");
+	if (cause != NULL)
+		fprintf(stderr, "hark daemon: %s\n", cause);
+	free(cause);
 }
 
 static void
@@ -135,7 +155,12 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 			cause = NULL;
 		}
 		engine_subscribe(e, daemon_event, &d);
+		d.e = e;
+		uv_timer_init(&loop, &d.reports);
+		d.reports.data = &d;
+		uv_timer_start(&d.reports, daemon_reports, 0, 60 * 1000);
 		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_close((uv_handle_t *)&d.reports, NULL);
 		uv_close((uv_handle_t *)&d.sigterm, NULL);
 		uv_close((uv_handle_t *)&d.sigint, NULL);
 	}
