@@ -1,8 +1,11 @@
-/* cmd_export.c — hark export: streams messages out as JSON lines (which
- * `hark import` reads back) or as CSV for spreadsheets. */
+/* cmd_export.c — hark export: streams the history out as JSON lines (which
+ * `hark import` reads back losslessly), CSV for spreadsheets, mbox of the
+ * email, or vCard 4.0 of the contacts, in constant memory. */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,23 +20,41 @@
 #include "cli_text.h"
 #include "cmd_usage.h"
 #include "csv.h"
+#include "export_int.h"
 #include "jsonl.h"
 
+#define EXPORT_PROGRESS_MS 1000
+
 const char cmd_export_usage[] =
-    "usage: hark export [--format jsonl|csv] [--contact C] [--since T]\n"
-    "                   [--until T] [-o FILE]\n"
+    "usage: hark export [--format jsonl|csv|mbox|vcard] [--contact C] [--since T]\n"
+    "                   [--until T] [-o FILE] [--raw] [--progress | --quiet]\n"
     "\n"
-    "Writes messages, oldest first, to standard output or FILE. jsonl is the\n"
-    "format `hark import` reads, so an export imports back unchanged; csv has\n"
-    "a header row and quotes fields as RFC 4180 says. Text is written exactly\n"
-    "as stored (JSON escapes control characters; CSV shown on a terminal has\n"
-    "them removed).\n"
+    "Writes the history, oldest first, to standard output or FILE.\n"
     "\n"
-    "  -f, --format F    jsonl (default) or csv\n"
+    "  jsonl  every contact (identities, tags, custom fields, preferences),\n"
+    "         opt-out and message (status history, attachments, call, price,\n"
+    "         template, threading, read state) as the JSON lines `hark import`\n"
+    "         reads: an export imports back into an empty database unchanged\n"
+    "  csv    one row per message with a header row, quoted as RFC 4180 says;\n"
+    "         a text cell starting with = + - @ gets a leading ' so that a\n"
+    "         spreadsheet shows it rather than running it (--raw: no guard)\n"
+    "  mbox   the email messages as mboxrd, for neomutt, mutt or Python's\n"
+    "         mailbox: the message as received when hark kept it, else rebuilt\n"
+    "  vcard  the contacts as vCard 4.0 (RFC 6350), which `hark contacts\n"
+    "         import` and address books read\n"
+    "\n"
+    "  -f, --format F    jsonl (default), csv, mbox or vcard\n"
     "  -c, --contact C   only this contact (a name, an address or #id)\n"
-    "  -s, --since T     from T on: \"7d\", \"24h\", a date or an ISO time\n"
-    "  -u, --until T     up to T (same forms)\n"
-    "  -o, --output FILE write FILE (created mode 0600) instead of stdout\n";
+    "  -s, --since T     messages from T on: \"7d\", \"24h\", a date or an ISO time\n"
+    "  -u, --until T     messages before T (same forms)\n"
+    "  -o, --output FILE write FILE (created mode 0600) instead of stdout\n"
+    "      --raw         csv: write every cell exactly as stored\n"
+    "      --progress    a progress line on stderr even when it is not a terminal\n"
+    "  -q, --quiet       no progress line\n"
+    "\n"
+    "Memory stays the same whatever the history's size. On a terminal stderr\n"
+    "shows count / total and the rate. A failed write (disk full, a closed\n"
+    "pipe) stops the export with exit 2 and says the output is partial.\n";
 
 static const char *const export_csv_header[] = {
 	"timestamp", "channel", "direction", "contact", "address", "subject",
@@ -41,70 +62,87 @@ static const char *const export_csv_header[] = {
 	"error_code", "error_text", "price", "currency", "segments"
 };
 
-struct export_name {
-	int64_t id;
-	char *name;
-};
-
-struct export {
-	FILE *out;
-	int csv;
-	int safe;                   /* CSV to a terminal: sanitise every field */
-	struct hbuf buf;
-	struct export_name *names;  /* every contact, sorted by id */
-	size_t nnames, capnames;
-	int write_error;            /* errno of a failed write, 0 when none */
-};
-
-static int export_collect_name(void *arg, const struct store_contact *c);
-static int export_name_cmp(const void *a, const void *b);
-static const char *export_name_of(const struct export *ex, int64_t id);
-static int export_one(void *arg, const struct store_message *m);
-static void export_csv_row(struct export *ex, const struct store_message *m,
-    const char *contact);
+static void export_progress(struct export *ex, int done);
+static int export_message(void *arg, const struct store_xmessage *x);
+static int export_contact(void *arg, const struct store_xcontact *c);
+static int export_optout(void *arg, const struct store_xrow *r);
+static const char *export_csv_guard(const char *s, struct hbuf *tmp);
+static void export_csv_row(struct export *ex, const struct store_xmessage *x);
 static FILE *export_open(const char *path, char **cause);
 static int export_close(struct export *ex);
+static int export_body(struct export *ex, const struct store_filter *f,
+    char **cause);
 static int export_run(struct cli_ctx *ctx, struct export *ex,
     const struct store_filter *f, const char *path);
 static int export_filter(struct cli_ctx *ctx, const char *contact,
     const char *since, const char *until, struct store_filter *f);
+static int export_format_parse(const char *s, enum export_format *out);
 
-static int
-export_collect_name(void *arg, const struct store_contact *c)
+int
+export_emit(struct export *ex)
 {
-	struct export *ex = arg;
-
-	if (ex->nnames == ex->capnames) {
-		ex->capnames = ex->capnames ? ex->capnames * 2 : 256;
-		ex->names = xreallocarray(ex->names, ex->capnames, sizeof *ex->names);
+	if (ex->buf.len > 0 &&
+	    fwrite(ex->buf.data, 1, ex->buf.len, ex->out) != ex->buf.len) {
+		ex->write_error = errno != 0 ? errno : EIO;
+		return -1;
 	}
-	ex->names[ex->nnames].id = c->id;
-	ex->names[ex->nnames++].name = xstrdup(c->name);
+	ex->done++;
+	if ((ex->done & 255) == 0)
+		export_progress(ex, 0);
 	return 0;
 }
 
-static int
-export_name_cmp(const void *a, const void *b)
+/* On a terminal one line redrawn in place; elsewhere (--progress) a line a
+ * second, so a log shows how it went. */
+static void
+export_progress(struct export *ex, int done)
 {
-	const struct export_name *x = a, *y = b;
+	int64_t now = hark_mono_ms(), ms = now - ex->start_ms;
 
-	return x->id < y->id ? -1 : x->id > y->id;
+	if (ex->progress == 0 || (!done && now - ex->last_ms < EXPORT_PROGRESS_MS))
+		return;
+	if (done && ex->last_ms == ex->start_ms && ex->progress == 1)
+		return;
+	ex->last_ms = now;
+	fprintf(stderr, "%sexported %" PRId64, ex->progress == 1 ? "\r\033[K" : "",
+	    ex->done);
+	if (ex->total >= 0)
+		fprintf(stderr, " of %" PRId64, ex->total);
+	fprintf(stderr, " %s (%" PRId64 "/s)%s", ex->unit,
+	    ms > 0 ? ex->done * 1000 / ms : ex->done,
+	    ex->progress == 1 && !done ? "" : "\n");
+	fflush(stderr);
 }
 
+/*
+ * A cell a spreadsheet would take for a formula (=, +, -, @, a tab or CR
+ * first: OWASP's list) gets a leading apostrophe, which spreadsheets show
+ * as text and do not run. Plain numbers ("-0.0079", "+14155552671") stay.
+ */
 static const char *
-export_name_of(const struct export *ex, int64_t id)
+export_csv_guard(const char *s, struct hbuf *tmp)
 {
-	struct export_name key = { id, NULL }, *hit;
+	const char *p;
 
-	hit = bsearch(&key, ex->names, ex->nnames, sizeof *ex->names, export_name_cmp);
-	return hit != NULL ? hit->name : NULL;
+	if (s == NULL || strchr("=+-@\t\r", *s) == NULL || *s == '\0')
+		return s;
+	p = s + 1;
+	if ((*s == '+' || *s == '-') && *p != '\0' &&
+	    strspn(p, "0123456789.") == strlen(p))
+		return s;
+	hbuf_reset(tmp);
+	hbuf_addc(tmp, '\'');
+	hbuf_adds(tmp, s);
+	return hbuf_str(tmp);
 }
 
 static void
-export_csv_row(struct export *ex, const struct store_message *m, const char *contact)
+export_csv_row(struct export *ex, const struct store_xmessage *x)
 {
+	const struct store_message *m = &x->m;
 	char when[40], price[48] = "", segs[16] = "";
-	const char *v[HARK_NELEM(export_csv_header)];
+	const char *v[HARK_NELEM(export_csv_header)], *cell;
+	struct hbuf tmp = HBUF_INIT;
 	size_t i;
 
 	jsonl_time_format(m->created_at, when, sizeof when);
@@ -115,7 +153,7 @@ export_csv_row(struct export *ex, const struct store_message *m, const char *con
 	v[0] = when;
 	v[1] = hark_channel_name(m->channel);
 	v[2] = hark_direction_name(m->direction);
-	v[3] = contact;
+	v[3] = x->contact;
 	v[4] = jsonl_other_address(m);
 	v[5] = m->subject;
 	v[6] = m->body;
@@ -132,33 +170,53 @@ export_csv_row(struct export *ex, const struct store_message *m, const char *con
 	for (i = 0; i < HARK_NELEM(v); i++) {
 		if (i > 0)
 			hbuf_addc(&ex->buf, ',');
-		if (ex->safe && v[i] != NULL) {
-			char *t = cli_safe(v[i], HARK_SAN_NEWLINES | HARK_SAN_TABS);
+		cell = ex->raw ? v[i] : export_csv_guard(v[i], &tmp);
+		if (ex->safe && cell != NULL) {
+			char *t = cli_safe(cell, HARK_SAN_NEWLINES | HARK_SAN_TABS);
 
 			csv_write_field(&ex->buf, t);
 			free(t);
 		} else
-			csv_write_field(&ex->buf, v[i]);
+			csv_write_field(&ex->buf, cell);
 	}
 	csv_end_record(&ex->buf);
+	hbuf_free(&tmp);
 }
 
 static int
-export_one(void *arg, const struct store_message *m)
+export_message(void *arg, const struct store_xmessage *x)
 {
 	struct export *ex = arg;
-	const char *contact = export_name_of(ex, m->contact_id);
 
 	hbuf_reset(&ex->buf);
-	if (ex->csv)
-		export_csv_row(ex, m, contact);
+	if (ex->format == EXPORT_CSV)
+		export_csv_row(ex, x);
 	else
-		jsonl_format(m, contact, &ex->buf);
-	if (fwrite(ex->buf.data, 1, ex->buf.len, ex->out) != ex->buf.len) {
-		ex->write_error = errno != 0 ? errno : EIO;
-		return 1;
-	}
-	return 0;
+		jsonl_format_xmessage(x, &ex->buf);
+	return export_emit(ex) != 0;
+}
+
+static int
+export_contact(void *arg, const struct store_xcontact *c)
+{
+	struct export *ex = arg;
+
+	hbuf_reset(&ex->buf);
+	if (ex->format == EXPORT_VCARD)
+		export_vcard(c, &ex->buf);
+	else
+		jsonl_format_xcontact(c, &ex->buf);
+	return export_emit(ex) != 0;
+}
+
+static int
+export_optout(void *arg, const struct store_xrow *r)
+{
+	struct export *ex = arg;
+
+	hbuf_reset(&ex->buf);
+	jsonl_format_optout(r, &ex->buf);
+	return export_emit(ex) != 0;
 }
 
 /* History is private: a new file is readable by its owner only. */
@@ -168,7 +226,7 @@ export_open(const char *path, char **cause)
 	FILE *f;
 	int fd;
 
-	if (path == NULL || strcmp(path, "-") == 0)
+	if (path == NULL)
 		return stdout;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
@@ -220,39 +278,102 @@ export_close(struct export *ex)
 	return bad ? -1 : 0;
 }
 
+/* The records of the chosen format: contacts and opt-outs come before the
+ * messages that name them, so an import meets them first. */
+static int
+export_body(struct export *ex, const struct store_filter *f, char **cause)
+{
+	size_t i;
+	int rc = 0;
+
+	switch (ex->format) {
+	case EXPORT_VCARD:
+		ex->unit = "contacts";
+		ex->total = -1;
+		return store_export_contacts(ex->st, f->contact_id, export_contact, ex,
+		    cause);
+	case EXPORT_MBOX:
+		ex->unit = "emails";
+		ex->total = -1;
+		return export_mbox(ex, f, cause);
+	case EXPORT_CSV:
+		hbuf_reset(&ex->buf);
+		for (i = 0; i < HARK_NELEM(export_csv_header); i++) {
+			if (i > 0)
+				hbuf_addc(&ex->buf, ',');
+			csv_write_field(&ex->buf, export_csv_header[i]);
+		}
+		csv_end_record(&ex->buf);
+		if (export_emit(ex) != 0)
+			return 0;
+		ex->done = 0;
+		break;
+	case EXPORT_JSONL:
+		rc = store_export_contacts(ex->st, f->contact_id, export_contact, ex,
+		    cause);
+		if (rc == 0 && ex->write_error == 0)
+			rc = store_export_optouts(ex->st, f->contact_id, export_optout, ex,
+			    cause);
+		ex->done = 0;
+		break;
+	}
+	if (rc == 0 && ex->write_error == 0)
+		rc = store_export_messages(ex->st, f, export_message, ex, cause);
+	return rc;
+}
+
 static int
 export_run(struct cli_ctx *ctx, struct export *ex, const struct store_filter *f,
     const char *path)
 {
-	struct store *st = cli_store(ctx);
 	char *cause = NULL;
-	size_t i;
 	int rc;
 
-	rc = store_contacts_each(st, export_collect_name, ex, &cause);
-	qsort(ex->names, ex->nnames, sizeof *ex->names, export_name_cmp);
-	if (rc == 0 && (ex->out = export_open(path, &cause)) == NULL)
-		rc = -1;
-	ex->safe = ex->out == stdout && isatty(STDOUT_FILENO);
-	if (rc == 0 && ex->csv) {
-		for (i = 0; i < HARK_NELEM(export_csv_header); i++)
-			fprintf(ex->out, "%s%s", i > 0 ? "," : "", export_csv_header[i]);
-		fputs("\r\n", ex->out);
-	}
-	if (rc == 0)
-		rc = store_messages_each(st, f, export_one, ex, &cause);
-	if (ex->out != NULL && export_close(ex) != 0 && rc == 0)
-		rc = -1;
-	if (rc != 0 && cause != NULL)
+	ex->ctx = ctx;
+	ex->st = cli_store(ctx);
+	ex->path = path;
+	ex->unit = "messages";
+	if (store_export_count(ex->st, f, &ex->total, &cause) != 0 ||
+	    (ex->out = export_open(path, &cause)) == NULL) {
 		cli_err_safe(ctx, "%s", cause);
+		free(cause);
+		return HARK_EXIT_ERROR;
+	}
+	ex->safe = ex->out == stdout && isatty(STDOUT_FILENO);
+	if (ex->progress == 1 && (!isatty(STDERR_FILENO) || ex->safe))
+		ex->progress = 0;   /* a line on a terminal only, never over the output */
+	ex->start_ms = ex->last_ms = hark_mono_ms();
+	/* A closed pipe is a failed write to report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	rc = export_body(ex, f, &cause);
+	export_progress(ex, 1);
+	if (export_close(ex) != 0 && rc == 0)
+		rc = -1;
+	if (rc != 0 && ex->write_error != 0)
+		cli_err(ctx, "write failed: %s; %s is partial (%" PRId64 " %s written)",
+		    strerror(ex->write_error), path != NULL ? path : "the output",
+		    ex->done, ex->unit);
 	else if (rc != 0)
-		cli_err(ctx, "write failed: %s", strerror(ex->write_error));
+		cli_err_safe(ctx, "%s", cause != NULL ? cause : "export failed");
 	free(cause);
-	for (i = 0; i < ex->nnames; i++)
-		free(ex->names[i].name);
-	free(ex->names);
 	hbuf_free(&ex->buf);
-	return rc == 0 ? HARK_EXIT_OK : HARK_EXIT_ERROR;
+	if (rc != 0)
+		return HARK_EXIT_ERROR;
+	return ex->skipped > 0 ? HARK_EXIT_PARTIAL : HARK_EXIT_OK;
+}
+
+static int
+export_format_parse(const char *s, enum export_format *out)
+{
+	static const char *const names[] = { "jsonl", "csv", "mbox", "vcard" };
+	size_t i;
+
+	for (i = 0; i < HARK_NELEM(names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum export_format)i;
+			return 0;
+		}
+	return -1;
 }
 
 int
@@ -264,6 +385,9 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -272,20 +396,24 @@ cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	struct store_filter f;
 	int c, rc;
 
+	ex.progress = 1;
 	cli_getopt_reset();
-	while ((c = getopt_long(argc, argv, "f:c:s:u:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:c:s:u:o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {
-				cli_err_safe(ctx, "unknown format '%s' (jsonl or csv)", optarg);
+			if (export_format_parse(optarg, &ex.format) != 0) {
+				cli_err_safe(ctx, "unknown format '%s' (jsonl, csv, mbox "
+				    "or vcard)", optarg);
 				return HARK_EXIT_USAGE;
 			}
-			ex.csv = strcmp(optarg, "csv") == 0;
 			break;
 		case 'c': contact = optarg; break;
 		case 's': since = optarg; break;
 		case 'u': until = optarg; break;
-		case 'o': path = optarg; break;
+		case 'o': path = strcmp(optarg, "-") == 0 ? NULL : optarg; break;
+		case 'r': ex.raw = 1; break;
+		case 'p': ex.progress = 2; break;
+		case 'q': ex.progress = 0; break;
 		case 'h':
 			fputs(cmd_export_usage, stdout);
 			return HARK_EXIT_OK;

@@ -51,12 +51,14 @@ struct import {
 	struct jsonl_reader *jr;
 	struct cli_map *by_addr;   /* "kind:address" → contact id */
 	struct cli_map *by_name;   /* exact name → contact id, -1 when shared */
+	struct cli_map *by_ref;    /* "#id" of the file's contact lines → contact id */
 	FILE *in;
 	int64_t size;              /* bytes in the file, 0 when unknown (a pipe) */
 	int64_t bytes;             /* bytes read so far */
 	long line;
 	long committed_line;       /* every line up to here is in the database */
 	long inserted, present, rejected;
+	long contacts;             /* contact lines imported */
 	long batch;                /* lines in the open transaction */
 	int in_txn;
 	int64_t start_ms, last_ms;
@@ -71,6 +73,11 @@ static int import_line(struct import *imp, const char *text, size_t len,
 static int import_contact(struct import *imp, const struct jsonl_line *jl,
     int64_t *id, char **cause);
 static void import_name_put(struct import *imp, const char *name, int64_t id);
+static int import_contact_line(struct import *imp, const struct jsonl_line *jl,
+    char **cause);
+static int import_optout_line(struct import *imp, const struct jsonl_line *jl,
+    char **cause);
+static int import_ref(struct import *imp, int64_t ref, int64_t *id);
 static int import_batch_begin(struct import *imp, char **cause);
 static int import_batch_end(struct import *imp, char **cause);
 static void import_reject(struct import *imp, const char *why);
@@ -146,6 +153,75 @@ import_contact(struct import *imp, const struct jsonl_line *jl, int64_t *id,
 	return rc;
 }
 
+/* The contact a line's contact_id names: one of the file's contact lines. */
+static int
+import_ref(struct import *imp, int64_t ref, int64_t *id)
+{
+	char key[32];
+
+	if (ref <= 0)
+		return 0;
+	snprintf(key, sizeof key, "#%" PRId64, ref);
+	return cli_map_get(imp->by_ref, key, id);
+}
+
+/*
+ * A contact line updates the contact owning one of its addresses, else the
+ * one contact that had its exact name before the import, else adds one.
+ * Contacts it adds are not found by name, so that two people of one name in
+ * the file stay two.
+ */
+static int
+import_contact_line(struct import *imp, const struct jsonl_line *jl, char **cause)
+{
+	const struct store_xset *ids = NULL;
+	const struct store_xval *k, *a;
+	int64_t existing = 0, id;
+	char key[32];
+	int i, j, kind, found;
+
+	for (i = 0; i < jl->c.nsets; i++)
+		if (strcmp(jl->c.sets[i].name, "identities") == 0)
+			ids = &jl->c.sets[i];
+	for (j = 0; ids != NULL && j < ids->nrows && existing == 0; j++) {
+		for (i = 0, k = a = NULL; i < ids->rows[j].n; i++) {
+			if (strcmp(ids->rows[j].v[i].name, "kind") == 0)
+				k = &ids->rows[j].v[i];
+			else if (strcmp(ids->rows[j].v[i].name, "address") == 0)
+				a = &ids->rows[j].v[i];
+		}
+		for (kind = 0; kind < 3; kind++)
+			if (strcmp(k->s, store_id_kind_name((enum store_id_kind)kind)) == 0)
+				break;
+		found = store_contact_by_address(imp->st, (enum store_id_kind)kind, a->s,
+		    &id, cause);
+		if (found < 0)
+			return -1;
+		if (found)
+			existing = id;
+	}
+	if (existing == 0 && cli_map_get(imp->by_name, jl->contact, &id) && id > 0)
+		existing = id;
+	if (store_contact_import(imp->st, &jl->c, existing, &id, cause) != 0)
+		return -1;
+	if (jl->contact_ref > 0) {
+		snprintf(key, sizeof key, "#%" PRId64, jl->contact_ref);
+		cli_map_put(imp->by_ref, key, id);
+	}
+	imp->contacts++;
+	return 0;
+}
+
+static int
+import_optout_line(struct import *imp, const struct jsonl_line *jl, char **cause)
+{
+	int64_t id = 0;
+
+	if (!import_ref(imp, jl->contact_ref, &id))
+		id = 0;
+	return store_optout_import(imp->st, &jl->optout, id, cause);
+}
+
 static int
 import_batch_begin(struct import *imp, char **cause)
 {
@@ -193,11 +269,19 @@ import_line(struct import *imp, const char *text, size_t len, char **cause)
 		jsonl_line_clear(&jl);
 		return 0;
 	}
-	if (import_contact(imp, &jl, &jl.m.contact_id, cause) != 0) {
+	if (jl.type != JSONL_MESSAGE) {
+		rc = jl.type == JSONL_CONTACT ? import_contact_line(imp, &jl, cause) :
+		    import_optout_line(imp, &jl, cause);
+		jsonl_line_clear(&jl);
+		return rc;
+	}
+	if (!import_ref(imp, jl.contact_ref, &jl.m.contact_id) &&
+	    import_contact(imp, &jl, &jl.m.contact_id, cause) != 0) {
 		jsonl_line_clear(&jl);
 		return -1;
 	}
-	rc = store_message_insert(imp->st, &jl.m, &id, cause);
+	jl.x.m = jl.m;
+	rc = store_message_import(imp->st, &jl.x, &id, cause);
 	jsonl_line_clear(&jl);
 	if (rc < 0)
 		return -1;
@@ -275,9 +359,13 @@ import_summary(const struct import *imp, int json)
 	cJSON *o;
 
 	if (!json) {
-		printf("imported %ld message%s, %ld already present, %ld line%s rejected\n",
+		printf("imported %ld message%s, %ld already present, %ld line%s rejected",
 		    imp->inserted, imp->inserted == 1 ? "" : "s", imp->present,
 		    imp->rejected, imp->rejected == 1 ? "" : "s");
+		if (imp->contacts > 0)
+			printf("; %ld contact%s", imp->contacts,
+			    imp->contacts == 1 ? "" : "s");
+		putchar('\n');
 		return;
 	}
 	o = cJSON_CreateObject();
@@ -285,6 +373,7 @@ import_summary(const struct import *imp, int json)
 	cJSON_AddNumberToObject(o, "already_present", (double)imp->present);
 	cJSON_AddNumberToObject(o, "rejected", (double)imp->rejected);
 	cJSON_AddNumberToObject(o, "lines", (double)imp->line);
+	cJSON_AddNumberToObject(o, "contacts", (double)imp->contacts);
 	cli_json_print(stdout, o, 0);
 }
 
@@ -354,6 +443,7 @@ cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	imp.jr = jsonl_reader_new(cfg->default_region);
 	imp.by_addr = cli_map_new();
 	imp.by_name = cli_map_new();
+	imp.by_ref = cli_map_new();
 	rc = store_contacts_each(imp.st, import_load_names, &imp, &cause);
 	if (rc == 0)
 		rc = import_run(&imp, &cause);
@@ -363,6 +453,7 @@ cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	jsonl_reader_free(imp.jr);
 	cli_map_free(imp.by_addr);
 	cli_map_free(imp.by_name);
+	cli_map_free(imp.by_ref);
 	if (rc != 0) {
 		import_failed(&imp, cause);
 		free(cause);

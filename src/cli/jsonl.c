@@ -27,13 +27,15 @@ static int jl_str(const cJSON *root, const char *name, int required,
 static int jl_kinds(const cJSON *root, struct jsonl_line *out, char **cause);
 static int jl_address(struct jsonl_reader *r, const cJSON *root,
     struct jsonl_line *out, char **cause);
-static int jl_time(const cJSON *root, int64_t *out, char **cause);
+static int jl_time(const cJSON *root, const char *name, int64_t *out, char **cause);
+static int jl_times(const cJSON *root, struct store_message *m, char **cause);
 static int jl_texts(const cJSON *root, struct jsonl_line *out, char **cause);
 static int jl_status(const cJSON *root, struct jsonl_line *out, char **cause);
 static int jl_price(const cJSON *root, struct jsonl_line *out, char **cause);
 static void jl_derive_id(struct jsonl_reader *r, struct jsonl_line *out);
 static void jl_hash_field(EVP_MD_CTX *md, const char *s);
 static void jl_add(cJSON *o, const char *name, const char *value);
+static void jl_add_time(cJSON *o, const char *name, int64_t ms);
 
 struct jsonl_reader *
 jsonl_reader_new(const char *default_region)
@@ -59,11 +61,22 @@ jsonl_reader_free(struct jsonl_reader *r)
 	free(r);
 }
 
+const char *
+jsonl_reader_region(const struct jsonl_reader *r)
+{
+	return r->region;
+}
+
 void
 jsonl_line_clear(struct jsonl_line *l)
 {
+	int i;
+
 	cJSON_Delete(l->root);
 	free(l->address);
+	for (i = 0; i < l->nowned; i++)
+		free(l->owned[i]);
+	free(l->owned);
 	memset(l, 0, sizeof *l);
 }
 
@@ -131,35 +144,39 @@ jl_address(struct jsonl_reader *r, const cJSON *root, struct jsonl_line *out,
 		free(why);
 		return -1;
 	}
-	out->m.from_addr = out->m.direction == HARK_DIR_IN ? out->address : (char *)"";
-	out->m.to_addr = out->m.direction == HARK_DIR_IN ? (char *)"" : out->address;
+	if (jl_str(root, "own_address", 0, &s, cause) != 0)
+		return -1;
+	if (s == NULL)
+		s = "";
+	out->m.from_addr = out->m.direction == HARK_DIR_IN ? out->address : (char *)s;
+	out->m.to_addr = out->m.direction == HARK_DIR_IN ? (char *)s : out->address;
 	return 0;
 }
 
 /* ISO 8601 text, or epoch milliseconds as a number or a string of digits. */
 static int
-jl_time(const cJSON *root, int64_t *out, char **cause)
+jl_time(const cJSON *root, const char *name, int64_t *out, char **cause)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "timestamp");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
 	const char *s;
 	char *end;
 
 	if (v == NULL || cJSON_IsNull(v)) {
-		set_cause(cause, "missing field 'timestamp'");
+		set_cause(cause, "missing field '%s'", name);
 		return -1;
 	}
 	if (cJSON_IsNumber(v)) {
 		if (v->valuedouble < 0 || v->valuedouble > 9007199254740991.0 ||
 		    v->valuedouble != floor(v->valuedouble)) {
-			set_cause(cause, "bad timestamp %g (epoch milliseconds expected)",
-			    v->valuedouble);
+			set_cause(cause, "bad %s %g (epoch milliseconds expected)",
+			    name, v->valuedouble);
 			return -1;
 		}
 		*out = (int64_t)v->valuedouble;
 		return 0;
 	}
 	if (!cJSON_IsString(v)) {
-		set_cause(cause, "field 'timestamp' must be a string or a number");
+		set_cause(cause, "field '%s' must be a string or a number", name);
 		return -1;
 	}
 	s = v->valuestring;
@@ -172,7 +189,7 @@ jl_time(const cJSON *root, int64_t *out, char **cause)
 		}
 	}
 	if (time_parse_iso(s, out) != 0) {
-		set_cause(cause, "bad timestamp '%.40s'", s);
+		set_cause(cause, "bad %s '%.40s'", name, s);
 		return -1;
 	}
 	return 0;
@@ -184,11 +201,12 @@ static int
 jl_texts(const cJSON *root, struct jsonl_line *out, char **cause)
 {
 	static const char *const names[] = { "subject", "body", "message_id",
-	    "in_reply_to", "provider", "provider_id", "error_code", "error_text" };
+	    "in_reply_to", "provider", "provider_id", "error_code", "error_text",
+	    "references", "encoding" };
 	struct store_message *m = &out->m;
 	char **fields[HARK_NELEM(names)] = { &m->subject, &m->body, &m->message_id,
 	    &m->in_reply_to, &m->provider, &m->provider_id, &m->error_code,
-	    &m->error_text };
+	    &m->error_text, &m->refs, &m->encoding };
 	const cJSON *seg;
 	const char *v;
 	size_t i;
@@ -211,6 +229,33 @@ jl_texts(const cJSON *root, struct jsonl_line *out, char **cause)
 	seg = cJSON_GetObjectItemCaseSensitive(root, "segments");
 	if (cJSON_IsNumber(seg) && seg->valuedouble >= 0 && seg->valuedouble < 10000)
 		m->segments = (int)seg->valuedouble;
+	return 0;
+}
+
+/* The other times a message has (an export writes them), and whether it
+ * was seen: history imports as seen unless the line says otherwise. */
+static int
+jl_times(const cJSON *root, struct store_message *m, char **cause)
+{
+	static const char *const names[] = { "sent_at", "delivered_at", "read_at",
+	    "scheduled_at" };
+	int64_t *fields[HARK_NELEM(names)] = { &m->sent_at, &m->delivered_at,
+	    &m->read_at, &m->scheduled_at };
+	const cJSON *v;
+	size_t i;
+
+	for (i = 0; i < HARK_NELEM(names); i++) {
+		v = cJSON_GetObjectItemCaseSensitive(root, names[i]);
+		if (v != NULL && !cJSON_IsNull(v) &&
+		    jl_time(root, names[i], fields[i], cause) != 0)
+			return -1;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "seen");
+	if (v != NULL && !cJSON_IsNull(v) && !cJSON_IsBool(v)) {
+		set_cause(cause, "field 'seen' must be true or false");
+		return -1;
+	}
+	m->seen = v == NULL || !cJSON_IsFalse(v);
 	return 0;
 }
 
@@ -322,6 +367,8 @@ int
 jsonl_parse(struct jsonl_reader *r, const char *line, size_t len,
     struct jsonl_line *out, char **cause)
 {
+	const char *type;
+
 	memset(out, 0, sizeof *out);
 	out->root = cJSON_ParseWithLength(line, len);
 	if (out->root == NULL) {
@@ -332,14 +379,29 @@ jsonl_parse(struct jsonl_reader *r, const char *line, size_t len,
 		set_cause(cause, "not a JSON object");
 		return -1;
 	}
+	if (jl_str(out->root, "type", 0, &type, cause) != 0)
+		return -1;
+	if (type != NULL && strcmp(type, "contact") == 0) {
+		out->type = JSONL_CONTACT;
+		return jsonl_parse_contact(r, out, cause);
+	}
+	if (type != NULL && strcmp(type, "opt_out") == 0) {
+		out->type = JSONL_OPTOUT;
+		return jsonl_parse_optout(r, out, cause);
+	}
+	if (type != NULL && strcmp(type, "message") != 0) {
+		set_cause(cause, "unknown type '%.40s' (message, contact or opt_out)", type);
+		return -1;
+	}
 	if (jl_kinds(out->root, out, cause) != 0 ||
 	    jl_address(r, out->root, out, cause) != 0 ||
-	    jl_time(out->root, &out->m.created_at, cause) != 0 ||
+	    jl_time(out->root, "timestamp", &out->m.created_at, cause) != 0 ||
 	    jl_texts(out->root, out, cause) != 0 ||
+	    jl_times(out->root, &out->m, cause) != 0 ||
 	    jl_status(out->root, out, cause) != 0 ||
-	    jl_price(out->root, out, cause) != 0)
+	    jl_price(out->root, out, cause) != 0 ||
+	    jsonl_parse_extras(r, out, cause) != 0)
 		return -1;
-	out->m.seen = 1;   /* history, not news: importing leaves nothing unread */
 	if (out->m.provider_id == NULL)
 		jl_derive_id(r, out);
 	return 0;
@@ -392,23 +454,38 @@ jl_add(cJSON *o, const char *name, const char *value)
 		cJSON_AddStringToObject(o, name, value);
 }
 
-void
-jsonl_format(const struct store_message *m, const char *contact, struct hbuf *out)
+/* A time field, when set. */
+static void
+jl_add_time(cJSON *o, const char *name, int64_t ms)
+{
+	char when[40];
+
+	if (ms == 0)
+		return;
+	jsonl_time_format(ms, when, sizeof when);
+	cJSON_AddStringToObject(o, name, when);
+}
+
+cJSON *
+jsonl_message_json(const struct store_message *m, const char *contact)
 {
 	cJSON *o = cJSON_CreateObject();
+	const char *own = m->direction == HARK_DIR_IN ? m->to_addr : m->from_addr;
 	char when[40], price[48];
-	char *text;
 
 	jsonl_time_format(m->created_at, when, sizeof when);
 	jl_add(o, "channel", hark_channel_name(m->channel));
 	jl_add(o, "contact", contact);
 	jl_add(o, "address", jsonl_other_address(m));
+	if (own != NULL && *own != '\0')
+		jl_add(o, "own_address", own);
 	jl_add(o, "direction", hark_direction_name(m->direction));
 	jl_add(o, "timestamp", when);
 	jl_add(o, "subject", m->subject);
 	jl_add(o, "body", m->body != NULL ? m->body : "");
 	jl_add(o, "message_id", m->message_id);
 	jl_add(o, "in_reply_to", m->in_reply_to);
+	jl_add(o, "references", m->refs);
 	jl_add(o, "status", hark_status_name(m->status));
 	jl_add(o, "provider", m->provider);
 	jl_add(o, "provider_id", m->provider_id);
@@ -422,6 +499,22 @@ jsonl_format(const struct store_message *m, const char *contact, struct hbuf *ou
 	}
 	if (m->segments > 0)
 		cJSON_AddNumberToObject(o, "segments", m->segments);
+	jl_add(o, "encoding", m->encoding);
+	jl_add_time(o, "sent_at", m->sent_at);
+	jl_add_time(o, "delivered_at", m->delivered_at);
+	jl_add_time(o, "read_at", m->read_at);
+	jl_add_time(o, "scheduled_at", m->scheduled_at);
+	if (!m->seen)
+		cJSON_AddFalseToObject(o, "seen");
+	return o;
+}
+
+void
+jsonl_format(const struct store_message *m, const char *contact, struct hbuf *out)
+{
+	cJSON *o = jsonl_message_json(m, contact);
+	char *text;
+
 	text = cJSON_PrintUnformatted(o);
 	if (text == NULL)
 		hark_fatal("out of memory formatting JSON");

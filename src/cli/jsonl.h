@@ -14,14 +14,23 @@ struct cJSON;
 struct hbuf;
 struct jsonl_reader;
 
+enum jsonl_type { JSONL_MESSAGE, JSONL_CONTACT, JSONL_OPTOUT };
+
 /* One parsed line. m's strings point into the line's JSON tree or into
  * buffers below, so they live until jsonl_line_clear. */
 struct jsonl_line {
+	enum jsonl_type type;     /* "type": absent or "message", "contact", "opt_out" */
 	struct store_message m;   /* contact_id is left 0 for the caller */
 	const char *contact;      /* the contact's name, NULL when not given */
 	char *address;            /* the other party's, normalised */
 	enum store_id_kind kind;  /* the identity kind the address belongs to */
+	int64_t contact_ref;      /* "contact_id": the id of a contact line, 0 when none */
+	struct store_xmessage x;  /* a message's other columns and rows (x.m unused) */
+	struct store_xcontact c;  /* a contact line */
+	struct store_xrow optout; /* an opt-out line */
 	struct cJSON *root;
+	void **owned;             /* what the x, c and optout records allocated */
+	int nowned, capowned;
 	char derived_id[64];      /* provider_id when the line has none */
 };
 
@@ -41,6 +50,27 @@ void jsonl_line_clear(struct jsonl_line *l);
 
 /* Appends m as one line (with its newline) in the import format. */
 void jsonl_format(const struct store_message *m, const char *contact, struct hbuf *out);
+/* m as the import format's JSON object (the caller deletes it). */
+struct cJSON *jsonl_message_json(const struct store_message *m, const char *contact);
+
+/* ---- whole records (jsonl_record.c) ---- */
+
+/* Appends a message with everything it has: what jsonl_format writes, the
+ * other columns, its template, status history, attachments and call. */
+void jsonl_format_xmessage(const struct store_xmessage *x, struct hbuf *out);
+/* Appends {"type":"contact", ...}: columns, identities, tags, conversation,
+ * preferences. */
+void jsonl_format_xcontact(const struct store_xcontact *c, struct hbuf *out);
+/* Appends {"type":"opt_out", ...}. */
+void jsonl_format_optout(const struct store_xrow *r, struct hbuf *out);
+/* Fills a message line's record part (out->x, out->contact_ref) from the
+ * fields jsonl_parse does not read itself. 0 or -1 with a cause. */
+int jsonl_parse_extras(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
+/* Fills out->c from a contact line, out->optout from an opt-out line. */
+int jsonl_parse_contact(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
+int jsonl_parse_optout(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
+/* The default region the reader normalises phone numbers with. */
+const char *jsonl_reader_region(const struct jsonl_reader *r);
 
 /* The other party's address of a stored message (from for inbound, to for outbound). */
 const char *jsonl_other_address(const struct store_message *m);

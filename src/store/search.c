@@ -96,7 +96,8 @@ store_search(struct store *st, const char *query, int limit,
  * Keeping the index in step row by row costs several times the insert
  * itself; building it once at the end from the rows past the marker is one
  * sequential pass. The first status-history row and the conversation
- * update wait for the end too, so that each insert is a single statement.
+ * update wait for the end too, so that each insert is a single statement;
+ * a message imported with its own history (store_message_import) keeps it.
  */
 int
 store_bulk_begin(struct store *st, char **cause)
@@ -172,7 +173,9 @@ store_bulk_end(struct store *st, char **cause)
 	    what, cause) != 0 ||
 	    bulk_catch_up(st, "INSERT INTO message_status_history (message_id,"
 	    " status, error_code, error_text, at) SELECT id, status, error_code,"
-	    " error_text, created_at FROM messages WHERE id > ?1 ORDER BY id",
+	    " error_text, created_at FROM messages WHERE id > ?1 AND NOT EXISTS"
+	    " (SELECT 1 FROM message_status_history h WHERE h.message_id = messages.id)"
+	    " ORDER BY id",
 	    what, cause) != 0 ||
 	    bulk_catch_up(st, "INSERT INTO conversations (contact_id, unread,"
 	    " last_activity, channels) SELECT contact_id,"

@@ -12,7 +12,9 @@ L
 expect_exit 0 "import the history" -- hark import history.jsonl
 
 expect_exit 0 "export as JSON lines" -- hark export -o out.jsonl
-eq "one line per message" "$(wc -l < out.jsonl | tr -d ' ')" 4
+eq "one line per message" "$(grep -vc '"type":' out.jsonl)" 4
+eq "one line per contact, before the messages" \
+    "$(head -n 2 out.jsonl | grep -c '"type":"contact"')" 2
 python3 -c '
 import json, sys
 for line in open("out.jsonl"):
@@ -23,7 +25,7 @@ eq "the export is private" "$(stat -c %a out.jsonl)" 600
 
 export HARK_DB="$HOME/fresh.db"
 expect_exit 0 "the export imports into a new database" -- hark import out.jsonl
-contains "every message comes across" "imported 4 messages, 0 already present, 0 lines rejected"
+contains "every message comes across" "imported 4 messages, 0 already present, 0 lines rejected; 2 contacts"
 hark export > again.jsonl || fail "export of the new database"
 cmp -s out.jsonl again.jsonl || fail "the round trip changed messages: $(diff out.jsonl again.jsonl)"
 ok "export → import → export gives the same messages"
@@ -49,11 +51,65 @@ eq "only that contact's messages" "$(printf '%s\n' "$OUT" | grep -c '"contact":"
 lacks "no one else's" "Ann Lee"
 
 expect_exit 0 "export since a date" -- hark export --since 2026-01-01
-eq "the old call is left out" "$(printf '%s\n' "$OUT" | grep -c .)" 3
+eq "the old call is left out" "$(printf '%s\n' "$OUT" | grep -vc '"type":')" 3
 expect_exit 0 "export until a date" -- hark export --until 2026-11-20
-eq "only the old call" "$(printf '%s\n' "$OUT" | grep -c .)" 1
+eq "only the old call" "$(printf '%s\n' "$OUT" | grep -vc '"type":')" 1
 
 expect_exit 1 "an unknown contact" -- hark export --contact nobody
 contains "the contact is named" "nobody"
 expect_exit 1 "an unknown format" -- hark export --format xml
 expect_exit 1 "a bad --since" -- hark export --since yesterdayish
+
+# Spreadsheets run a cell that starts with = + - @ as a formula; an SMS body
+# is written by whoever sent it, so such cells get a leading apostrophe.
+cat > formula.jsonl <<'L'
+{"channel":"sms","contact":"Eve","address":"+14155550199","direction":"in","timestamp":"2026-11-22T10:00:00Z","body":"=HYPERLINK(\"http://evil.example\",\"click\")"}
+{"channel":"sms","contact":"Eve","address":"+14155550199","direction":"in","timestamp":"2026-11-22T10:01:00Z","body":"@SUM(A1:A9)","price":"-0.0079","currency":"USD"}
+L
+export HARK_DB="$HOME/formula.db"
+expect_exit 0 "import cells that look like formulas" -- hark import formula.jsonl
+expect_exit 0 "CSV export guards formulas" -- hark export --format csv -o guarded.csv
+python3 - <<'P' || fail "formula cells are not guarded"
+import csv
+rows = list(csv.DictReader(open("guarded.csv", newline="")))
+assert rows[0]["body"] == "'=HYPERLINK(\"http://evil.example\",\"click\")", rows[0]["body"]
+assert rows[1]["body"] == "'@SUM(A1:A9)", rows[1]["body"]
+assert rows[1]["price"] == "-0.0079", rows[1]["price"]          # numbers stay numbers
+assert rows[1]["address"] == "+14155550199", rows[1]["address"]
+P
+ok "a formula cell starts with an apostrophe; numbers and phone numbers do not"
+expect_exit 0 "--raw writes cells exactly" -- hark export --format csv --raw -o raw.csv
+python3 -c '
+import csv
+rows = list(csv.DictReader(open("raw.csv", newline="")))
+assert rows[1]["body"] == "@SUM(A1:A9)", rows[1]["body"]
+' || fail "--raw changed a cell"
+ok "--raw leaves the formula as stored"
+
+# Progress: nothing when stderr is not a terminal, a line a second with --progress.
+export HARK_DB="$HOME/h.db"
+expect_exit 0 "export to a file, stderr not a terminal" -- hark export -o quiet.jsonl
+eq "no progress unless asked" "$OUT" ""
+expect_exit 0 "--progress" -- hark export --progress -o loud.jsonl
+contains "progress names the count and the total" "exported 4 of 4 messages"
+
+# A full disk stops the export with exit 2 and says the output is partial.
+if [ -w /dev/full ]; then
+	expect_exit 2 "a full disk" -- hark export -o /dev/full
+	contains "the error is the disk's" "No space left on device"
+	contains "the output is said to be partial" "/dev/full is partial"
+fi
+# A reader that goes away early: exit 2 and a clear word, not a silent death.
+# The history is bigger than a pipe holds, so the export is still writing.
+python3 -c '
+import json
+for i in range(3000):
+    print(json.dumps({"channel": "sms", "address": "+1415555%04d" % (i % 50),
+        "direction": "in", "timestamp": 1790000000000 + i * 1000, "body": "x" * 200}))
+' > big.jsonl
+export HARK_DB="$HOME/big.db"
+expect_exit 0 "import a bigger history" -- hark import --quiet big.jsonl
+rc=$( (hark export --format csv 2>err.txt; echo $? > rc.txt) | head -c 1 >/dev/null; cat rc.txt)
+eq "a closed pipe is exit 2" "$rc" 2
+grep -q "Broken pipe" err.txt || fail "closed pipe not reported: $(cat err.txt)"
+ok "a closed pipe is reported"
