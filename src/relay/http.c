@@ -36,8 +36,8 @@
 #define HTTP_DISCARD_MAX (4u * 1024 * 1024)
 /* Post processor buffer: field names and small values. */
 #define HTTP_PP_BUFFER (16 * 1024)
-/* Fields kept from an inbound mail POST; attachments are not. */
-#define HTTP_MAX_FIELDS 64
+/* Fields kept from an inbound mail POST, attachments included. */
+#define HTTP_MAX_FIELDS 96
 /* Refusals shown on stderr per minute. */
 #define HTTP_WARN_BURST 5
 
@@ -499,7 +499,8 @@ http_queue(struct relay_req *req, struct relay_answer *a)
 /*
  * Mail fields from the post processor, in pieces: a piece at offset 0
  * starts a field, the others continue the last one. Files (attachments)
- * are skipped; their bytes still count against max_body.
+ * are kept with their file name and type; their bytes count against
+ * max_body like the rest.
  */
 static enum MHD_Result
 http_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -509,7 +510,7 @@ http_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	struct relay_req *req = cls;
 	struct relay_field *f;
 
-	if (filename != NULL || key == NULL)
+	if (key == NULL)
 		return MHD_YES;
 	if (off == 0 || req->nfields == 0 ||
 	    strcmp(req->fields[req->nfields - 1].name, key) != 0) {
@@ -521,6 +522,9 @@ http_field(void *cls, enum MHD_ValueKind kind, const char *key,
 		f->name = xstrdup(key);
 		memset(&f->value, 0, sizeof f->value);
 		hbuf_adds(&f->value, "");
+		f->filename = filename != NULL ? xstrdup(filename) : NULL;
+		f->content_type = filename != NULL && content_type != NULL ?
+		    xstrdup(content_type) : NULL;
 	}
 	f = &req->fields[req->nfields - 1];
 	hbuf_add(&f->value, data, size);
@@ -545,6 +549,8 @@ http_req_free(struct relay_req *req)
 		MHD_destroy_post_processor(req->pp);
 	for (i = 0; i < req->nfields; i++) {
 		free(req->fields[i].name);
+		free(req->fields[i].filename);
+		free(req->fields[i].content_type);
 		hbuf_free(&req->fields[i].value);
 	}
 	free(req->fields);

@@ -8,9 +8,17 @@
  * "headers", which is searched here. The Message-ID doubles as the provider
  * id, so that a provider's retry of the same mail is stored once; a mail
  * without one gets a digest of its headers and text instead.
+ *
+ * Attachments are the file parts: SendGrid's attachment1..N (names and
+ * types also in the JSON of "attachment-info", content ids in
+ * "content-ids"), Mailgun's attachment-1..N (content ids in
+ * "content-id-map"). Their bytes go into the event as they came; the
+ * engine writes them to disk.
  */
 
 #include <openssl/evp.h>
+
+#include <cjson/cJSON.h>
 
 #include <ctype.h>
 #include <stdio.h>
@@ -27,14 +35,19 @@ static char *mail_trim(const char *s);
 static char *mail_first_address(const char *list, char **cause);
 static char *mail_digest(const char *provider, const char *a, const char *b,
     const char *c);
+static char *mail_display_name(const char *from);
+static const char *mail_cid(const cJSON *map, const char *field);
+static void mail_attachments(const char *provider, const struct relay_field *f,
+    int n, struct relay_job *job);
 
 const char *
 relay_field_get(const struct relay_field *f, int n, const char *name)
 {
 	int i;
 
+	/* A file part is an attachment, never a text field of that name. */
 	for (i = 0; i < n; i++)
-		if (strcasecmp(f[i].name, name) == 0)
+		if (f[i].filename == NULL && strcasecmp(f[i].name, name) == 0)
 			return hbuf_str(&f[i].value);
 	return NULL;
 }
@@ -82,6 +95,9 @@ relay_mail_inbound(const char *provider, const struct relay_field *f, int n,
 	relay_job_keep(job, (char *)ev->to);
 	ev->subject = subject;
 	ev->body = text != NULL ? text : "";
+	ev->html = relay_field_get(f, n, mailgun ? "body-html" : "html");
+	ev->from_name = relay_job_keep(job, mail_display_name(from));
+	mail_attachments(provider, f, n, job);
 	if (mailgun) {
 		ev->message_id = relay_field_get(f, n, "Message-Id");
 		ev->in_reply_to = relay_field_get(f, n, "In-Reply-To");
@@ -203,4 +219,102 @@ mail_digest(const char *provider, const char *a, const char *b, const char *c)
 	for (i = 0; i < len; i++)
 		snprintf(hex + 7 + 2 * i, 3, "%02x", md[i]);
 	return hex;
+}
+
+/* The display name of a From ("Ann Lee" <ann@x.com>), unquoted; NULL when
+ * there is none. */
+static char *
+mail_display_name(const char *from)
+{
+	const char *lt = strchr(from, '<');
+	char *name, *out, *q;
+	const char *p;
+
+	if (lt == NULL)
+		return NULL;
+	out = xstrndup(from, (size_t)(lt - from));
+	for (p = out, q = out; *p != '\0'; p++) {
+		if (*p == '"')
+			continue;
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		*q++ = *p;
+	}
+	*q = '\0';
+	name = mail_trim(out);
+	free(out);
+	if (*name == '\0') {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+/* The content id a provider's map gives to a file field, or NULL. SendGrid:
+ * {"cid": "attachment1"}; Mailgun: {"<cid>": "attachment-1"}. */
+static const char *
+mail_cid(const cJSON *map, const char *field)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, map) {
+		if (cJSON_IsString(e) && strcmp(e->valuestring, field) == 0 &&
+		    e->string != NULL)
+			return e->string;
+	}
+	return NULL;
+}
+
+/* The file parts as the event's attachments. Names and types come from the
+ * parts themselves, SendGrid's attachment-info when it says more. */
+static void
+mail_attachments(const char *provider, const struct relay_field *f, int n,
+    struct relay_job *job)
+{
+	int mailgun = strcmp(provider, "mailgun") == 0, i, na = 0;
+	struct provider_attachment *a;
+	cJSON *info, *cids;
+	const cJSON *one;
+	const char *s, *cid;
+
+	for (i = 0; i < n; i++)
+		if (f[i].filename != NULL)
+			na++;
+	if (na == 0)
+		return;
+	a = xcalloc((size_t)na, sizeof *a);
+	/* Freed with the job's strings: it holds no pointer of its own. */
+	relay_job_keep(job, (char *)a);
+	info = (s = relay_field_get(f, n, "attachment-info")) != NULL ?
+	    cJSON_Parse(s) : NULL;
+	cids = (s = relay_field_get(f, n, mailgun ? "content-id-map" :
+	    "content-ids")) != NULL ? cJSON_Parse(s) : NULL;
+	for (i = 0, na = 0; i < n; i++) {
+		if (f[i].filename == NULL)
+			continue;
+		one = cJSON_GetObjectItemCaseSensitive(info, f[i].name);
+		s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one,
+		    "filename"));
+		a[na].filename = relay_job_keep(job, xstrdup(s != NULL && *s !=
+		    '\0' ? s : f[i].filename));
+		s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one,
+		    "type"));
+		a[na].content_type = s != NULL && *s != '\0' ?
+		    relay_job_keep(job, xstrdup(s)) : f[i].content_type;
+		if ((cid = mail_cid(cids, f[i].name)) != NULL) {
+			/* Mailgun keeps the angle brackets of the header. */
+			if (*cid == '<')
+				cid++;
+			a[na].content_id = relay_job_keep(job, xstrndup(cid,
+			    strcspn(cid, ">")));
+			a[na].is_inline = 1;
+		}
+		a[na].data = (const unsigned char *)f[i].value.data;
+		a[na].len = f[i].value.len;
+		na++;
+	}
+	cJSON_Delete(info);
+	cJSON_Delete(cids);
+	job->mail.attachments = a;
+	job->mail.nattachments = na;
 }

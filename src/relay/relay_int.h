@@ -92,6 +92,8 @@ struct relay_route;
 struct relay_field {
 	char *name;
 	struct hbuf value;
+	char *filename;                    /* a file part (attachment): its name, else NULL */
+	char *content_type;                /* a file part's type, may be NULL */
 };
 
 /*
