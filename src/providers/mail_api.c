@@ -180,6 +180,17 @@ mapi_done(void *arg, const struct net_response *r)
 	free(op);
 }
 
+const char *
+mapi_from_name(const struct mapi *m, const struct provider_send *req)
+{
+	if (req->from_name != NULL && *req->from_name != '\0')
+		return req->from_name;
+	if (m->p->env.cfg != NULL && m->p->env.cfg->identity_name != NULL &&
+	    *m->p->env.cfg->identity_name != '\0')
+		return m->p->env.cfg->identity_name;
+	return NULL;
+}
+
 /* ---- attachments ---------------------------------------------------------- */
 
 /* Reads a regular file of at most room bytes. */

@@ -76,6 +76,10 @@ int mapi_post(struct mapi *m, const char *url, const char **headers,
     const char *body, size_t len, mapi_answer_fn answer, provider_send_cb cb,
     void *arg, char **cause);
 
+/* The display name to send from: the request's, else [identity] name;
+ * NULL when neither is set. */
+const char *mapi_from_name(const struct mapi *m, const struct provider_send *req);
+
 /* Reads the attachments of req, at most max_total bytes in all. 0 with
  * *out (n entries), or -1 with cause naming the file. */
 int mapi_files_read(const struct provider_send *req, size_t max_total,

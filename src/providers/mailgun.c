@@ -177,7 +177,7 @@ mg_body(struct mailgun *mg, const struct provider_send *req,
 	}
 	if (mapi_files_read(req, MG_MAX_BYTES, &files, cause) != 0)
 		return -1;
-	sender = mg_from(from, req->from_name);
+	sender = mg_from(from, mapi_from_name(&mg->m, req));
 	mg_part(b, boundary, "from", sender);
 	free(sender);
 	mg_part(b, boundary, "to", req->to);

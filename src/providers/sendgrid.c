@@ -4,7 +4,8 @@
  * with an empty body and the id of the send in the X-Message-Id header; the
  * events its webhook posts to `hark relay` carry that id (as the prefix of
  * sg_message_id) and hark's own message id, passed as the custom arg
- * "hark_id" (src/relay/webhook_email.c reads it back).
+ * "hark_id" of the personalization (src/relay/webhook_email.c reads it
+ * back).
  *
  * Attachments are read from their files and sent base64 in the body; the
  * whole request must stay under SendGrid's 30 MB. The Message-ID hark made
@@ -155,7 +156,7 @@ sg_body(struct mapi *m, const struct provider_send *req, char **out,
 	cJSON_AddItemToArray(pers, cJSON_CreateObject());
 	to = cJSON_AddArrayToObject(cJSON_GetArrayItem(pers, 0), "to");
 	cJSON_AddItemToArray(to, sg_address(req->to, NULL));
-	cJSON_AddItemToObject(root, "from", sg_address(from, req->from_name));
+	cJSON_AddItemToObject(root, "from", sg_address(from, mapi_from_name(m, req)));
 	if (req->subject != NULL && *req->subject != '\0')
 		cJSON_AddStringToObject(root, "subject", req->subject);
 	content = cJSON_AddArrayToObject(root, "content");
@@ -177,8 +178,13 @@ sg_body(struct mapi *m, const struct provider_send *req, char **out,
 		cJSON_AddItemToObject(root, "headers", hdrs);
 	else
 		cJSON_Delete(hdrs);
-	/* Echoed as a top-level key of every event of this send. */
-	args = cJSON_AddObjectToObject(root, "custom_args");
+	/*
+	 * Echoed as a top-level key of every event of this send. In the
+	 * personalization, where the spec types custom_args as an object (its
+	 * message-level custom_args is typed as a string).
+	 */
+	args = cJSON_AddObjectToObject(cJSON_GetArrayItem(pers, 0),
+	    "custom_args");
 	snprintf(id, sizeof id, "%lld", (long long)req->message_id);
 	cJSON_AddStringToObject(args, "hark_id", id);
 	*out = cJSON_PrintUnformatted(root);

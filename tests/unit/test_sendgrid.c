@@ -127,7 +127,7 @@ test_send_request_shape(void **state)
 	assert_jstr(body, "headers.In-Reply-To", "<CAF1@mail.example.com>");
 	assert_jstr(body, "headers.References", "<a@x> <CAF1@mail.example.com>");
 	/* What the relay's webhook_email.c reads back from every event. */
-	assert_jstr(body, "custom_args.hark_id", "42");
+	assert_jstr(body, "personalizations.0.custom_args.hark_id", "42");
 	assert_jstr(body, "attachments.0.filename", "Quote 2026.pdf");
 	assert_jstr(body, "attachments.0.type", "application/pdf");
 	assert_jstr(body, "attachments.0.disposition", "attachment");
