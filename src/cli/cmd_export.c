@@ -66,6 +66,7 @@ static void export_progress(struct export *ex, int done);
 static int export_message(void *arg, const struct store_xmessage *x);
 static int export_contact(void *arg, const struct store_xcontact *c);
 static int export_optout(void *arg, const struct store_xrow *r);
+static int export_template(void *arg, const struct store_xtemplate *t);
 static const char *export_csv_guard(const char *s, struct hbuf *tmp);
 static void export_csv_row(struct export *ex, const struct store_xmessage *x);
 static FILE *export_open(const char *path, char **cause);
@@ -219,6 +220,16 @@ export_optout(void *arg, const struct store_xrow *r)
 	return export_emit(ex) != 0;
 }
 
+static int
+export_template(void *arg, const struct store_xtemplate *t)
+{
+	struct export *ex = arg;
+
+	hbuf_reset(&ex->buf);
+	jsonl_format_xtemplate(t, &ex->buf);
+	return export_emit(ex) != 0;
+}
+
 /* History is private: a new file is readable by its owner only. */
 static FILE *
 export_open(const char *path, char **cause)
@@ -278,8 +289,8 @@ export_close(struct export *ex)
 	return bad ? -1 : 0;
 }
 
-/* The records of the chosen format: contacts and opt-outs come before the
- * messages that name them, so an import meets them first. */
+/* The records of the chosen format: templates, contacts and opt-outs come
+ * before the messages that name them, so an import meets them first. */
 static int
 export_body(struct export *ex, const struct store_filter *f, char **cause)
 {
@@ -309,7 +320,9 @@ export_body(struct export *ex, const struct store_filter *f, char **cause)
 		ex->done = 0;
 		break;
 	case EXPORT_JSONL:
-		rc = store_export_contacts(ex->st, f->contact_id, export_contact, ex,
+		rc = store_export_templates(ex->st, export_template, ex, cause);
+		if (rc == 0 && ex->write_error == 0)
+			rc = store_export_contacts(ex->st, f->contact_id, export_contact, ex,
 		    cause);
 		if (rc == 0 && ex->write_error == 0)
 			rc = store_export_optouts(ex->st, f->contact_id, export_optout, ex,

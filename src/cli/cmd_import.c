@@ -59,6 +59,7 @@ struct import {
 	long committed_line;       /* every line up to here is in the database */
 	long inserted, present, rejected;
 	long contacts;             /* contact lines imported */
+	long templates;            /* template lines new to the database */
 	long batch;                /* lines in the open transaction */
 	int in_txn;
 	int64_t start_ms, last_ms;
@@ -269,6 +270,12 @@ import_line(struct import *imp, const char *text, size_t len, char **cause)
 		jsonl_line_clear(&jl);
 		return 0;
 	}
+	if (jl.type == JSONL_TEMPLATE) {
+		rc = store_template_import(imp->st, &jl.t, cause);
+		imp->templates += rc == 1;
+		jsonl_line_clear(&jl);
+		return rc < 0 ? -1 : 0;
+	}
 	if (jl.type != JSONL_MESSAGE) {
 		rc = jl.type == JSONL_CONTACT ? import_contact_line(imp, &jl, cause) :
 		    import_optout_line(imp, &jl, cause);
@@ -365,6 +372,9 @@ import_summary(const struct import *imp, int json)
 		if (imp->contacts > 0)
 			printf("; %ld contact%s", imp->contacts,
 			    imp->contacts == 1 ? "" : "s");
+		if (imp->templates > 0)
+			printf("; %ld template%s", imp->templates,
+			    imp->templates == 1 ? "" : "s");
 		putchar('\n');
 		return;
 	}
@@ -374,6 +384,7 @@ import_summary(const struct import *imp, int json)
 	cJSON_AddNumberToObject(o, "rejected", (double)imp->rejected);
 	cJSON_AddNumberToObject(o, "lines", (double)imp->line);
 	cJSON_AddNumberToObject(o, "contacts", (double)imp->contacts);
+	cJSON_AddNumberToObject(o, "templates", (double)imp->templates);
 	cli_json_print(stdout, o, 0);
 }
 

@@ -389,8 +389,13 @@ jsonl_parse(struct jsonl_reader *r, const char *line, size_t len,
 		out->type = JSONL_OPTOUT;
 		return jsonl_parse_optout(r, out, cause);
 	}
+	if (type != NULL && strcmp(type, "template") == 0) {
+		out->type = JSONL_TEMPLATE;
+		return jsonl_parse_template(r, out, cause);
+	}
 	if (type != NULL && strcmp(type, "message") != 0) {
-		set_cause(cause, "unknown type '%.40s' (message, contact or opt_out)", type);
+		set_cause(cause, "unknown type '%.40s' (message, contact, opt_out or "
+		    "template)", type);
 		return -1;
 	}
 	if (jl_kinds(out->root, out, cause) != 0 ||

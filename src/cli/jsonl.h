@@ -14,12 +14,12 @@ struct cJSON;
 struct hbuf;
 struct jsonl_reader;
 
-enum jsonl_type { JSONL_MESSAGE, JSONL_CONTACT, JSONL_OPTOUT };
+enum jsonl_type { JSONL_MESSAGE, JSONL_CONTACT, JSONL_OPTOUT, JSONL_TEMPLATE };
 
 /* One parsed line. m's strings point into the line's JSON tree or into
  * buffers below, so they live until jsonl_line_clear. */
 struct jsonl_line {
-	enum jsonl_type type;     /* "type": absent or "message", "contact", "opt_out" */
+	enum jsonl_type type;     /* "type": absent or "message", "contact", "opt_out", "template" */
 	struct store_message m;   /* contact_id is left 0 for the caller */
 	const char *contact;      /* the contact's name, NULL when not given */
 	char *address;            /* the other party's, normalised */
@@ -28,6 +28,7 @@ struct jsonl_line {
 	struct store_xmessage x;  /* a message's other columns and rows (x.m unused) */
 	struct store_xcontact c;  /* a contact line */
 	struct store_xrow optout; /* an opt-out line */
+	struct store_xtemplate t; /* a template line */
 	struct cJSON *root;
 	void **owned;             /* what the x, c and optout records allocated */
 	int nowned, capowned;
@@ -63,12 +64,15 @@ void jsonl_format_xmessage(const struct store_xmessage *x, struct hbuf *out);
 void jsonl_format_xcontact(const struct store_xcontact *c, struct hbuf *out);
 /* Appends {"type":"opt_out", ...}. */
 void jsonl_format_optout(const struct store_xrow *r, struct hbuf *out);
+/* Appends {"type":"template", ...} with its versions and variants. */
+void jsonl_format_xtemplate(const struct store_xtemplate *t, struct hbuf *out);
 /* Fills a message line's record part (out->x, out->contact_ref) from the
  * fields jsonl_parse does not read itself. 0 or -1 with a cause. */
 int jsonl_parse_extras(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
 /* Fills out->c from a contact line, out->optout from an opt-out line. */
 int jsonl_parse_contact(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
 int jsonl_parse_optout(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
+int jsonl_parse_template(struct jsonl_reader *r, struct jsonl_line *out, char **cause);
 /* The default region the reader normalises phone numbers with. */
 const char *jsonl_reader_region(const struct jsonl_reader *r);
 

@@ -34,6 +34,7 @@ static const char *const jr_msg_fields[] = {
 static const char *const jr_contact_fields[] = {
 	"type", "identities", "tags", "conversation", "preferences", NULL
 };
+static const char *const jr_template_fields[] = { "type", "versions", "variants", NULL };
 
 /* The fields each row of a set must have (the database requires them). */
 struct jr_need {
@@ -44,6 +45,8 @@ static const struct jr_need jr_needs[] = {
 	{ "status_history", { "status", "at", NULL } },
 	{ "call", { "status", NULL, NULL } },
 	{ "identities", { "kind", "address", NULL } },
+	{ "versions", { "version", "created_at", NULL } },
+	{ "variants", { "version", "name", NULL } },
 };
 
 static cJSON	*jr_val_json(const struct store_xval *v);
@@ -192,6 +195,17 @@ jsonl_format_optout(const struct store_xrow *r, struct hbuf *out)
 
 	cJSON_AddStringToObject(o, "type", "opt_out");
 	jr_add_row(o, r);
+	jr_print(o, out);
+}
+
+void
+jsonl_format_xtemplate(const struct store_xtemplate *t, struct hbuf *out)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "type", "template");
+	jr_add_row(o, &t->row);
+	jr_add_sets(o, t->sets, t->nsets, NULL);
 	jr_print(o, out);
 }
 
@@ -471,4 +485,23 @@ jsonl_parse_optout(struct jsonl_reader *r, struct jsonl_line *out, char **cause)
 	if ((v = jr_find(&out->optout, "contact_id")) != NULL && v->type == STORE_X_INT)
 		out->contact_ref = v->i;
 	return 0;
+}
+
+int
+jsonl_parse_template(struct jsonl_reader *r, struct jsonl_line *out, char **cause)
+{
+	const char *name;
+
+	name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out->root, "name"));
+	if (name == NULL || *name == '\0') {
+		set_cause(cause, "a template line needs a 'name'");
+		return -1;
+	}
+	jr_row_from(out, out->root, jr_template_fields, 0, &out->t.row);
+	if (jr_find(&out->t.row, "created_at") == NULL) {
+		set_cause(cause, "a template line needs 'created_at'");
+		return -1;
+	}
+	return jr_sets_from(out, out->root, store_xtemplate_sets, out->t.sets,
+	    &out->t.nsets, cause);
 }

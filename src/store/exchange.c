@@ -41,6 +41,17 @@ const struct x_table x_contact_tables[4] = {
 	{ "preferences", "preferences", "contact_id",
 	  "SELECT * FROM preferences WHERE contact_id = ?1", 1, 0 },
 };
+/* A variant names its version by number, which means the same in another
+ * database; the version's row id does not. */
+const struct x_table x_template_tables[2] = {
+	{ "versions", "template_versions", "template_id",
+	  "SELECT * FROM template_versions WHERE template_id = ?1 ORDER BY version", 0, 0 },
+	{ "variants", "template_variants", "template_version_id",
+	  "SELECT v.version AS version, tv.* FROM template_variants tv"
+	  " JOIN template_versions v ON v.id = tv.template_version_id"
+	  " WHERE v.template_id = ?1 ORDER BY v.version, tv.id", 0, 0 },
+};
+const char *const store_xtemplate_sets[] = { "versions", "variants", NULL };
 const char *const store_xmessage_sets[] = { "status_history", "attachments", "call", NULL };
 const char *const store_xcontact_sets[] = { "identities", "tags", "conversation",
 	"preferences", NULL };
@@ -77,6 +88,8 @@ static int	x_sets_read(struct store *st, const struct x_table *t, size_t nt,
 		    char **cause);
 static void	x_msg_field(struct store_message *m, const char *name,
 		    sqlite3_stmt *stmt, int col);
+static void	x_msg_refs_out(struct store *st, struct store_xrow *extra,
+		    struct x_rows *own);
 
 int
 x_in(const char *const *list, const char *s)
@@ -277,6 +290,52 @@ x_msg_field(struct store_message *m, const char *name, sqlite3_stmt *stmt, int c
 }
 
 int
+x_msg_ref_column(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_stmt(st, "SELECT 1 FROM pragma_foreign_key_list('messages')"
+	    " WHERE \"table\" = 'messages' AND \"from\" = ?1", "cannot read schema", NULL);
+	if (stmt == NULL)
+		return 0;
+	store_bind_text(stmt, 1, name);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(st, stmt);
+	return rc == SQLITE_ROW;
+}
+
+/* A column pointing at another message is written as that message's
+ * "provider provider_id", or left out when it has no provider id. */
+static void
+x_msg_refs_out(struct store *st, struct store_xrow *extra, struct x_rows *own)
+{
+	sqlite3_stmt *stmt;
+	int i, k = 0;
+
+	for (i = 0; i < extra->n; i++) {
+		extra->v[k] = extra->v[i];
+		if (extra->v[i].type != STORE_X_INT ||
+		    !x_msg_ref_column(st, extra->v[i].name)) {
+			k++;
+			continue;
+		}
+		stmt = store_stmt(st, "SELECT provider || ' ' || provider_id FROM messages"
+		    " WHERE id = ?1 AND provider_id IS NOT NULL", "cannot read message",
+		    NULL);
+		if (stmt == NULL)
+			continue;
+		sqlite3_bind_int64(stmt, 1, extra->v[i].i);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			extra->v[k].type = STORE_X_TEXT;
+			extra->v[k++].s = x_keep(own, store_col_text(stmt, 0));
+		}
+		store_stmt_done(st, stmt);
+	}
+	extra->n = k;
+}
+
+int
 store_export_count(struct store *st, const struct store_filter *f, int64_t *n,
     char **cause)
 {
@@ -340,11 +399,12 @@ store_export_messages(struct store *st, const struct store_filter *f,
 		for (i = 0; i < n; i++)
 			x_msg_field(&x.m, sqlite3_column_name(stmt, i), stmt, i);
 		x_row_read(stmt, n, NULL, NULL, x_msg_known, &extra, 0, &own);
+		x_rows_reset(&own);
+		x_msg_refs_out(st, &extra, &own);
 		x.extra = extra;
 		x.contact = store_col_text(stmt, n);
 		x.template_name = store_col_text(stmt, n + 1);
 		x.template_version = sqlite3_column_int(stmt, n + 2);
-		x_rows_reset(&own);
 		x.nsets = (int)HARK_NELEM(x_msg_tables);
 		if (x_sets_read(st, x_msg_tables, HARK_NELEM(x_msg_tables), x.m.id,
 		    x.sets, &own, cause) != 0)
@@ -391,6 +451,41 @@ store_export_contacts(struct store *st, int64_t contact_id,
 			failed = 1;
 		else
 			stop = fn(arg, &c);
+	}
+	if (!stop && !failed && rc != SQLITE_DONE)
+		store_err(st, cause, what);
+	store_stmt_done(st, stmt);
+	free(row.v);
+	x_rows_free(&own);
+	return stop || (!failed && rc == SQLITE_DONE) ? 0 : -1;
+}
+
+int
+store_export_templates(struct store *st,
+    int (*fn)(void *arg, const struct store_xtemplate *t), void *arg, char **cause)
+{
+	const char *what = "cannot read templates";
+	struct store_xtemplate t;
+	struct x_rows own = { 0 };
+	struct store_xrow row = { NULL, 0 };
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE, stop = 0, failed = 0;
+
+	if ((stmt = store_stmt(st, "SELECT * FROM templates ORDER BY id", what,
+	    cause)) == NULL)
+		return -1;
+	while (!stop && !failed && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof t);
+		x_row_read(stmt, sqlite3_column_count(stmt), "id", NULL, NULL, &row, 0,
+		    &own);
+		t.row = row;
+		x_rows_reset(&own);
+		t.nsets = (int)HARK_NELEM(x_template_tables);
+		if (x_sets_read(st, x_template_tables, HARK_NELEM(x_template_tables),
+		    sqlite3_column_int64(stmt, 0), t.sets, &own, cause) != 0)
+			failed = 1;
+		else
+			stop = fn(arg, &t);
 	}
 	if (!stop && !failed && rc != SQLITE_DONE)
 		store_err(st, cause, what);

@@ -33,6 +33,11 @@ static int	x_contact_id_free(struct store *st, const struct store_xrow *row,
 		    int64_t *id);
 static int	x_message_rest(struct store *st, const struct store_xmessage *x,
 		    int64_t id, char **cause);
+static int	x_msg_ref_in(struct store *st, struct store_xval *v);
+static int64_t	x_version_id(struct store *st, int64_t template_id,
+		    const struct store_xrow *r);
+static int	x_template_rows(struct store *st, const struct store_xtemplate *t,
+		    int64_t tid, char **cause);
 
 /* A column a record may write: a plain name the table has, and not one of
  * the database's own ids (nor, for messages, one the insert already set). */
@@ -261,6 +266,100 @@ fail:
 	return -1;
 }
 
+/* The id a template's version number has in this database, 0 when none. */
+static int64_t
+x_version_id(struct store *st, int64_t template_id, const struct store_xrow *r)
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, "version") == 0 && r->v[i].type == STORE_X_INT)
+			break;
+	if (i == r->n || (stmt = store_stmt(st, "SELECT id FROM template_versions"
+	    " WHERE template_id = ?1 AND version = ?2", "cannot import template",
+	    NULL)) == NULL)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, template_id);
+	sqlite3_bind_int64(stmt, 2, r->v[i].i);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	store_stmt_done(st, stmt);
+	return id;
+}
+
+/* A version's variant carries "version", which template_variants has no
+ * column for: x_write leaves it out, as any column the table lacks. */
+static int
+x_template_rows(struct store *st, const struct store_xtemplate *t, int64_t tid,
+    char **cause)
+{
+	const struct store_xset *set;
+	int64_t vid;
+	int i, j;
+
+	for (i = 0; i < t->nsets; i++) {
+		set = &t->sets[i];
+		for (j = 0; j < set->nrows; j++) {
+			if (strcmp(set->name, "versions") == 0) {
+				if (x_write(st, "template_versions", "template_id", tid,
+				    &set->rows[j], X_INSERT, cause) != 0)
+					return -1;
+			} else if (strcmp(set->name, "variants") == 0 &&
+			    (vid = x_version_id(st, tid, &set->rows[j])) != 0) {
+				if (x_write(st, "template_variants", "template_version_id",
+				    vid, &set->rows[j], X_INSERT, cause) != 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+store_template_import(struct store *st, const struct store_xtemplate *t,
+    char **cause)
+{
+	const char *what = "cannot import template", *name = NULL;
+	struct store_tx tx;
+	sqlite3_stmt *stmt;
+	int64_t tid;
+	int i, rc;
+
+	for (i = 0; i < t->row.n; i++)
+		if (strcmp(t->row.v[i].name, "name") == 0 &&
+		    t->row.v[i].type == STORE_X_TEXT)
+			name = t->row.v[i].s;
+	if (name == NULL) {
+		set_cause(cause, "%s: it has no name", what);
+		return -1;
+	}
+	if ((stmt = store_stmt(st, "SELECT 1 FROM templates WHERE name = ?1", what,
+	    cause)) == NULL)
+		return -1;
+	store_bind_text(stmt, 1, name);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(st, stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (store_tx_begin(st, &tx, what, cause) != 0)
+		return -1;
+	if ((stmt = store_stmt(st, "SELECT coalesce(max(id), 0) + 1 FROM templates",
+	    what, cause)) == NULL)
+		goto fail;
+	rc = sqlite3_step(stmt);
+	tid = sqlite3_column_int64(stmt, 0);
+	store_stmt_done(st, stmt);
+	if (rc != SQLITE_ROW || x_write(st, "templates", "id", tid, &t->row, X_INSERT,
+	    cause) != 0 || x_template_rows(st, t, tid, cause) != 0)
+		goto fail;
+	return store_tx_commit(st, &tx, what, cause) == 0 ? 1 : -1;
+fail:
+	store_tx_abort(st, &tx);
+	return -1;
+}
+
 int
 store_optout_import(struct store *st, const struct store_xrow *r, int64_t contact_id,
     char **cause)
@@ -278,6 +377,29 @@ store_optout_import(struct store *st, const struct store_xrow *r, int64_t contac
 	return x_write(st, "opt_outs", "contact_id", contact_id, &row, X_INSERT, cause);
 }
 
+/* "provider provider_id" back to the id that message has here; -1 when
+ * it is not here (the link is left out). */
+static int
+x_msg_ref_in(struct store *st, struct store_xval *v)
+{
+	const char *sp = strchr(v->s, ' ');
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sp == NULL || (stmt = store_stmt(st, "SELECT id FROM messages"
+	    " WHERE provider = substr(?1, 1, ?2) AND provider_id = substr(?1, ?2 + 2)",
+	    "cannot import message", NULL)) == NULL)
+		return -1;
+	store_bind_text(stmt, 1, v->s);
+	sqlite3_bind_int(stmt, 2, (int)(sp - v->s));
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		v->type = STORE_X_INT;
+		v->i = sqlite3_column_int64(stmt, 0);
+	}
+	store_stmt_done(st, stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* What follows the insert of a new message: its other columns, its
  * template version (when this database has it) and its related rows. */
 static int
@@ -285,10 +407,20 @@ x_message_rest(struct store *st, const struct store_xmessage *x, int64_t id,
     char **cause)
 {
 	const char *what = "cannot import message";
+	struct store_xval v[64];
+	struct store_xrow extra = { v, 0 };
 	sqlite3_stmt *stmt;
 	int i;
 
-	if (x_write(st, "messages", "id", id, &x->extra, X_UPDATE, cause) != 0)
+	for (i = 0; i < x->extra.n && extra.n < (int)HARK_NELEM(v); i++) {
+		v[extra.n] = x->extra.v[i];
+		if (v[extra.n].type == STORE_X_TEXT &&
+		    x_msg_ref_column(st, v[extra.n].name) &&
+		    x_msg_ref_in(st, &v[extra.n]) != 0)
+			continue;
+		extra.n++;
+	}
+	if (x_write(st, "messages", "id", id, &extra, X_UPDATE, cause) != 0)
 		return -1;
 	if (x->template_name != NULL) {
 		stmt = store_stmt(st, "UPDATE messages SET template_version_id ="

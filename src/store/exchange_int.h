@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+struct store;
+
 /* A related table: how a record names it, how to read it back. */
 struct x_table {
 	const char *set;
@@ -15,9 +17,14 @@ struct x_table {
 
 extern const struct x_table x_msg_tables[3];
 extern const struct x_table x_contact_tables[4];
+extern const struct x_table x_template_tables[2];
 /* The messages columns struct store_message carries, and the bookkeeping;
  * NULL-terminated. */
 extern const char *const x_msg_known[];
+
+/* 1 when the messages column `name` points at another message (a
+ * fallback's original): such ids travel as "provider provider_id". */
+int x_msg_ref_column(struct store *st, const char *name);
 
 /* 1 when s is in the NULL-terminated list. */
 int x_in(const char *const *list, const char *s);
