@@ -653,4 +653,272 @@ int store_template_import(struct store *st, const struct store_xtemplate *t,
 int store_optout_import(struct store *st, const struct store_xrow *r, int64_t contact_id,
     char **cause);
 
+/* ---- email (src/store/mail.c) ------------------------------------------------------ */
+
+/*
+ * What an email message has beyond its messages row. Files named here are
+ * absolute paths of content-addressed copies next to the database
+ * (<dir>/mail/ab/<sha256>.eml, <dir>/attachments/ab/<sha256>), written and
+ * fsynced before the row that names them is committed.
+ */
+struct store_mail {
+	int64_t message_id;
+	char *raw_path;       /* the message as received; NULL when not kept */
+	char *raw_sha256;     /* its SHA-256 in hex */
+	int64_t raw_size;
+	char *html;           /* the text/html part; NULL when none (or not read) */
+	char *from_name;      /* the sender's display name */
+	char *warning;        /* a broken message kept raw: why; NULL when sound */
+	char *folder;         /* the IMAP folder it came from */
+};
+/* Frees the members of m (not m); safe on a zeroed struct. */
+void store_mail_clear(struct store_mail *m);
+/* Writes (or completes) the email row of m->message_id: a NULL member keeps
+ * what is stored. */
+int store_mail_set(struct store *st, const struct store_mail *m, char **cause);
+/* 1 with *m filled, 0 when the message has no email row, -1. */
+int store_mail_get(struct store *st, int64_t message_id, struct store_mail *m,
+    char **cause);
+/* The email rows (without html) of messages first_id..last_id that have a
+ * warning: one query for a page of a thread. */
+int store_mail_between(struct store *st, int64_t first_id, int64_t last_id,
+    int (*fn)(void *arg, const struct store_mail *m), void *arg, char **cause);
+/*
+ * Keeps len bytes in a content-addressed file under <database dir>/<kind>/
+ * (kind "mail" or "attachments", ext appended to the name, may be ""):
+ * written to a temporary name, fsynced, renamed, the directory fsynced; an
+ * existing copy is kept. *path (caller frees) and sha256_hex (65 bytes) set.
+ * 0, or -1 with "cannot keep the attachment: <path>: No space left on device".
+ */
+int store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
+    const char *ext, char **path, char sha256_hex[65], char **cause);
+/* Adds an attachment with its email facts (Content-ID, inline, digest). */
+int store_mail_attachment_add(struct store *st, const struct store_attachment *a,
+    const char *content_id, int is_inline, const char *sha256, int64_t *id,
+    char **cause);
+/* The contact owning an email address, whatever its case: 1 (*id), 0, -1. */
+int store_contact_by_email(struct store *st, const char *address, int64_t *id,
+    char **cause);
+
+/* ---- automation rules (src/store/rules.c, migration 5) ------------------------------- */
+
+/* 1 enabled (also for a rule the store has not seen), 0 disabled, -1. */
+int store_rule_enabled(struct store *st, const char *name, char **cause);
+/* Persists enable/disable; definition (may be NULL) is kept as written. */
+int store_rule_set_enabled(struct store *st, const char *name, int on,
+    const char *definition, char **cause);
+/* Records that a rule's step fired (or was skipped, with why in detail);
+ * message_id is the message it sent, 0 for none. */
+int store_rule_log_add(struct store *st, const char *rule, int64_t contact_id,
+    int step, int fired, int64_t message_id, const char *detail, char **cause);
+/* When rule last fired (step 1) for the contact: 1 with *at, 0 never, -1. */
+int store_rule_last_fired(struct store *st, const char *rule, int64_t contact_id,
+    int64_t *at, char **cause);
+/* Messages any rule sent to the contact since `since` (the rate limit). */
+int store_rule_sends_since(struct store *st, int64_t contact_id, int64_t since,
+    int *n, char **cause);
+/* 1 when a rule sent message_id, 0 when not, -1. */
+int store_rule_sent(struct store *st, int64_t message_id, char **cause);
+
+struct store_rule_stats {
+	int fired, skipped, sent;
+	int64_t last_fired;     /* 0 when never */
+};
+int store_rule_stats(struct store *st, const char *rule, struct store_rule_stats *s,
+    char **cause);
+
+/* Something a rule does later: a no-reply wait, a sequence step, a schedule. */
+struct store_rule_timer {
+	int64_t id;
+	char *rule;
+	int64_t contact_id;     /* 0 for a schedule */
+	int step;
+	int64_t due_at;
+	int64_t since_at;       /* "unless replied": an inbound after this cancels */
+	int64_t ref;            /* the message waited on, or the triggering event */
+	char *channel;          /* the channel to reply on, may be NULL */
+	char *spec;             /* a schedule as written, may be NULL */
+};
+void store_rule_timer_clear(struct store_rule_timer *t);
+/* Adds a timer; one with the same (rule, contact, step, ref) is kept as is. */
+int store_rule_timer_add(struct store *st, const struct store_rule_timer *t,
+    char **cause);
+/* Due timers, earliest first; fn may add and delete timers. */
+int store_rule_timers_due(struct store *st, int64_t now, int limit,
+    int (*fn)(void *arg, const struct store_rule_timer *t), void *arg,
+    char **cause);
+/* The earliest timer of rule for contact: 1 (*t filled), 0 none, -1. */
+int store_rule_timer_find(struct store *st, const char *rule, int64_t contact_id,
+    struct store_rule_timer *t, char **cause);
+int store_rule_timer_delete(struct store *st, int64_t id, char **cause);
+/* The earliest due_at: 1 with *at, 0 none, -1. */
+int store_rule_timer_next(struct store *st, int64_t *at, char **cause);
+/* The last journal event the rules engine handled: 1 with *event_id, 0 none yet. */
+int store_rule_cursor(struct store *st, int64_t *event_id, char **cause);
+int store_rule_cursor_set(struct store *st, int64_t event_id, char **cause);
+/* The first inbound message of the contact after since: 1 with *at, 0 none. */
+int store_inbound_after(struct store *st, int64_t contact_id, int64_t since,
+    int64_t *at, char **cause);
+/* 1 when the contact has a text message in direction dir newer than message_id. */
+int store_message_newer(struct store *st, int64_t contact_id, int64_t message_id,
+    enum hark_direction dir, char **cause);
+/* 1 when the contact sent the same text as m within window_ms before it. */
+int store_inbound_repeat(struct store *st, const struct store_message *m,
+    int64_t window_ms, char **cause);
+/* The channel of the contact's newest text message: 1 with *ch, 0 none, -1. */
+int store_last_channel(struct store *st, int64_t contact_id, enum hark_channel *ch,
+    char **cause);
+
+/* ---- routing: preferences, opt-outs, caps, fallback (src/store/prefs.c) ------------- */
+
+/* A contact's routing preferences; what is not set is 0 / NULL / -1. */
+struct store_prefs {
+	int64_t contact_id;
+	int has_preferred;
+	enum hark_channel preferred;
+	char *fallback;          /* "sms,whatsapp,email": the order to try, or NULL */
+	char *timezone;          /* IANA name ("Europe/Berlin"), or NULL */
+	int quiet_start;         /* minutes after local midnight; -1: no quiet hours */
+	int quiet_end;
+	int cap;                 /* at most cap messages in cap_days (1 or 7); 0: none */
+	int cap_days;
+	int64_t updated_at;
+};
+/* Frees the members and resets to "nothing set"; safe on a zeroed struct. */
+void store_prefs_clear(struct store_prefs *p);
+/* 1 filled, 0 none saved (p holds "nothing set"), -1. */
+int store_prefs_get(struct store *st, int64_t contact_id, struct store_prefs *p,
+    char **cause);
+/* Saves every field of p (the row is replaced). */
+int store_prefs_set(struct store *st, const struct store_prefs *p, char **cause);
+/* Every contact's saved preferences, by contact id (the struct lives for the call). */
+int store_prefs_each(struct store *st,
+    int (*fn)(void *arg, const struct store_prefs *p), void *arg, char **cause);
+
+/* An opt-out as recorded. */
+struct store_optout {
+	enum hark_channel channel;
+	char *address;
+	int64_t contact_id;      /* 0 when unknown */
+	int64_t at;
+	char *source;            /* keyword, unsubscribe, spam report, manual, provider */
+	char *reason;            /* may be NULL */
+};
+void store_optout_clear_struct(struct store_optout *o);
+/* 1 opted out (o filled; store_optout_clear_struct), 0 not, -1. */
+int store_optout_get(struct store *st, enum hark_channel ch, const char *address,
+    struct store_optout *o, char **cause);
+/* The opt-outs of a contact's addresses (contact_id 0: every one), oldest first. */
+int store_optouts_each(struct store *st, int64_t contact_id,
+    int (*fn)(void *arg, const struct store_optout *o), void *arg, char **cause);
+/*
+ * When the contact's newest outbound messages (calls, fallbacks, scheduled
+ * and canceled ones not counted; except_id excluded) went out, newest first,
+ * at most limit of those at or after since, into times[]; *n how many.
+ */
+int store_outbound_since(struct store *st, int64_t contact_id, int64_t since,
+    int64_t except_id, int limit, int64_t *times, int *n, char **cause);
+/* Moves a pending job to run_at with why as its note (shown in the thread)
+ * and marks its message scheduled for then. */
+int store_job_hold(struct store *st, int64_t message_id, int64_t run_at,
+    const char *why, char **cause);
+/* messages.fallback_of: the message id was sent because `of` failed. */
+int store_message_fallback_set(struct store *st, int64_t id, int64_t fallback_of,
+    char **cause);
+/* 1 with *of when id is a fallback, 0 not, -1. */
+int store_message_fallback_of(struct store *st, int64_t id, int64_t *of, char **cause);
+/* The fallbacks among messages first_id..last_id: fn(arg, id, of). */
+int store_fallbacks_between(struct store *st, int64_t first_id, int64_t last_id,
+    int (*fn)(void *arg, int64_t id, int64_t of), void *arg, char **cause);
+/* Watches a sent message for fallback: due_at is when it falls back if still
+ * undelivered (INT64_MAX: only on failure); due_at 0 stops watching. */
+int store_watch_set(struct store *st, int64_t message_id, int64_t due_at, char **cause);
+/* Watched messages due by due_before or at an end (failed, delivered,
+ * canceled), at most limit: fn may write to the store. */
+int store_watch_each(struct store *st, int64_t due_before, int limit,
+    int (*fn)(void *arg, int64_t message_id, int64_t due_at), void *arg,
+    char **cause);
+/* messages.route_flags: what the engine must remember about a message until
+ * it goes (ENGINE_SEND_* bits of engine.h). */
+int store_message_flags_set(struct store *st, int64_t id, unsigned flags, char **cause);
+int store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause);
+
+/* ---- whole records for export and import (src/store/exchange.c) -------------------- */
+
+/*
+ * A message or contact with everything that hangs off it, as `hark export`
+ * writes it and `hark import` reads it back. Columns that the plain structs
+ * have no field for travel by column name (struct store_xrow), so that what a
+ * later migration adds goes out and comes back without this interface
+ * changing. Ids of the database's own (row ids, sort keys) never travel.
+ */
+enum store_xtype { STORE_X_NULL, STORE_X_INT, STORE_X_REAL, STORE_X_TEXT };
+struct store_xval {
+	const char *name;       /* the column */
+	enum store_xtype type;
+	int64_t i;
+	double d;
+	const char *s;
+};
+struct store_xrow {
+	struct store_xval *v;
+	int n;
+};
+/* The rows of a related table under the name a record gives them
+ * ("status_history", "identities", ...). one: at most one row (an object);
+ * list: each row is one bare value (tags). */
+struct store_xset {
+	const char *name;
+	int one, list;
+	struct store_xrow *rows;
+	int nrows;
+};
+#define STORE_XSETS_MAX 4
+struct store_xmessage {
+	struct store_message m;
+	const char *contact;          /* its contact's name */
+	const char *template_name;    /* NULL when not sent from a template */
+	int template_version;
+	struct store_xrow extra;      /* messages columns m has no field for */
+	struct store_xset sets[STORE_XSETS_MAX]; /* status_history, attachments, call */
+	int nsets;
+};
+struct store_xcontact {
+	struct store_xrow row;        /* the contacts columns, id first */
+	struct store_xset sets[STORE_XSETS_MAX]; /* identities, tags, conversation, preferences */
+	int nsets;
+};
+/* The set names a record may carry, NULL-terminated. */
+extern const char *const store_xmessage_sets[];
+extern const char *const store_xcontact_sets[];
+
+/* Messages matching f (0: all), for a progress total. */
+int store_export_count(struct store *st, const struct store_filter *f, int64_t *n,
+    char **cause);
+/* Every message matching f, oldest first, with its sets; streamed: the record
+ * is valid only during fn, which returns non-zero to stop. */
+int store_export_messages(struct store *st, const struct store_filter *f,
+    int (*fn)(void *arg, const struct store_xmessage *x), void *arg, char **cause);
+/* Every contact (contact_id 0) or one, by id, with its sets and opt-outs. */
+int store_export_contacts(struct store *st, int64_t contact_id,
+    int (*fn)(void *arg, const struct store_xcontact *c), void *arg, char **cause);
+/* The opt-outs of no contact (contact_id 0 only). Rows valid during fn. */
+int store_export_optouts(struct store *st, int64_t contact_id,
+    int (*fn)(void *arg, const struct store_xrow *r), void *arg, char **cause);
+/*
+ * Writes a contact record: into *existing when it is not 0 (its columns are
+ * replaced, sets added to), else as a new contact, with the record's id when
+ * that id is free. Unknown columns are ignored. 0 with *id, or -1.
+ */
+int store_contact_import(struct store *st, const struct store_xcontact *c,
+    int64_t existing, int64_t *id, char **cause);
+/* Inserts x->m as store_message_insert does, then, when it was new, its
+ * extra columns, template and sets (a status_history replaces the first
+ * row the insert writes). 1 inserted, 0 already there, -1. */
+int store_message_import(struct store *st, const struct store_xmessage *x,
+    int64_t *id, char **cause);
+/* An opt-out row as exported (channel, address, at, source, reason, ...). */
+int store_optout_import(struct store *st, const struct store_xrow *r, int64_t contact_id,
+    char **cause);
+
 #endif
