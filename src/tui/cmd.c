@@ -53,6 +53,9 @@ const struct tui_cmd tui_cmds[] = {
 	{ "redraw", NULL, "", "redraw the screen", 0, 0, 0, tcmd_redraw },
 	{ "reply", NULL, "", "reply on the channel of the selected message",
 	  CMD_NEEDS_CONTACT, 0, 0, tcmd_reply },
+	{ "report", NULL, "[day|week|month|prev|next|left|right|channel|open|close]",
+	  "the dashboard: volume, responses, delivery, cost; Enter on a bar lists "
+	  "its messages", 0, 0, 1, tcmd_report },
 	{ "resend", NULL, "", "send the selected failed or uncertain message again",
 	  CMD_NEEDS_MESSAGE | CMD_NEEDS_ENGINE, 0, 0, tcmd_resend },
 	{ "schedule", NULL, "WHEN", "send the composer's message later "

@@ -50,6 +50,7 @@ static const char *const mode_names[MODE__COUNT] = {
 	[MODE_COMPOSER] = "composer",
 	[MODE_PROMPT] = "prompt",
 	[MODE_PICKER] = "picker",
+	[MODE_REPORT] = "report",
 };
 
 /*

@@ -247,6 +247,7 @@ tui_dispatch_event(struct tui *t, const struct store_event *ev)
 		if (t->panes[i].ops->event != NULL)
 			t->panes[i].ops->event(&t->panes[i], ev);
 	}
+	report_view_event(t, ev);
 	if (ev->id > t->last_event_id)
 		t->last_event_id = ev->id;
 }
@@ -352,6 +353,8 @@ tui_current_mode(struct tui *t)
 		return MODE_PICKER;
 	if (prompt_is_open(t))
 		return MODE_PROMPT;
+	if (report_view_is_open(t))
+		return MODE_REPORT;
 	return t->panes[t->focus].ops->mode;
 }
 
@@ -522,7 +525,7 @@ tui_redraw(uv_prepare_t *h)
 {
 	struct tui *t = h->data;
 	struct pane *p;
-	int i, any = picker_is_open(t) || prompt_is_open(t);
+	int i, any = picker_is_open(t) || prompt_is_open(t) || report_view_dirty(t);
 
 	for (i = 0; i < PANE__COUNT; i++)
 		any |= t->panes[i].dirty != 0;
@@ -546,6 +549,8 @@ tui_redraw(uv_prepare_t *h)
 		p->dirty = 0;
 		wnoutrefresh(p->win);
 	}
+	if (report_view_is_open(t))
+		report_view_draw(t);
 	if (picker_is_open(t))
 		picker_draw(t);
 	if (prompt_is_open(t))
@@ -611,6 +616,7 @@ tui_end(struct tui *t)
 		if (t->panes[i].win != NULL)
 			delwin(t->panes[i].win);
 	}
+	report_view_close(t);
 	picker_close(t);
 	prompt_free(t);
 	endwin();

@@ -51,4 +51,7 @@ TUI_CMD(tcmd_call);
 TUI_CMD(tcmd_outcome);
 TUI_CMD(tcmd_prefer);
 
+/* pane_report.c: the dashboard */
+TUI_CMD(tcmd_report);
+
 #endif

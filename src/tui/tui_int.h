@@ -52,6 +52,7 @@ enum tui_mode {
 	MODE_COMPOSER,
 	MODE_PROMPT,
 	MODE_PICKER,
+	MODE_REPORT,
 	MODE__COUNT
 };
 const char *tui_mode_name(enum tui_mode m);
@@ -133,6 +134,15 @@ int picker_key(struct tui *t, wint_t ch, int is_keycode);
 void picker_draw(struct tui *t);
 void picker_move(struct tui *t, int delta);
 void picker_choose(struct tui *t);
+
+/* The dashboard (pane_report.c, report_draw.c): the report full screen in
+ * mode "report", opened by `:report`; it redraws whenever the screen does. */
+struct report_view;
+int report_view_is_open(struct tui *t);
+void report_view_close(struct tui *t);
+void report_view_draw(struct tui *t);
+int report_view_dirty(struct tui *t);
+void report_view_event(struct tui *t, const struct store_event *ev);
 
 /* ---- commands ---------------------------------------------------------------------- */
 
@@ -327,6 +337,7 @@ struct tui {
 
 	struct prompt *prompt;
 	struct picker *picker;
+	struct report_view *report;  /* the dashboard (pane_report.c), NULL when closed */
 
 	int rows, cols;
 	int too_small;

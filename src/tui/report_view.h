@@ -1,0 +1,32 @@
+/* report_view.h — the dashboard's state, shared by pane_report.c (state,
+ * commands) and report_draw.c (drawing). */
+#ifndef HARK_TUI_REPORT_VIEW_H
+#define HARK_TUI_REPORT_VIEW_H
+
+#include <stdint.h>
+
+#include "hark/report.h"
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+
+struct tui;
+
+struct report_view {
+	enum report_by by;
+	int64_t end;            /* the window ends with the period holding end - 1 */
+	struct report *r;       /* owned; rebuilt on a period switch or when stale */
+	int sel;                /* the selected bar (period index) */
+	int channel;            /* the bars' channel, -1 for all */
+	int stale;              /* messages changed: rebuild before drawing */
+	int dirty;              /* draw again */
+	WINDOW *win;            /* full screen but the status line */
+	int rows, cols;
+};
+
+/* Draws v into its window (made or remade for the screen's size). */
+void report_draw(struct tui *t, struct report_view *v);
+
+#endif
