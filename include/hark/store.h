@@ -597,7 +597,7 @@ struct store_xmessage {
 	const char *template_name;    /* NULL when not sent from a template */
 	int template_version;
 	struct store_xrow extra;      /* messages columns m has no field for */
-	struct store_xset sets[STORE_XSETS_MAX]; /* status_history, attachments, call */
+	struct store_xset sets[STORE_XSETS_MAX]; /* status_history, attachments, call, mail */
 	int nsets;
 };
 struct store_xcontact {
@@ -842,83 +842,5 @@ int store_watch_each(struct store *st, int64_t due_before, int limit,
  * it goes (ENGINE_SEND_* bits of engine.h). */
 int store_message_flags_set(struct store *st, int64_t id, unsigned flags, char **cause);
 int store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause);
-
-/* ---- whole records for export and import (src/store/exchange.c) -------------------- */
-
-/*
- * A message or contact with everything that hangs off it, as `hark export`
- * writes it and `hark import` reads it back. Columns that the plain structs
- * have no field for travel by column name (struct store_xrow), so that what a
- * later migration adds goes out and comes back without this interface
- * changing. Ids of the database's own (row ids, sort keys) never travel.
- */
-enum store_xtype { STORE_X_NULL, STORE_X_INT, STORE_X_REAL, STORE_X_TEXT };
-struct store_xval {
-	const char *name;       /* the column */
-	enum store_xtype type;
-	int64_t i;
-	double d;
-	const char *s;
-};
-struct store_xrow {
-	struct store_xval *v;
-	int n;
-};
-/* The rows of a related table under the name a record gives them
- * ("status_history", "identities", ...). one: at most one row (an object);
- * list: each row is one bare value (tags). */
-struct store_xset {
-	const char *name;
-	int one, list;
-	struct store_xrow *rows;
-	int nrows;
-};
-#define STORE_XSETS_MAX 4
-struct store_xmessage {
-	struct store_message m;
-	const char *contact;          /* its contact's name */
-	const char *template_name;    /* NULL when not sent from a template */
-	int template_version;
-	struct store_xrow extra;      /* messages columns m has no field for */
-	struct store_xset sets[STORE_XSETS_MAX]; /* status_history, attachments, call */
-	int nsets;
-};
-struct store_xcontact {
-	struct store_xrow row;        /* the contacts columns, id first */
-	struct store_xset sets[STORE_XSETS_MAX]; /* identities, tags, conversation, preferences */
-	int nsets;
-};
-/* The set names a record may carry, NULL-terminated. */
-extern const char *const store_xmessage_sets[];
-extern const char *const store_xcontact_sets[];
-
-/* Messages matching f (0: all), for a progress total. */
-int store_export_count(struct store *st, const struct store_filter *f, int64_t *n,
-    char **cause);
-/* Every message matching f, oldest first, with its sets; streamed: the record
- * is valid only during fn, which returns non-zero to stop. */
-int store_export_messages(struct store *st, const struct store_filter *f,
-    int (*fn)(void *arg, const struct store_xmessage *x), void *arg, char **cause);
-/* Every contact (contact_id 0) or one, by id, with its sets and opt-outs. */
-int store_export_contacts(struct store *st, int64_t contact_id,
-    int (*fn)(void *arg, const struct store_xcontact *c), void *arg, char **cause);
-/* The opt-outs of no contact (contact_id 0 only). Rows valid during fn. */
-int store_export_optouts(struct store *st, int64_t contact_id,
-    int (*fn)(void *arg, const struct store_xrow *r), void *arg, char **cause);
-/*
- * Writes a contact record: into *existing when it is not 0 (its columns are
- * replaced, sets added to), else as a new contact, with the record's id when
- * that id is free. Unknown columns are ignored. 0 with *id, or -1.
- */
-int store_contact_import(struct store *st, const struct store_xcontact *c,
-    int64_t existing, int64_t *id, char **cause);
-/* Inserts x->m as store_message_insert does, then, when it was new, its
- * extra columns, template and sets (a status_history replaces the first
- * row the insert writes). 1 inserted, 0 already there, -1. */
-int store_message_import(struct store *st, const struct store_xmessage *x,
-    int64_t *id, char **cause);
-/* An opt-out row as exported (channel, address, at, source, reason, ...). */
-int store_optout_import(struct store *st, const struct store_xrow *r, int64_t contact_id,
-    char **cause);
 
 #endif
