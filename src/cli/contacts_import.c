@@ -373,6 +373,15 @@ cimport_vcards(struct cimport *ci, const char *text, size_t len)
 			crec_addr(&r, STORE_ID_PHONE, c->tels[j].value, c->tels[j].type);
 		for (j = 0; j < c->nemails; j++)
 			crec_addr(&r, STORE_ID_EMAIL, c->emails[j].value, c->emails[j].type);
+		for (j = 0; j < c->nwhatsapps; j++)
+			crec_addr(&r, STORE_ID_WHATSAPP, c->whatsapps[j].value,
+			    c->whatsapps[j].type);
+		r.keys = xcalloc((size_t)c->nfields + 1, sizeof *r.keys);
+		r.values = xcalloc((size_t)c->nfields + 1, sizeof *r.values);
+		for (j = 0; j < c->nfields; j++) {
+			r.keys[r.nfields] = c->field_keys[j];
+			r.values[r.nfields++] = c->field_values[j];
+		}
 		r.tags = xcalloc((size_t)c->ncategories + 1, sizeof *r.tags);
 		for (j = 0; j < c->ncategories; j++)
 			r.tags[r.ntags++] = c->categories[j];

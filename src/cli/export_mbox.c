@@ -1,8 +1,8 @@
 /*
  * export_mbox.c — hark export --format mbox: the email messages as mboxrd.
  *
- * Each message is the source hark kept when it was received (a
- * messages.raw_path file), else one rebuilt from the stored fields and the
+ * Each message is the source hark kept when it was received (mail.raw_path,
+ * a file beside the database), else one rebuilt from the stored fields and the
  * attachments on disk. Lines end in LF, as mbox files do; a line that starts
  * with "From ", after any number of '>', gets one more '>' (mboxrd), so a
  * reader that undoes the quoting gets the message back exactly. Messages are
@@ -35,23 +35,23 @@ struct mbox {
 };
 
 static int mbox_message(void *arg, const struct store_xmessage *x);
-static const char *mbox_extra(const struct store_xmessage *x, const char *name);
+static const struct store_xrow *mbox_mail_row(const struct store_xmessage *x);
 static int mbox_read_file(const char *path, struct hbuf *out);
 static int mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause);
 static void mbox_attach(GMimeMultipart *mixed, const struct store_xrow *a);
 static const char *mbox_att_get(const struct store_xrow *a, const char *name);
-static void mbox_quote(struct hbuf *out, const char *src, size_t len);
+static void mbox_quote(struct hbuf *out, const char *src, size_t len, int built);
 static char *mbox_unbracket(const char *id);
 
-static const char *
-mbox_extra(const struct store_xmessage *x, const char *name)
+/* The email facts beside the message (raw source, HTML, sender's name). */
+static const struct store_xrow *
+mbox_mail_row(const struct store_xmessage *x)
 {
 	int i;
 
-	for (i = 0; i < x->extra.n; i++)
-		if (strcmp(x->extra.v[i].name, name) == 0 &&
-		    x->extra.v[i].type == STORE_X_TEXT)
-			return x->extra.v[i].s;
+	for (i = 0; i < x->nsets; i++)
+		if (strcmp(x->sets[i].name, "mail") == 0 && x->sets[i].nrows > 0)
+			return &x->sets[i].rows[0];
 	return NULL;
 }
 
@@ -138,6 +138,12 @@ static int
 mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 {
 	const struct store_message *m = &x->m;
+	const struct store_xrow *mail = mbox_mail_row(x);
+	const char *from_name = mail != NULL ? mbox_att_get(mail, "from_name") : NULL;
+	const char *html = mail != NULL ? mbox_att_get(mail, "html") : NULL;
+	GMimeMultipart *alt = NULL;
+	GMimeTextPart *htmlpart = NULL;
+	GMimeObject *body;
 	GMimeMessage *msg;
 	GMimeTextPart *text;
 	GMimeMultipart *mixed = NULL;
@@ -150,7 +156,8 @@ mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 	g_mime_init();
 	msg = g_mime_message_new(TRUE);
 	if (m->from_addr != NULL && *m->from_addr != '\0')
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, NULL, m->from_addr);
+		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
+		    m->direction == HARK_DIR_IN ? from_name : NULL, m->from_addr);
 	if (m->to_addr != NULL && *m->to_addr != '\0')
 		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, m->to_addr);
 	g_mime_message_set_subject(msg, m->subject != NULL ? m->subject : "", "utf-8");
@@ -169,17 +176,27 @@ mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 	g_mime_text_part_set_text(text, m->body != NULL ? m->body : "");
 	g_mime_part_set_content_encoding(GMIME_PART(text),
 	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	body = GMIME_OBJECT(text);
+	if (html != NULL) {
+		alt = g_mime_multipart_new_with_subtype("alternative");
+		htmlpart = g_mime_text_part_new_with_subtype("html");
+		g_mime_text_part_set_text(htmlpart, html);
+		g_mime_part_set_content_encoding(GMIME_PART(htmlpart),
+		    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+		g_mime_multipart_add(alt, GMIME_OBJECT(text));
+		g_mime_multipart_add(alt, GMIME_OBJECT(htmlpart));
+		body = GMIME_OBJECT(alt);
+	}
 	for (i = 0; i < x->nsets; i++)
 		for (j = 0; strcmp(x->sets[i].name, "attachments") == 0 &&
 		    j < x->sets[i].nrows; j++) {
 			if (mixed == NULL) {
 				mixed = g_mime_multipart_new_with_subtype("mixed");
-				g_mime_multipart_add(mixed, GMIME_OBJECT(text));
+				g_mime_multipart_add(mixed, body);
 			}
 			mbox_attach(mixed, &x->sets[i].rows[j]);
 		}
-	g_mime_message_set_mime_part(msg, mixed != NULL ? GMIME_OBJECT(mixed) :
-	    GMIME_OBJECT(text));
+	g_mime_message_set_mime_part(msg, mixed != NULL ? GMIME_OBJECT(mixed) : body);
 	mem = g_mime_stream_mem_new();
 	if (g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, mem) < 0) {
 		set_cause(cause, "cannot build message %s", m->message_id ?
@@ -192,15 +209,25 @@ mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 	}
 	g_object_unref(mem);
 	g_object_unref(text);
+	if (alt != NULL) {
+		g_object_unref(htmlpart);
+		g_object_unref(alt);
+	}
 	if (mixed != NULL)
 		g_object_unref(mixed);
 	g_object_unref(msg);
 	return i;
 }
 
-/* Appends src with LF line ends and mboxrd quoting, ending in a newline. */
+/*
+ * Appends src with LF line ends and mboxrd quoting, ending in a newline. In
+ * a message hark built, a line can start with "From " only inside a
+ * quoted-printable text (headers have "From:", base64 has no spaces,
+ * boundaries start "--"), so there it becomes "=46rom " (">From " becomes
+ * "=3EFrom "), which every reader decodes back without knowing mboxrd.
+ */
 static void
-mbox_quote(struct hbuf *out, const char *src, size_t len)
+mbox_quote(struct hbuf *out, const char *src, size_t len, int built)
 {
 	const char *p = src, *end = src + len, *nl;
 	size_t n, k;
@@ -212,7 +239,11 @@ mbox_quote(struct hbuf *out, const char *src, size_t len)
 			n--;
 		for (k = 0; k < n && p[k] == '>'; k++)
 			;
-		if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0)
+		if (built && n - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
+			hbuf_adds(out, k > 0 ? "=3E" : "=46");
+			p++;
+			n--;
+		} else if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0)
 			hbuf_addc(out, '>');
 		hbuf_add(out, p, n);
 		hbuf_addc(out, '\n');
@@ -225,25 +256,32 @@ mbox_message(void *arg, const struct store_xmessage *x)
 {
 	struct mbox *mb = arg;
 	struct export *ex = mb->ex;
-	const char *raw = mbox_extra(x, "raw_path"), *from = x->m.from_addr;
+	const struct store_xrow *mail = mbox_mail_row(x);
+	const char *raw = mail != NULL ? mbox_att_get(mail, "raw_path") : NULL;
+	const char *from = x->m.from_addr;
 	char when[40];
 	struct tm tm;
 	time_t t = (time_t)(x->m.created_at / 1000);
+	int built = 0;
 
 	if (x->m.channel != HARK_CH_EMAIL)
 		return 0;
 	hbuf_reset(&mb->msg);
-	if ((raw == NULL || mbox_read_file(raw, &mb->msg) != 0) &&
-	    (hbuf_reset(&mb->msg), mbox_build(x, &mb->msg, &mb->cause)) != 0) {
-		mb->skipped++;
-		return 0;
+	if (raw == NULL || mbox_read_file(raw, &mb->msg) != 0) {
+		hbuf_reset(&mb->msg);
+		built = 1;
+		if (mbox_build(x, &mb->msg, &mb->cause) != 0) {
+			mb->skipped++;
+			return 0;
+		}
 	}
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
 	hbuf_reset(&ex->buf);
 	hbuf_printf(&ex->buf, "From %s %s\n", from != NULL && *from != '\0' &&
 	    strpbrk(from, " \t") == NULL ? from : "MAILER-DAEMON", when);
-	mbox_quote(&ex->buf, mb->msg.data != NULL ? mb->msg.data : "", mb->msg.len);
+	mbox_quote(&ex->buf, mb->msg.data != NULL ? mb->msg.data : "", mb->msg.len,
+	    built);
 	hbuf_addc(&ex->buf, '\n');
 	return export_emit(ex) != 0;
 }

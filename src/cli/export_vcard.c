@@ -98,33 +98,30 @@ vc_name(struct hbuf *line, const char *name)
 	hbuf_adds(line, ";;;");
 }
 
+/* An identity's label is its TYPE when it is a plain word ("work",
+ * "mobile"): RFC 6350 allows names beyond its own, and readers keep them. */
 static void
 vc_identity(struct hbuf *line, const struct store_xrow *r)
 {
-	static const char *const types[] = { "home", "work", "cell", "voice", "text",
-	    "fax", "pager", "video", NULL };
 	const char *kind = vc_get(r, "kind"), *addr = vc_get(r, "address");
 	const char *label = vc_get(r, "label"), *type = NULL;
-	size_t i;
 
 	if (kind == NULL || addr == NULL)
 		return;
-	for (i = 0; label != NULL && types[i] != NULL; i++)
-		if (strcmp(label, types[i]) == 0)
-			type = label;
-	if (strcmp(kind, "phone") == 0) {
-		hbuf_printf(line, "TEL;VALUE=uri;TYPE=%s:tel:", type ? type : "cell");
-		vc_escape(line, addr, 0);
-	} else if (strcmp(kind, "whatsapp") == 0) {
-		hbuf_adds(line, "IMPP;X-SERVICE-TYPE=WhatsApp:whatsapp:");
-		vc_escape(line, addr, 0);
-	} else {
+	if (label != NULL && *label != '\0' && strspn(label, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(label))
+		type = label;
+	if (strcmp(kind, "phone") == 0)
+		hbuf_adds(line, "TEL;VALUE=uri");
+	else if (strcmp(kind, "whatsapp") == 0)
+		hbuf_adds(line, "IMPP;X-SERVICE-TYPE=WhatsApp");
+	else
 		hbuf_adds(line, "EMAIL");
-		if (type != NULL && (strcmp(type, "home") == 0 || strcmp(type, "work") == 0))
-			hbuf_printf(line, ";TYPE=%s", type);
-		hbuf_addc(line, ':');
-		vc_escape(line, addr, 0);
-	}
+	if (type != NULL)
+		hbuf_printf(line, ";TYPE=%s", type);
+	hbuf_adds(line, strcmp(kind, "phone") == 0 ? ":tel:" :
+	    strcmp(kind, "whatsapp") == 0 ? ":whatsapp:" : ":");
+	vc_escape(line, addr, 0);
 }
 
 /* Custom fields, in the object's order; a value that is not a string is
@@ -176,8 +173,9 @@ void
 export_vcard(const struct store_xcontact *c, struct hbuf *out)
 {
 	struct hbuf line = HBUF_INIT;
+	static const char *const kinds[] = { "phone", "email", "whatsapp" };
 	const char *name = vc_get(&c->row, "name"), *s;
-	int i, j, ntags = 0;
+	int i, j, k, ntags = 0;
 
 	hbuf_adds(out, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
 	hbuf_adds(&line, "FN:");
@@ -186,17 +184,28 @@ export_vcard(const struct store_xcontact *c, struct hbuf *out)
 	hbuf_reset(&line);
 	vc_name(&line, name != NULL ? name : "");
 	vc_line(out, hbuf_str(&line));
+	/* Phones, then emails, then WhatsApp, as address books list them and
+	 * as `hark contacts import` adds them back. */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < c->nsets; i++)
+			for (j = 0; strcmp(c->sets[i].name, "identities") == 0 &&
+			    j < c->sets[i].nrows; j++) {
+				s = vc_get(&c->sets[i].rows[j], "kind");
+				if (s == NULL || strcmp(s, kinds[k]) != 0)
+					continue;
+				hbuf_reset(&line);
+				vc_identity(&line, &c->sets[i].rows[j]);
+				vc_line(out, hbuf_str(&line));
+			}
 	for (i = 0; i < c->nsets; i++)
 		for (j = 0; j < c->sets[i].nrows; j++) {
 			hbuf_reset(&line);
-			if (strcmp(c->sets[i].name, "identities") == 0)
-				vc_identity(&line, &c->sets[i].rows[j]);
-			else if (strcmp(c->sets[i].name, "tags") == 0 &&
+			if (strcmp(c->sets[i].name, "tags") == 0 &&
 			    (s = vc_get(&c->sets[i].rows[j], "tag")) != NULL) {
 				if (ntags++ > 0)
 					continue;
 				hbuf_adds(&line, "CATEGORIES:");
-				for (int k = 0; k < c->sets[i].nrows; k++) {
+				for (k = 0; k < c->sets[i].nrows; k++) {
 					if (k > 0)
 						hbuf_addc(&line, ',');
 					vc_escape(&line, vc_get(&c->sets[i].rows[k], "tag"), 0);

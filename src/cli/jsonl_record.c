@@ -29,7 +29,7 @@ static const char *const jr_msg_fields[] = {
 	"references", "status", "provider", "provider_id", "error_code",
 	"error_text", "price", "currency", "segments", "encoding", "sent_at",
 	"delivered_at", "read_at", "scheduled_at", "seen", "template",
-	"template_version", "status_history", "attachments", "call", NULL
+	"template_version", "status_history", "attachments", "call", "mail", NULL
 };
 static const char *const jr_contact_fields[] = {
 	"type", "identities", "tags", "conversation", "preferences", NULL

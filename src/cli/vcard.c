@@ -271,6 +271,24 @@ vc_property(struct vcard *c, const struct vc_prop *prop)
 		else
 			vc_add_addr(&c->emails, &c->nemails, parts[0], prop->type);
 		vc_free_parts(parts, n);
+	} else if (strcmp(prop->name, "IMPP") == 0) {
+		n = vc_split(prop->value, 0, &parts);
+		if (strncasecmp(parts[0], "whatsapp:", 9) == 0)
+			vc_add_addr(&c->whatsapps, &c->nwhatsapps, parts[0] + 9, prop->type);
+		vc_free_parts(parts, n);
+	} else if (strcmp(prop->name, "X-HARK-FIELD") == 0) {
+		n = vc_split(prop->value, ';', &parts);
+		if (n == 2 && parts[0][0] != '\0') {
+			c->field_keys = xreallocarray(c->field_keys, (size_t)c->nfields + 1,
+			    sizeof *c->field_keys);
+			c->field_values = xreallocarray(c->field_values,
+			    (size_t)c->nfields + 1, sizeof *c->field_values);
+			c->field_keys[c->nfields] = parts[0];
+			c->field_values[c->nfields++] = parts[1];
+			parts[0] = xstrdup("");
+			parts[1] = xstrdup("");
+		}
+		vc_free_parts(parts, n);
 	} else if (strcmp(prop->name, "CATEGORIES") == 0) {
 		n = vc_split(prop->value, ',', &parts);
 		for (i = 0; i < n; i++) {
@@ -357,7 +375,14 @@ vcard_free_all(struct vcard *cards, int n)
 			free(c->emails[j].type);
 		}
 		free(c->emails);
+		for (j = 0; j < c->nwhatsapps; j++) {
+			free(c->whatsapps[j].value);
+			free(c->whatsapps[j].type);
+		}
+		free(c->whatsapps);
 		vc_free_parts(c->categories, c->ncategories);
+		vc_free_parts(c->field_keys, c->nfields);
+		vc_free_parts(c->field_values, c->nfields);
 	}
 	free(cards);
 }

@@ -1,6 +1,8 @@
 /*
  * vcard.h — the parts of vCard 3.0 (RFC 2426) and 4.0 (RFC 6350) that make a
- * hark contact: FN, N, TEL, EMAIL, ORG, NOTE, CATEGORIES. Folded lines are
+ * hark contact: FN, N, TEL, EMAIL, ORG, NOTE, CATEGORIES, WhatsApp numbers as
+ * IMPP whatsapp: URIs and custom fields as X-HARK-FIELD:name;value (what
+ * hark export --format vcard writes). Folded lines are
  * joined, backslash escapes undone, property groups ("item1.TEL") and
  * parameters other than TYPE ignored. Quoted-printable is not decoded.
  */
@@ -29,6 +31,10 @@ struct vcard {
 	int nemails;
 	char **categories;
 	int ncategories;
+	struct vcard_addr *whatsapps;   /* IMPP whatsapp:+1... */
+	int nwhatsapps;
+	char **field_keys, **field_values; /* X-HARK-FIELD */
+	int nfields;
 };
 
 /* True when text looks like vCard (its first non-blank line is BEGIN:VCARD). */

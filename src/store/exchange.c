@@ -21,13 +21,15 @@
 #include "store_int.h"
 #include "exchange_int.h"
 
-const struct x_table x_msg_tables[3] = {
+const struct x_table x_msg_tables[4] = {
 	{ "status_history", "message_status_history", "message_id",
 	  "SELECT * FROM message_status_history WHERE message_id = ?1 ORDER BY id", 0, 0 },
 	{ "attachments", "attachments", "message_id",
 	  "SELECT * FROM attachments WHERE message_id = ?1 ORDER BY id", 0, 0 },
 	{ "call", "calls", "message_id",
 	  "SELECT * FROM calls WHERE message_id = ?1", 1, 0 },
+	{ "mail", "mail", "message_id",
+	  "SELECT * FROM mail WHERE message_id = ?1", 1, 0 },
 };
 /* Unread count, last activity and channels follow from the messages, so a
  * conversation carries only what the user set. */
@@ -52,7 +54,8 @@ const struct x_table x_template_tables[2] = {
 	  " WHERE v.template_id = ?1 ORDER BY v.version, tv.id", 0, 0 },
 };
 const char *const store_xtemplate_sets[] = { "versions", "variants", NULL };
-const char *const store_xmessage_sets[] = { "status_history", "attachments", "call", NULL };
+const char *const store_xmessage_sets[] = { "status_history", "attachments", "call",
+	"mail", NULL };
 const char *const store_xcontact_sets[] = { "identities", "tags", "conversation",
 	"preferences", NULL };
 

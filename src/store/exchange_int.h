@@ -15,7 +15,7 @@ struct x_table {
 	int one, list;
 };
 
-extern const struct x_table x_msg_tables[3];
+extern const struct x_table x_msg_tables[4];
 extern const struct x_table x_contact_tables[4];
 extern const struct x_table x_template_tables[2];
 /* The messages columns struct store_message carries, and the bookkeeping;

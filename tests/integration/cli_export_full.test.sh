@@ -54,6 +54,8 @@ INSERT INTO message_status_history (message_id, status, error_code, error_text, 
 INSERT INTO attachments (message_id, filename, content_type, size, url, path) VALUES
   ($(msg imap-7), 'quote.pdf', 'application/pdf', 16, NULL, '$HOME/quote.pdf'),
   ($(msg SM2), NULL, 'image/jpeg', -1, 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/SM2/Media/ME1', NULL);
+INSERT INTO mail (message_id, raw_path, raw_sha256, raw_size, html, from_name, warning, folder)
+  VALUES ($(msg imap-7), '$HOME/quote.pdf', 'ab12', 16, '<p>From here on, please email.</p>', 'Ann Lee', NULL, 'INBOX');
 INSERT INTO calls (message_id, status, duration_s, recording_url, outcome, notes, bridged, updated_at)
   VALUES ($(msg CA1), 'completed', 754, 'https://api.twilio.com/rec/RE1', 'reached', 'Wants a second viewing', 1, 1795247700000);
 INSERT INTO templates (name, category, current_version, created_at) VALUES ('viewing', 'property', 2, 1795000000000);
@@ -70,7 +72,7 @@ SQL
 if sql "SELECT 1 FROM pragma_table_info('messages') WHERE name = 'fallback_of'" | grep -q 1; then
 	sqlite3 "$HARK_DB" "UPDATE messages SET fallback_of = $(msg SM3) WHERE provider_id = 'SM4'"
 fi
-ok "seeded: history, attachments, a call, templates, custom fields, preferences, opt-outs"
+ok "seeded: history, attachments, a call, email facts, templates, custom fields, preferences, opt-outs"
 
 expect_exit 0 "export everything" -- hark export -o full.jsonl
 export HARK_DB="$HOME/dst.db"
@@ -89,7 +91,7 @@ python3 - "$HOME/src.db" "$HOME/dst.db" <<'P' || fail "the databases differ"
 import sqlite3, sys
 TABLES = ["contacts", "identities", "contact_tags", "conversations", "preferences",
           "opt_outs", "templates", "template_versions", "template_variants", "messages",
-          "message_status_history", "attachments", "calls"]
+          "message_status_history", "attachments", "calls", "mail"]
 def rows(path):
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
