@@ -23,6 +23,7 @@ extern const char cmd_send_usage[];
 extern const char cmd_daemon_usage[];
 extern const char cmd_config_usage[];
 extern const char cmd_inbox_usage[];
+extern const char cmd_import_mail_usage[];
 
 static const struct cli_cmd cli_table[] = {
 	{ "send", "send (or schedule) a message", cmd_send_usage, cmd_send },
@@ -34,6 +35,8 @@ static const struct cli_cmd cli_table[] = {
 	{ "contacts", "add, list and import contacts", cmd_contacts_usage,
 	  cmd_contacts },
 	{ "import", "import messages from JSON lines", cmd_import_usage, cmd_import },
+	{ "import-mail", "import email files (.eml, Maildir) into the threads",
+	  cmd_import_mail_usage, cmd_import_mail },
 	{ "export", "export messages as JSON lines or CSV", cmd_export_usage,
 	  cmd_export },
 	{ "call", "click-to-call: ring your phone, then the contact", cmd_call_usage,

@@ -53,6 +53,7 @@ void cli_getopt_reset(void);
 const struct cli_cmd *cli_cmd_find(const char *name);
 int cmd_send(struct cli_ctx *, int, char **);
 int cmd_import(struct cli_ctx *, int, char **);
+int cmd_import_mail(struct cli_ctx *, int, char **);
 int cmd_export(struct cli_ctx *, int, char **);
 int cmd_search(struct cli_ctx *, int, char **);
 int cmd_log(struct cli_ctx *, int, char **);

@@ -109,6 +109,26 @@ tv_day_label(int64_t ms, int64_t now, char *buf, size_t size)
 		    tm.tm_year + 1900);
 }
 
+char *
+tv_attachment_line(int n, const char *filename, const char *type, int64_t size)
+{
+	char sz[32], *line, *safe;
+
+	if (size < 0)
+		snprintf(sz, sizeof sz, "?");
+	else if (size < 1024)
+		snprintf(sz, sizeof sz, "%lld B", (long long)size);
+	else if (size < 1024 * 1024)
+		snprintf(sz, sizeof sz, "%.1f KB", (double)size / 1024);
+	else
+		snprintf(sz, sizeof sz, "%.1f MB", (double)size / (1024 * 1024));
+	line = xasprintf("[%d] %s (%s, %s)", n, filename != NULL && *filename != '\0' ?
+	    filename : "unnamed", type != NULL ? type : "application/octet-stream", sz);
+	safe = text_sanitize(line, strlen(line), 0);
+	free(line);
+	return safe;
+}
+
 int
 tv_out_indent(int width)
 {
@@ -424,6 +444,7 @@ tv_msg_clear(struct tv_msg *vm)
 	free(vm->error);
 	free(vm->error_code);
 	free(vm->extra);
+	free(vm->warning);
 	memset(vm, 0, sizeof *vm);
 }
 
@@ -526,6 +547,9 @@ tv_msg_layout(struct tv_msg *vm, int width, int quotes_open, const char *key)
 	if (vm->subject != NULL)
 		tv_push_wrapped(vm, ROLE_SUBJECT, bind, vm->subject, strlen(vm->subject),
 		    cols);
+	if (vm->warning != NULL)
+		tv_push_wrapped(vm, ROLE_ST_FAILED, bind, vm->warning,
+		    strlen(vm->warning), cols);
 	role = vm->channel == HARK_CH_VOICE ? ROLE_CALL :
 	    vm->direction == HARK_DIR_OUT ? ROLE_OUTBOUND : ROLE_INBOUND;
 	tv_layout_body(vm, role, bind, cols, quotes_open, key != NULL ? key :

@@ -42,6 +42,7 @@ struct tv_msg {
 	char *error;         /* why it failed or is uncertain, sanitised; may be NULL */
 	char *error_code;    /* the provider's code, sanitised; may be NULL */
 	char *extra;         /* below the body: a call's outcome, media; sanitised, may be NULL */
+	char *warning;       /* a broken email shown raw: why, sanitised; may be NULL */
 	int has_price;
 	struct hark_money price;
 	int64_t run_at;      /* scheduled: when it goes (0: unknown) */
@@ -75,6 +76,12 @@ void tv_msg_uncache(struct tv_msg *vm);
  * header, the header shows the short mark and the detail follows the body.
  */
 int tv_msg_layout(struct tv_msg *vm, int width, int quotes_open, const char *key);
+
+/* An email attachment's line under its message, numbered for
+ * open-attachment: "[2] offer.pdf (application/pdf, 1.2 MB)". Sanitised;
+ * caller frees. filename and type may be NULL, size < 0 when unknown. */
+char *tv_attachment_line(int n, const char *filename, const char *type,
+    int64_t size);
 
 /* Columns an outbound message is pushed right by, for a pane width. */
 int tv_out_indent(int width);

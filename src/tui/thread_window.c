@@ -295,12 +295,19 @@ tw_media_line(void *arg, const struct store_attachment *a)
 	}
 	if (vm == NULL)
 		return 0; /* another contact's message within the id range */
+	if (vm->channel == HARK_CH_EMAIL && a->path != NULL) {
+		for (i = 1, line = vm->extra; line != NULL; i++)
+			line = (line = strchr(line, '\n')) != NULL ? line + 1 : NULL;
+		safe = tv_attachment_line(i, a->filename, a->content_type, a->size);
+		goto add;
+	}
 	/* Media sent by URL has no known type until the provider fetches it. */
 	line = xasprintf("[%s] %s", a->content_type == NULL || strcmp(a->content_type,
 	    "application/octet-stream") == 0 ? "media" : a->content_type,
 	    a->url ? a->url : a->path ? a->path : a->filename ? a->filename : "");
 	safe = text_sanitize(line, strlen(line), 0);
 	free(line);
+add:
 	if (vm->extra != NULL) {
 		joined = xasprintf("%s\n%s", vm->extra, safe);
 		free(vm->extra);
@@ -338,9 +345,28 @@ tw_call_fill(struct store *st, struct tv_msg *vm)
 	free(raw);
 }
 
+/* A broken email's warning, shown under its subject. */
+static int
+tw_mail_warning(void *arg, const struct store_mail *mail)
+{
+	struct tw_batch *b = arg;
+	char *w;
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->m[i].id == mail->message_id && b->m[i].warning == NULL) {
+			w = xasprintf("⚠ %s", mail->warning);
+			b->m[i].warning = text_sanitize(w, strlen(w), 0);
+			free(w);
+		}
+	}
+	return 0;
+}
+
 /*
  * What a page needs beyond its rows: outbox details of failed or scheduled
- * sends, calls' outcomes, and every message's media in one query.
+ * sends, calls' outcomes, and every message's media and email warnings in
+ * one query each.
  */
 static void
 tw_batch_fill(struct store *st, struct tw_batch *b)
@@ -357,6 +383,8 @@ tw_batch_fill(struct store *st, struct tw_batch *b)
 		if (b->m[i].id > hi)
 			hi = b->m[i].id;
 	}
-	if (b->n > 0)
+	if (b->n > 0) {
 		store_attachments_between(st, lo, hi, tw_media_line, b, NULL);
+		store_mail_between(st, lo, hi, tw_mail_warning, b, NULL);
+	}
 }

@@ -35,6 +35,9 @@ TUI_CMD(tcmd_search_next);
 TUI_CMD(tcmd_search_prev);
 TUI_CMD(tcmd_toggle_quotes);
 
+/* attach.c: an email's attachments */
+TUI_CMD(tcmd_open_attachment);
+
 /* cmd_msg.c: writing, sending, the conversation's state */
 TUI_CMD(tcmd_reply);
 TUI_CMD(tcmd_compose);
