@@ -116,8 +116,8 @@ mapi_close(struct mapi *m)
 
 int
 mapi_post(struct mapi *m, const char *url, const char **headers,
-    const char *body, size_t len, mapi_answer_fn answer, provider_send_cb cb,
-    void *arg, char **cause)
+    const char *body, size_t len, int64_t message_id, mapi_answer_fn answer,
+    provider_send_cb cb, void *arg, char **cause)
 {
 	const char *hdrs[MAPI_MAX_HEADERS + 2];
 	struct net_request req;
@@ -143,6 +143,7 @@ mapi_post(struct mapi *m, const char *url, const char **headers,
 	op = xcalloc(1, sizeof *op);
 	op->m = m;
 	op->answer = answer;
+	op->message_id = message_id;
 	op->cb = cb;
 	op->arg = arg;
 	op->net_id = net_request(m->p->env.net, &req, mapi_done, op, cause);
@@ -162,12 +163,13 @@ mapi_done(void *arg, const struct net_response *r)
 {
 	struct mapi_op *op = arg;
 	struct provider_result res;
-	struct mapi_out o = { NULL, NULL, NULL };
+	struct mapi_out o = { NULL, NULL, NULL, 0 };
 
 	op->net_id = 0;
 	op->busy = 1;
 	memset(&res, 0, sizeof res);
 	res.retry_after_ms = -1;
+	o.message_id = op->message_id;
 	op->answer(op->m, r, &res, &o);
 	res.error_code = o.code;
 	res.error_text = o.text;

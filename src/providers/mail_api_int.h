@@ -27,6 +27,7 @@ struct mapi_out {
 	char *code;                /* error_code */
 	char *text;                /* error_text */
 	char *id;                  /* provider_id */
+	int64_t message_id;        /* in: hark's id of the message sent */
 };
 
 /* Turns a complete answer into a result (its strings in o). */
@@ -38,6 +39,7 @@ struct mapi_op {
 	uint64_t net_id;           /* the request in flight, 0 none */
 	int busy;                  /* its callback is on the stack */
 	mapi_answer_fn answer;
+	int64_t message_id;
 	provider_send_cb cb;
 	void *arg;
 	struct mapi_op *prev, *next;
@@ -70,11 +72,12 @@ int mapi_open(struct mapi *m, struct provider *p, const char *service,
 /* Cancels what is in flight (their callbacks never fire) and frees m's
  * strings. */
 void mapi_close(struct mapi *m);
-/* POSTs body with headers (NULL-terminated; auth is added); answer reads
- * the result, cb gets it. 0 or -1 with cause (cb will not fire). */
+/* POSTs body with headers (NULL-terminated; auth is added) for message
+ * message_id; answer reads the result, cb gets it. 0 or -1 with cause (cb
+ * will not fire). */
 int mapi_post(struct mapi *m, const char *url, const char **headers,
-    const char *body, size_t len, mapi_answer_fn answer, provider_send_cb cb,
-    void *arg, char **cause);
+    const char *body, size_t len, int64_t message_id, mapi_answer_fn answer,
+    provider_send_cb cb, void *arg, char **cause);
 
 /* The display name to send from: the request's, else [identity] name;
  * NULL when neither is set. */

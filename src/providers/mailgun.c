@@ -243,7 +243,7 @@ mg_send(struct provider *p, const struct provider_send *req,
 	headers[2] = NULL;
 	url = xasprintf("%s/v3/%s/messages", mg->m.base, mg->domain);
 	rc = mapi_post(&mg->m, url, headers, hbuf_str(&body), body.len,
-	    mg_answer, cb, arg, cause);
+	    req->message_id, mg_answer, cb, arg, cause);
 	free(url);
 	free(ctype);
 	hbuf_free(&body);

@@ -217,8 +217,8 @@ sg_send(struct provider *p, const struct provider_send *req,
 		return -1;
 	}
 	url = xasprintf("%s/v3/mail/send", m->base);
-	rc = mapi_post(m, url, headers, body, strlen(body), sg_answer, cb, arg,
-	    cause);
+	rc = mapi_post(m, url, headers, body, strlen(body), req->message_id,
+	    sg_answer, cb, arg, cause);
 	free(url);
 	free(body);
 	return rc;
@@ -268,9 +268,10 @@ sg_answer(struct mapi *m, const struct net_response *r,
 		res->status = HARK_ST_SENT;
 		res->at = hark_now_ms();
 		if (id == NULL || *id == '\0') {
-			/* Events still find the message by its hark_id. */
+			/* SendGrid took it but did not say its id: one of our own,
+			 * unique per message; events find it by its hark_id. */
 			free(id);
-			id = xstrdup("unknown");
+			id = xasprintf("hark-%lld", (long long)o->message_id);
 		}
 		o->id = id;
 		return;

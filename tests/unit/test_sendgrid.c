@@ -145,6 +145,20 @@ test_send_request_shape(void **state)
 	free((char *)att[1].path);
 }
 
+/* A 202 without X-Message-Id is still accepted, under an id unique to the
+ * message (the store keeps provider ids unique). */
+static void
+test_send_accepted_without_id(void **state)
+{
+	struct stub_fx *f = *state;
+	struct provider_send req = mail("ann@example.com");
+
+	stub_add(202, "", NULL, NULL, 0);
+	stub_send(f, &req);
+	assert_int_equal(f->res.outcome, PROVIDER_OK);
+	assert_string_equal(f->res.provider_id, "hark-42");
+}
+
 /* Without from_name and reply headers, those keys are left out. */
 static void
 test_send_minimal(void **state)
@@ -347,6 +361,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_minimal, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_accepted_without_id,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_bad_request, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_auth_failure, setup,
