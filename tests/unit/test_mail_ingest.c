@@ -184,6 +184,34 @@ sent_to_ann(struct fixture *fx, int64_t *ann, const char *message_id)
 	return id;
 }
 
+/* Degenerate: an email event with nothing but its ids is still stored. */
+static void
+test_empty_event(void **state)
+{
+	struct fixture *fx = *state;
+	struct provider_event ev;
+	struct store_message m;
+	struct store_mail mail;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = PROVIDER_EV_INBOUND;
+	ev.provider = "imap";
+	ev.provider_id = "INBOX:1:1";
+	ev.channel = HARK_CH_EMAIL;
+	ev.duration_s = -1;
+	assert_int_equal(ingest(fx, &ev), 1);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(store_message_get(fx->st, last_message(fx), &m, NULL), 0);
+	assert_string_equal(m.body, "");
+	assert_int_equal(m.channel, HARK_CH_EMAIL);
+	store_message_clear(&m);
+	/* No raw source, no warning: an email row with nothing to say. */
+	assert_int_equal(store_mail_get(fx->st, last_message(fx), &mail, NULL), 1);
+	assert_null(mail.raw_path);
+	store_mail_clear(&mail);
+	assert_int_equal(ingest(fx, &ev), 0);
+}
+
 static void
 test_reply_from_unknown_address_threads(void **state)
 {
@@ -401,6 +429,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_empty_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_from_unknown_address_threads,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_sender_becomes_contact,
