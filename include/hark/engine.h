@@ -12,7 +12,8 @@
  * it can, else marking them "uncertain" for the user to decide) — a message
  * is never blindly sent twice.
  *
- * Files: src/engine/{engine,outbox,inbound,lock,demo}.c
+ * Files: src/engine/{engine,outbox,inbound,lock,demo,template_use,
+ *        template_file}.c
  */
 #ifndef HARK_ENGINE_H
 #define HARK_ENGINE_H
@@ -69,6 +70,8 @@ struct engine_draft {
 	const char *content_vars;  /* its variables, a JSON object */
 	const char *const *media_urls; /* MMS / WhatsApp media, public URLs */
 	int nmedia;
+	int64_t template_version_id; /* the template version rendered, 0 = none */
+	const char *variant;       /* its A/B variant, NULL = none */
 };
 
 struct engine_estimate {
@@ -121,6 +124,75 @@ int engine_price_pending(struct engine *e, int64_t message_id);
 int engine_busy(struct engine *e, int64_t within_ms);
 /* Polls every provider now (the owner also does so on a timer). */
 void engine_poll_now(struct engine *e);
+
+/* ---- templates for a contact (src/engine/template_use.c) ---------------------------- */
+
+struct cJSON;
+struct store_template;
+struct store_variant;
+
+/*
+ * The variables a template sees when written to a contact: the contact's
+ * custom fields, then name, first_name, last_name, company, phone,
+ * whatsapp, email, tags (an array: {{#tags}}{{.}} {{/tags}}); the
+ * conversation's last_inbound (local time) and last_inbound_channel; the
+ * channel being written; my_name, my_email, my_phone from [identity]; today
+ * (local date) and now (local date-time). Built-in names win over custom
+ * fields of the same name. contact_id 0: no contact. A new object; the
+ * caller deletes it. One builder for the TUI, the CLI, bulk sends and rules.
+ */
+struct cJSON *engine_template_vars(struct store *st, const struct config *cfg,
+    int64_t contact_id, enum hark_channel ch, int64_t now_ms);
+/* The A/B variant of t that contact_id gets (abtest_pick on the template's
+ * id), or NULL when t has no variants. Points into t. */
+/* Called once when every poll of engine_sync_once has ended: polled is how
+ * many accounts were polled, failed how many of them failed, errors their
+ * texts one per line (NULL when none). */
+typedef void (*engine_sync_cb)(void *arg, int polled, int failed,
+    const char *errors);
+/* Polls every provider that polls (only account's, when not NULL) once,
+ * whether or not this engine owns the outbox (src/engine/sync.c). 0 (done
+ * will be called, maybe before this returns), or -1 with cause: no such
+ * account, or nothing that polls. */
+int engine_sync_once(struct engine *e, const char *account, engine_sync_cb done,
+    void *arg, char **cause);
+const struct store_variant *engine_template_variant(const struct store_template *t,
+    int64_t contact_id);
+
+struct engine_rendered {
+	int64_t version_id;   /* what a draft records (template_version_id) */
+	char *variant;        /* the contact's variant, NULL when no A/B test */
+	char *body;           /* the channel's text (SMS text when it has none) */
+	char *subject;        /* email only, may be NULL */
+	char *html;           /* email only, may be NULL */
+	char *content_sid;    /* WhatsApp only: the approved template, may be NULL */
+	char *missing;        /* "due_date, amount": each missing name once ("" none) */
+	int nmissing;
+};
+void engine_rendered_clear(struct engine_rendered *r);
+/*
+ * Renders t for a contact on a channel, with its variant's bodies where it
+ * has them. extra (a JSON object, may be NULL) adds or overrides variables.
+ * flags: TEMPLATE_PREVIEW shows a missing variable as ⟨name⟩ and succeeds;
+ * without it a missing required variable refuses with "cannot render 'x'
+ * for sms: missing variables: a, b" and r->missing still lists them.
+ */
+int engine_template_render(struct store *st, const struct config *cfg,
+    const struct store_template *t, int64_t contact_id, enum hark_channel ch,
+    const struct cJSON *extra, unsigned flags, struct engine_rendered *r,
+    char **cause);
+
+/*
+ * The plain-text form of a template for $EDITOR (src/engine/template_file.c
+ * describes it): engine_template_format returns t as that text (a new
+ * string; help adds a commented explanation first); engine_template_parse_file
+ * fills *t (owned strings; store_template_clear) or returns -1 with a cause
+ * naming the file's line and column: "line 9, column 14: sms body: unclosed
+ * tag '{{name'", "line 20, column 3: variant B: whatsapp body: ...".
+ */
+char *engine_template_format(const struct store_template *t, int help);
+int engine_template_parse_file(const char *text, struct store_template *t,
+    char **cause);
 
 /* ---- provider events from outside the engine (the relay) --------------------------- */
 

@@ -87,4 +87,55 @@ char *net_header(const struct net_response *r, const char *name);
 /* URL-encodes s for application/x-www-form-urlencoded into b. */
 void net_form_add(struct hbuf *b, const char *name, const char *value);
 
+/* ---- mail: SMTP sends and IMAP commands on the same multi (mail.c) ---------------- */
+
+/* What went wrong with a mail transfer, for the provider to map to words. */
+enum net_mail_error {
+	NET_MAIL_OK,
+	NET_MAIL_CONNECT,      /* could not reach the server (refused, no route, DNS) */
+	NET_MAIL_TLS,          /* TLS handshake or certificate verification failed */
+	NET_MAIL_AUTH,         /* the server refused the login */
+	NET_MAIL_REFUSED,      /* the server answered a command with an error (code, reply) */
+	NET_MAIL_DROPPED,      /* the connection ended or timed out mid-transfer */
+	NET_MAIL_TOO_BIG,      /* the answer passed max_response */
+	NET_MAIL_OTHER
+};
+
+struct net_mail_request {
+	const char *url;             /* smtp(s)://host:port, imap(s)://host:port/FOLDER[;UID=n] */
+	const char *username;        /* NULL: no login */
+	const char *password;        /* a secret, never logged */
+	int starttls;                /* plain URL: require STARTTLS (fail without it) */
+	const char *ca_file;         /* PEM file of CAs to trust; NULL = the system's */
+	const char *custom;          /* IMAP: the command ("UID SEARCH UID 5:*"), NULL to fetch */
+	const char *mail_from;       /* SMTP envelope sender */
+	const char *rcpt;            /* SMTP: the one recipient */
+	const void *upload;          /* SMTP DATA or IMAP APPEND bytes (copied), may be NULL */
+	size_t upload_len;
+	long timeout_ms;             /* whole transfer; 0 = 120000 */
+	long connect_timeout_ms;     /* 0 = 15000 */
+	size_t max_response;         /* bytes; 0 = 64 MiB */
+	int lines;                   /* IMAP: body = every line the server sent for the
+	                                command, literals included (a custom FETCH) */
+	int fresh;                   /* a connection of its own, closed afterwards */
+};
+
+struct net_mail_response {
+	enum net_mail_error kind;
+	long code;                   /* the server's last reply code (SMTP 550), 0 if none */
+	const char *reply;           /* the server's last reply text, "" when none */
+	const char *error;           /* readable, NULL when kind is NET_MAIL_OK */
+	const char *body;            /* what the transfer downloaded, NUL-terminated */
+	size_t body_len;
+	int upload_done;             /* every upload byte went to the server (SMTP: the end
+	                                of DATA was sent, so a drop now leaves it unknown
+	                                whether the server took the message) */
+};
+typedef void (*net_mail_cb)(void *arg, const struct net_mail_response *r);
+
+/* Starts one mail transfer, never retried. Returns an id for net_cancel, or 0
+ * with cause. cb fires once, on a later loop turn. */
+uint64_t net_mail(struct net *n, const struct net_mail_request *req, net_mail_cb cb,
+    void *arg, char **cause);
+
 #endif

@@ -219,6 +219,8 @@ struct provider {
 /* The implementations. */
 extern const struct provider_ops provider_sandbox_ops;
 extern const struct provider_ops provider_twilio_ops;
+extern const struct provider_ops provider_smtp_ops;
+extern const struct provider_ops provider_imap_ops;
 extern const struct provider_ops provider_sendgrid_ops;
 extern const struct provider_ops provider_mailgun_ops;
 

@@ -16,7 +16,8 @@
  * A struct store is used by one thread at a time.
  *
  * Files: src/store/{store,stmt,schema,contacts,resolve,messages,message_read,
- *        jobs,events,optout,search,check}.c
+ *        jobs,events,optout,search,check,templates,template_variants,
+ *        abreport}.c
  */
 #ifndef HARK_STORE_H
 #define HARK_STORE_H
@@ -371,6 +372,21 @@ int store_check(struct store *st, struct hbuf *out, char **cause);
  * Every body is template text (syntax in template.h); NULL when the template
  * has none for that channel.
  */
+/*
+ * An A/B variant of a template version: a name ("A", "B", "short"), a
+ * weight, and the bodies it replaces (NULL: the version's own body for that
+ * channel). Which contact gets which variant: abtest_pick (template.h).
+ */
+struct store_variant {
+	char *name;
+	int weight;                 /* >= 0; 0 switches the variant off */
+	char *sms_body;
+	char *whatsapp_body;
+	char *email_subject;
+	char *email_text;
+	char *email_html;
+};
+
 struct store_template {
 	int64_t id;
 	char *name;
@@ -384,6 +400,8 @@ struct store_template {
 	char *email_text;
 	char *email_html;
 	int64_t created_at;         /* when this version was saved */
+	struct store_variant *variants; /* the version's A/B variants, by name */
+	int nvariants;
 };
 /* Frees the members of t (not t itself); safe on a zeroed struct. */
 void store_template_clear(struct store_template *t);
@@ -424,6 +442,52 @@ int store_template_history(struct store *st, const char *name,
 /* Deletes a template softly: it leaves lists and lookups by name, but its
  * versions stay for the messages that used them. -1 with "no template 'x'". */
 int store_template_delete(struct store *st, const char *name, char **cause);
+
+/* Records on an outbound message the template version (and A/B variant,
+ * may be NULL) it was rendered from. Inside the caller's transaction when
+ * one is open (the outbox writes it with the message). */
+int store_message_template_set(struct store *st, int64_t message_id,
+    int64_t version_id, const char *variant, char **cause);
+/* 1 with *version_id and *variant (new string or NULL; caller frees), 0 when
+ * the message used no template, -1. */
+int store_message_template_get(struct store *st, int64_t message_id,
+    int64_t *version_id, char **variant, char **cause);
+
+/* ---- A/B reports (src/store/abreport.c) ---------------------------------------- */
+
+/* How long after a message a reply still counts as one: 7 days. */
+#define STORE_AB_REPLY_WINDOW_MS (7LL * 24 * 3600 * 1000)
+
+/*
+ * One variant's outbound messages in a report. A message counts as sent
+ * once the provider accepted it (sent, delivered, read or undelivered), as
+ * delivered when delivered or read, and as replied when the contact's next
+ * inbound message on any channel arrived within window_ms after it was sent
+ * (its scheduled time, else the time it was written).
+ */
+struct store_ab_variant {
+	char *name;
+	int sent;
+	int delivered;
+	int replied;
+	int64_t *reply_ms;    /* time to each reply, replied entries */
+};
+struct store_ab_report {
+	char *template_name;
+	struct store_ab_variant *variants;  /* by name */
+	int nvariants;
+	int failed;           /* refused or failed before the provider took it */
+	int pending;          /* not yet sent (queued, scheduled, sending) */
+};
+void store_ab_report_clear(struct store_ab_report *r);
+/*
+ * Counts the messages sent from any version of template `name` with a
+ * variant, written in [since, until) (0 = unbounded). -1 with "no template
+ * 'x'" when there is no such template (deleted ones still report).
+ */
+int store_ab_report(struct store *st, const char *name, int64_t since,
+    int64_t until, int64_t window_ms, struct store_ab_report *r, char **cause);
+
 
 /* ---- calls and attachments (src/store/calls.c) ------------------------------------ */
 

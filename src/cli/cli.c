@@ -21,6 +21,7 @@
 
 extern const char cmd_send_usage[];
 extern const char cmd_daemon_usage[];
+extern const char cmd_sync_usage[];
 extern const char cmd_config_usage[];
 extern const char cmd_inbox_usage[];
 extern const char cmd_import_mail_usage[];
@@ -43,6 +44,8 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_call },
 	{ "calls", "the call log; record a call's outcome", cmd_calls_usage,
 	  cmd_calls },
+	{ "template", "the template library: add, edit, show, render, history",
+	  cmd_template_usage, cmd_template },
 	{ "report", "volume, response times, delivery, cost, templates, calls",
 	  cmd_report_usage, cmd_report },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
@@ -52,6 +55,8 @@ static const struct cli_cmd cli_table[] = {
 	{ "db", "check the database", cmd_db_usage, cmd_db },
 	{ "config", "check the configuration and print the effective settings",
 	  cmd_config_usage, cmd_config },
+	{ "sync", "fetch new mail (IMAP) and provider messages once, then exit",
+	  cmd_sync_usage, cmd_sync },
 };
 
 static const char cli_global_usage[] =

@@ -17,6 +17,7 @@
 #include "cli_text.h"
 #include "cmd_usage.h"
 #include "jsonl.h"
+#include "template_cli.h"
 
 #define LOG_LIMIT 50
 #define LOG_LIMIT_MAX 10000000
@@ -38,6 +39,7 @@ struct log {
 	int utf8;
 	char day[32];      /* the day of the last message printed */
 	cJSON *json;       /* the messages array with --json */
+	struct store *st;  /* for the template a message used */
 };
 
 static int log_message(void *arg, const struct store_message *m);
@@ -151,6 +153,7 @@ log_json(struct log *lg, const struct store_message *m)
 	}
 	log_json_add(o, "subject", m->subject);
 	log_json_add(o, "body", m->body);
+	tpl_json_used(o, lg->st, m->id);
 	cJSON_AddItemToArray(lg->json, o);
 }
 
@@ -209,6 +212,7 @@ log_run(struct cli_ctx *ctx, const char *who, int limit, int json)
 		return HARK_EXIT_USAGE;
 	}
 	lg.utf8 = MB_CUR_MAX > 1;
+	lg.st = st;
 	if (json) {
 		root = cJSON_CreateObject();
 		lg.json = cJSON_CreateArray();

@@ -17,6 +17,8 @@ extern const char cmd_db_usage[];
 extern const char cmd_relay_usage[];
 extern const char cmd_call_usage[];
 extern const char cmd_calls_usage[];
+extern const char cmd_template_usage[];
+extern const char cmd_report_ab_usage[];
 int cmd_call(struct cli_ctx *ctx, int argc, char **argv);  /* cmd_send.c */
 int cmd_calls(struct cli_ctx *ctx, int argc, char **argv); /* cmd_calls.c */
 int cmd_relay(struct cli_ctx *ctx, int argc, char **argv); /* cmd_relay.c */

@@ -187,9 +187,23 @@ const struct config_option config_options[] = {
 	{ .name = "password", .scope = CONFIG_ACCOUNT, .type = CONFIG_SECRET,
 	  .providers = SERVERS, .offset = CONFIG_KV,
 	  .help = "Mail server password." },
-	{ .name = "folder", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
-	  .def = "INBOX", .providers = CONFIG_P(IMAP), .offset = CONFIG_KV,
-	  .help = "IMAP folder watched for replies." },
+	{ .name = "folders", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
+	  .def = "INBOX, Sent", .providers = CONFIG_P(IMAP), .offset = CONFIG_KV,
+	  .help = "Comma list of IMAP folders to sync; mail in a folder named "
+		  "Sent (or sent_folder) is taken as mail you sent." },
+	{ .name = "ca_file", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
+	  .providers = SERVERS, .offset = CONFIG_KV,
+	  .help = "PEM file of the CA that signed the server's certificate, "
+		  "for private or test CAs; unset means the system's CAs. "
+		  "Certificates are always verified." },
+	{ .name = "sent_account", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
+	  .providers = CONFIG_P(SMTP), .offset = CONFIG_KV,
+	  .help = "An imap account: after each send a copy goes to its "
+		  "sent_folder over IMAP APPEND. Unset means no copy." },
+	{ .name = "sent_folder", .scope = CONFIG_ACCOUNT, .type = CONFIG_STRING,
+	  .def = "Sent", .providers = SERVERS, .offset = CONFIG_KV,
+	  .help = "IMAP folder of sent mail (the copy after a send; on an "
+		  "imap account, the folder whose mail is yours)." },
 	{ .name = "verification_key", .scope = CONFIG_ACCOUNT,
 	  .type = CONFIG_STRING, .providers = CONFIG_P(SENDGRID),
 	  .offset = CONFIG_KV,

@@ -49,6 +49,7 @@ static int	tp_close(struct tparse *p, const struct ttag *tag);
 static int	tp_tag(struct tparse *p, const struct ttag *tag);
 static void	tp_trim(const char **s, size_t *n);
 static const char *tp_find(const char *s, size_t len, size_t from, const char *pat);
+static int	tnode_guarded(const struct template *t, size_t j);
 
 static void
 tp_trim(const char **s, size_t *n)
@@ -508,6 +509,21 @@ template_free(struct template *t)
 	free(t);
 }
 
+/* Whether node j sits inside a section on its own name ({{#x}}..{{x}}..{{/x}}),
+ * which renders only when x is present: such a use does not require x. */
+static int
+tnode_guarded(const struct template *t, size_t j)
+{
+	size_t s;
+
+	for (s = 0; s < j; s++) {
+		if (t->nodes[s].kind == TN_SECTION && j < t->nodes[s].end &&
+		    strcmp(t->nodes[s].name, t->nodes[j].name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Quadratic, but templates have tens of tags and this runs on a keypress. */
 void
 template_each_name(const struct template *t,
@@ -532,7 +548,7 @@ template_each_name(const struct template *t,
 		for (j = i; j < t->n && !required; j++) {
 			b = &t->nodes[j];
 			required = b->kind == TN_VAR && b->def == NULL &&
-			    strcmp(b->name, a->name) == 0;
+			    strcmp(b->name, a->name) == 0 && !tnode_guarded(t, j);
 		}
 		fn(arg, a->name, required);
 	}

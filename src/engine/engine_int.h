@@ -100,3 +100,35 @@ int engine_lock_take(const char *lock_path, int *fd, char **cause);
 void engine_lock_release(int fd);
 
 #endif
+/* route.c: opt-outs, quiet hours, caps and pace on every send path. */
+struct store_prefs;
+const struct tz *route_zone(const char *name, char **cause);
+int route_quiet(const struct store_prefs *p, int64_t t, int64_t *until);
+void route_local_time(const struct store_prefs *p, int64_t t, char *buf, size_t size);
+char *route_actor(const char *actor);
+int route_optout(struct store *st, enum hark_channel ch, const char *to, char **cause);
+int route_check(struct engine *e, const struct engine_draft *d,
+    struct engine_estimate *est, char **cause);
+int route_enqueued(struct engine *e, int64_t id, int64_t contact_id,
+    const struct engine_draft *d, const struct engine_estimate *est,
+    int64_t run_at, char **cause);
+int route_due(struct engine *e, const struct store_job *j, int64_t now);
+
+/* fallback.c */
+int fallback_watch_new(struct engine *e, int64_t id, int64_t contact_id,
+    enum hark_channel ch, int64_t run_at, char **cause);
+void fallback_run(struct engine *e);
+
+/* bulk.c: feeds running bulk sends into the outbox at the account's pace. */
+void bulk_run(struct engine *e);
+void bulk_runner_free(struct engine *e);
+
+/* rules_run.c: the rules at work (started when this engine owns the outbox). */
+struct rules_run *rules_run_new(struct engine *e);
+void rules_run_free(struct rules_run *rr);
+
+/* mail_reply.c: In-Reply-To and References for an email to the contact
+ * (the latest email they sent), both NULL when there is none. Caller frees. */
+void engine_mail_reply_ids(struct engine *e, int64_t contact_id,
+    char **in_reply_to, char **refs);
+

@@ -221,6 +221,9 @@ outbox_extras(struct engine *e, int64_t id, const struct engine_draft *d,
 	if (d->content_sid != NULL && store_message_content_set(e->st, id,
 	    d->content_sid, d->content_vars, cause) != 0)
 		return -1;
+	if (d->template_version_id > 0 && store_message_template_set(e->st, id,
+	    d->template_version_id, d->variant, cause) != 0)
+		return -1;
 	for (i = 0; i < d->nmedia; i++) {
 		memset(&a, 0, sizeof a);
 		a.message_id = id;
@@ -242,7 +245,7 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	struct engine_estimate est;
 	struct store_message m;
 	struct provider *p;
-	char *key, *msgid = NULL;
+	char *key, *msgid = NULL, *irt = NULL, *refs = NULL;
 	int64_t now = hark_now_ms(), run_at, contact_id = d->contact_id;
 	int created, rc;
 
@@ -276,6 +279,11 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	m.created_at = now;
 	m.scheduled_at = run_at > now ? run_at : 0;
 	m.seen = 1;
+		/* An answer to their last email threads under it. */
+		engine_mail_reply_ids(e, contact_id, &irt, &refs);
+		m.in_reply_to = irt;
+		m.refs = refs;
+	}
 	if (d->channel == HARK_CH_EMAIL)
 		m.message_id = msgid = outbox_message_id(e, m.from_addr);
 	if (m.body == NULL)
@@ -293,6 +301,8 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	free(key);
 	free(msgid);
 	engine_estimate_clear(&est);
+	free(irt);
+	free(refs);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
@@ -653,7 +663,10 @@ outbox_record_ok(struct engine *e, int64_t job_id, int64_t message_id,
 		return -1;
 	if (hark_status_rank(st) <= hark_status_rank(HARK_ST_SENDING))
 		st = HARK_ST_SENDING;
-	if (store_message_set_status(e->st, message_id, st, NULL, NULL,
+	/* An accepted send carries no error, except an uncertain one: why. */
+	if (store_message_set_status(e->st, message_id, st,
+	    st == HARK_ST_UNCERTAIN ? r->error_code : NULL,
+	    st == HARK_ST_UNCERTAIN ? r->error_text : NULL,
 	    r->at > 0 ? r->at : now, NULL) < 0)
 		return -1;
 	return store_job_finish(e->st, job_id, STORE_JOB_DONE, NULL, now, NULL);

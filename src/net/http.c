@@ -363,7 +363,7 @@ http_complete(struct net_req *r, CURLcode rc, long status)
 	resp.attempts = r->attempts;
 	if (r->cb != NULL)
 		r->cb(r->arg, &resp);
-	http_finish(r);
+	net_req_finish(r);
 }
 
 void
@@ -386,12 +386,12 @@ net_req_drop(struct net_req *r)
 {
 	net_detach(r);
 	net_unlink(r->n, r);
-	http_finish(r);
+	net_req_finish(r);
 }
 
 /* r is already out of the multi and unlinked. */
-static void
-http_finish(struct net_req *r)
+void
+net_req_finish(struct net_req *r)
 {
 	curl_easy_cleanup(r->easy);
 	r->easy = NULL;

@@ -341,6 +341,9 @@ net_check_done(struct net *n)
 		/* m is invalid once the handle leaves the multi. */
 		rc = m->data.result;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
-		net_req_done(r, rc);
+		if (((struct net_req *)r)->done != NULL)
+			((struct net_req *)r)->done(r, rc);
+		else
+			net_req_done(r, rc);
 	}
 }

@@ -35,6 +35,10 @@ struct net_req {
 	char errbuf[CURL_ERROR_SIZE];
 	net_done_cb cb;
 	void *arg;
+	/* mail.c's transfers: done replaces net_req_done, cleanup frees ext. */
+	void (*done)(struct net_req *r, CURLcode rc);
+	void (*cleanup)(struct net_req *r);
+	void *ext;
 	struct net_req *prev, *next;
 };
 
@@ -73,5 +77,8 @@ void net_release(struct net *n);
 void net_req_done(struct net_req *r, CURLcode rc);
 /* Ends r without calling its callback. */
 void net_req_drop(struct net_req *r);
+/* Releases r (out of the multi and unlinked): the easy handle now, the
+ * memory from its retry timer's close callback. */
+void net_req_finish(struct net_req *r);
 
 #endif

@@ -11,6 +11,8 @@ static const struct provider_ops *const provider_table[] = {
 	&provider_twilio_ops,
 	&provider_sendgrid_ops,
 	&provider_mailgun_ops,
+	&provider_smtp_ops,
+	&provider_imap_ops,
 };
 
 const struct provider_ops *

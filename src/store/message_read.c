@@ -155,8 +155,11 @@ store_message_by_message_id(struct store *st, const char *message_id, int64_t *i
 {
 	if (message_id == NULL)
 		return 0;
-	return lookup_id(st, "SELECT id FROM messages WHERE message_id = ?1"
-	    " ORDER BY id LIMIT 1", message_id, NULL, id, cause);
+	/* hark keeps the ids of mail it sends as written in the header, with
+	 * <>; parsed mail gives them without. Either finds the other. */
+	return lookup_id(st, "SELECT id FROM messages WHERE message_id IN"
+	    " (?1, '<' || ?1 || '>') ORDER BY id LIMIT 1", message_id, NULL, id,
+	    cause);
 }
 
 /*

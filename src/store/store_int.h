@@ -103,6 +103,16 @@ int store_message_insert_tx(struct store *st, const struct store_message *m,
 /* Forward-only status move inside the caller's tx: 1 changed, 0 ignored, -1. */
 int store_message_status_tx(struct store *st, int64_t id, enum hark_status status,
     const char *error_code, const char *error_text, int64_t at_ms, char **cause);
+/* A template version's A/B variants (template_variants.c): check before a
+ * save, insert with a new version, load into t (by t->version_id), compare
+ * (1 same, 0 different, -1), free. */
+int tplv_check(const struct store_template *t, char **cause);
+int tplv_insert(struct store *st, int64_t version_id, const struct store_template *t,
+    char **cause);
+int tplv_load(struct store *st, struct store_template *t, char **cause);
+int tplv_same(struct store *st, int64_t version_id, const struct store_template *t,
+    char **cause);
+void tplv_free(struct store_template *t);
 /* Records a status in the history (inside the caller's tx). */
 int store_status_history_add(struct store *st, int64_t id, enum hark_status status,
     const char *error_code, const char *error_text, int64_t at_ms, char **cause);

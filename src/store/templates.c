@@ -27,6 +27,8 @@ static int	tpl_insert_version(struct store *st, int64_t id, int version,
 		    const struct store_template *t, char **cause);
 static int	tpl_save_tx(struct store *st, const struct store_template *t,
 		    int *version, char **cause);
+static int	tpl_with_variants(struct store *st, struct store_template *t,
+		    char **cause);
 static int	tpl_each(struct store *st, sqlite3_stmt *stmt, const char *what,
 		    int (*fn)(void *arg, const struct store_template *t), void *arg,
 		    char **cause);
@@ -47,6 +49,7 @@ store_template_clear(struct store_template *t)
 	free(t->email_subject);
 	free(t->email_text);
 	free(t->email_html);
+	tplv_free(t);
 	memset(t, 0, sizeof *t);
 }
 
@@ -126,7 +129,7 @@ tpl_check(const struct store_template *t, char **cause)
 		set_cause(cause, "template '%s' has no body for any channel", t->name);
 		return -1;
 	}
-	return 0;
+	return tplv_check(t, cause);
 }
 
 /* Whether the row (TPL_COLS) holds the same bodies as t. */
@@ -195,7 +198,9 @@ tpl_insert_version(struct store *st, int64_t id, int version,
 	for (i = 0; i < TPL_NBODIES; i++)
 		store_bind_text(stmt, 3 + i, b[i]);
 	sqlite3_bind_int64(stmt, 9, hark_now_ms());
-	return store_step_done(st, stmt, what, cause);
+	if (store_step_done(st, stmt, what, cause) != 0)
+		return -1;
+	return tplv_insert(st, sqlite3_last_insert_rowid(st->db), t, cause);
 }
 
 /* Compares with the current version; when different, adds the next one. */
@@ -206,7 +211,7 @@ tpl_save_tx(struct store *st, const struct store_template *t, int *version,
 	sqlite3_stmt *stmt;
 	const char *what = "cannot save template";
 	const char *category = t->category;
-	int64_t id;
+	int64_t id, vid = 0;
 	int current, deleted, rc, same;
 
 	if (category != NULL && *category == '\0')
@@ -233,7 +238,12 @@ tpl_save_tx(struct store *st, const struct store_template *t, int *version,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
 	same = sqlite3_step(stmt) == SQLITE_ROW && tpl_same(stmt, t);
+	if (same)
+		vid = sqlite3_column_int64(stmt, 4);
 	store_stmt_done(st, stmt);
+	/* A change of variants alone is a new version too. */
+	if (same && (same = tplv_same(st, vid, t, cause)) < 0)
+		return -1;
 	*version = current;
 	if (same && !deleted) {
 		/* The category is the template's, not a version's: no new version. */
@@ -318,7 +328,7 @@ store_template_get(struct store *st, const char *name, int version,
 	else
 		store_err(st, cause, what);
 	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_ROW ? tpl_with_variants(st, t, cause) : -1;
 }
 
 int
@@ -342,7 +352,17 @@ store_template_get_version(struct store *st, int64_t version_id,
 	else
 		store_err(st, cause, what);
 	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_ROW ? tpl_with_variants(st, t, cause) : -1;
+}
+
+/* Loads t's variants; on failure clears t. 0 or -1. */
+static int
+tpl_with_variants(struct store *st, struct store_template *t, char **cause)
+{
+	if (tplv_load(st, t, cause) == 0)
+		return 0;
+	store_template_clear(t);
+	return -1;
 }
 
 /* Steps stmt to the end, handing each row to fn as an owned struct. */
@@ -355,6 +375,11 @@ tpl_each(struct store *st, sqlite3_stmt *stmt, const char *what,
 
 	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		tpl_from_row(stmt, &t);
+		if (tplv_load(st, &t, cause) != 0) {
+			store_template_clear(&t);
+			store_stmt_done(st, stmt);
+			return -1;
+		}
 		stop = fn(arg, &t);
 		store_template_clear(&t);
 	}

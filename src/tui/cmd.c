@@ -77,8 +77,9 @@ const struct tui_cmd tui_cmds[] = {
 	  CMD_NEEDS_CONTACT, 1, -1, tcmd_snooze },
 	{ "suspend", NULL, "", "suspend hark (fg to come back)", 0, 0, 0,
 	  tcmd_suspend },
-	{ "template", NULL, "[NAME]", "insert a template (a list when no name)",
-	  CMD_NEEDS_CONTACT, 0, -1, tcmd_template },
+	{ "template", NULL, "[NAME] | new | edit NAME | delete NAME",
+	  "insert a template (a list when no name); new, edit and delete "
+	  "manage the library in $EDITOR", 0, 0, -1, tcmd_template },
 	{ "theme", NULL, "NAME", "switch the colour theme", 0, 1, 1, tcmd_theme },
 	{ "toggle-quotes", NULL, "", "show or hide quoted email text", 0, 0, 0,
 	  tcmd_toggle_quotes },

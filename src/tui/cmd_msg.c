@@ -241,6 +241,13 @@ tcmd_outcome(struct tui *t, int argc, char **argv, char **cause)
 int
 tcmd_template(struct tui *t, int argc, char **argv, char **cause)
 {
+	if (argc > 1 && (strcmp(argv[1], "new") == 0 ||
+	    strcmp(argv[1], "edit") == 0 || strcmp(argv[1], "delete") == 0))
+		return template_manage(t, argc, argv, cause);
+	if (t->contact_id <= 0) {
+		set_cause(cause, "select a contact first");
+		return -1;
+	}
 	return template_pick(t, argc > 1 ? argv[1] : NULL, cause);
 }
 

@@ -29,6 +29,8 @@ struct draft {
 	struct hbuf body;
 	size_t cursor;            /* byte offset in the field being edited */
 	int in_subject;
+	int64_t template_version_id; /* the template the text came from, 0 none */
+	char *variant;            /* and its A/B variant, may be NULL */
 	struct draft *next;
 };
 
@@ -84,6 +86,7 @@ composer_free(struct pane *p)
 		next = d->next;
 		hbuf_free(&d->subject);
 		hbuf_free(&d->body);
+		free(d->variant);
 		free(d);
 	}
 	free(c->info);
@@ -518,7 +521,20 @@ composer_clear(struct tui *t)
 	hbuf_reset(&d->subject);
 	d->cursor = 0;
 	d->in_subject = 0;
+	composer_set_template(t, 0, NULL);
 	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
+}
+
+void
+composer_set_template(struct tui *t, int64_t version_id, const char *variant)
+{
+	struct draft *d = composer_draft(t);
+
+	if (d == NULL)
+		return;
+	free(d->variant);
+	d->template_version_id = version_id;
+	d->variant = variant != NULL ? xstrdup(variant) : NULL;
 }
 
 int
@@ -547,6 +563,8 @@ composer_send(struct tui *t, int64_t send_at, char **cause)
 	ed.subject = d->channel == HARK_CH_EMAIL && d->subject.len > 0 ?
 	    hbuf_str(&d->subject) : NULL;
 	ed.send_at = send_at;
+	ed.template_version_id = d->template_version_id;
+	ed.variant = d->variant;
 	if (engine_send(t->engine, &ed, &id, cause) != 0)
 		return -1;
 	t->message_id = id;
@@ -580,7 +598,7 @@ composer_read_file(const char *path, size_t *len)
 }
 
 /* Runs the editor on a file; returns its exit status, or -1. */
-static int
+int
 composer_run_editor(const char *path)
 {
 	const char *ed = getenv("VISUAL");

@@ -391,6 +391,13 @@ enum hark_channel composer_channel(struct tui *t);
 void composer_set_channel(struct tui *t, enum hark_channel ch);
 const char *composer_subject(struct tui *t);
 void composer_set_subject(struct tui *t, const char *subject);
+/* Records which template version (and A/B variant, may be NULL) the draft's
+ * text came from, so the message sent records it; 0 forgets it. Sending or
+ * clearing the draft forgets it too. */
+void composer_set_template(struct tui *t, int64_t version_id, const char *variant);
+/* Runs $VISUAL, $EDITOR or vi on path (curses suspended by the caller);
+ * its exit status, or -1. */
+int composer_run_editor(const char *path);
 void composer_clear(struct tui *t);
 /* Sends (or schedules at send_at) what the composer holds. */
 int composer_send(struct tui *t, int64_t send_at, char **cause);
@@ -400,6 +407,9 @@ int composer_edit(struct tui *t, char **cause);
 /* The template picker (template_pick.c): a list to choose from, or the
  * template `name` straight into the composer. */
 int template_pick(struct tui *t, const char *name, char **cause);
+/* `:template new`, `:template edit NAME`, `:template delete NAME`
+ * (template_manage.c): the library from the TUI, in $EDITOR. */
+int template_manage(struct tui *t, int argc, char **argv, char **cause);
 
 /* The thread pane: toggling quoted text, the selected message. */
 void thread_toggle_quotes(struct tui *t);

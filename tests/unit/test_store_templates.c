@@ -368,6 +368,143 @@ test_demo_templates(void **state)
 	free(cause);
 }
 
+/*
+ * Variants are kept with their version: saving the same variants again adds
+ * nothing, changing a weight alone adds a version, and the old version keeps
+ * its own variants for the messages that used it.
+ */
+static void
+test_variants(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = tpl("promo", "sales", "Hi {{first_name|there}}");
+	struct store_template got = { 0 };
+	struct store_variant v[2];
+	int64_t v1_id;
+	int version = 0;
+
+	memset(v, 0, sizeof v);
+	v[0].name = "B";
+	v[0].weight = 3;
+	v[0].sms_body = "Hey {{first_name|there}}, 20% off this week";
+	v[1].name = "A";
+	v[1].weight = 1;
+	t.variants = v;
+	t.nvariants = 2;
+	assert_int_equal(save(fx->st, t, &version), 1);
+	assert_int_equal(version, 1);
+	assert_int_equal(save(fx->st, t, &version), 0);
+	assert_int_equal(store_template_get(fx->st, "promo", 0, &got, NULL), 0);
+	assert_int_equal(got.nvariants, 2);
+	/* Ordered by name, whatever the order saved. */
+	assert_string_equal(got.variants[0].name, "A");
+	assert_int_equal(got.variants[0].weight, 1);
+	assert_null(got.variants[0].sms_body);
+	assert_string_equal(got.variants[1].name, "B");
+	assert_int_equal(got.variants[1].weight, 3);
+	assert_string_equal(got.variants[1].sms_body,
+	    "Hey {{first_name|there}}, 20% off this week");
+	v1_id = got.version_id;
+	store_template_clear(&got);
+
+	v[0].weight = 1;
+	assert_int_equal(save(fx->st, t, &version), 1);
+	assert_int_equal(version, 2);
+	assert_int_equal(store_template_get_version(fx->st, v1_id, &got, NULL), 0);
+	assert_int_equal(got.nvariants, 2);
+	assert_int_equal(got.variants[1].weight, 3);
+	store_template_clear(&got);
+
+	/* Dropping the test is a new version with no variants. */
+	t.nvariants = 0;
+	assert_int_equal(save(fx->st, t, &version), 1);
+	assert_int_equal(version, 3);
+	assert_int_equal(store_template_get(fx->st, "promo", 0, &got, NULL), 0);
+	assert_int_equal(got.nvariants, 0);
+	assert_null(got.variants);
+	store_template_clear(&got);
+}
+
+static void
+test_variants_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = tpl("promo", NULL, "Hi");
+	struct store_variant v[2];
+	char *cause = NULL;
+
+	memset(v, 0, sizeof v);
+	v[0].name = "A";
+	v[0].weight = 1;
+	t.variants = v;
+	t.nvariants = 1;
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "template 'promo': an A/B test needs at least "
+	    "two variants");
+	free(cause);
+	cause = NULL;
+	v[1].name = "A";
+	v[1].weight = 1;
+	t.nvariants = 2;
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "template 'promo': variant A is declared twice");
+	free(cause);
+	cause = NULL;
+	v[1].name = "B";
+	v[1].sms_body = "Hi {{#x}}";
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "template 'promo': variant B: sms body: line 1"));
+	free(cause);
+	cause = NULL;
+	v[1].sms_body = NULL;
+	v[0].weight = 0;
+	v[1].weight = 0;
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_string_equal(cause, "template 'promo': every variant has weight 0");
+	free(cause);
+	cause = NULL;
+	v[1].weight = -1;
+	assert_int_equal(store_template_save(fx->st, &t, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "the weight must be 0 to"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(store_template_get(fx->st, "promo", 0, &t, NULL), -1);
+}
+
+/* A message records the version and variant it was rendered from. */
+static void
+test_message_template(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_template t = tpl("promo", NULL, "Hi");
+	struct store_template got = { 0 };
+	struct store_message m = { 0 };
+	int64_t contact, id, vid;
+	char *variant = NULL;
+
+	assert_int_equal(save(fx->st, t, NULL), 1);
+	assert_int_equal(store_template_get(fx->st, "promo", 0, &got, NULL), 0);
+	assert_int_equal(store_contact_add(fx->st, "Ann Lee", &contact, NULL), 0);
+	m.contact_id = contact;
+	m.channel = HARK_CH_SMS;
+	m.direction = HARK_DIR_OUT;
+	m.provider = "sandbox";
+	m.from_addr = "";
+	m.to_addr = "+14155550100";
+	m.body = "Hi";
+	m.status = HARK_ST_QUEUED;
+	m.created_at = 1000;
+	assert_int_equal(store_message_insert(fx->st, &m, &id, NULL), 1);
+	assert_int_equal(store_message_template_get(fx->st, id, &vid, &variant, NULL), 0);
+	assert_int_equal(store_message_template_set(fx->st, id, got.version_id, "B",
+	    NULL), 0);
+	assert_int_equal(store_message_template_get(fx->st, id, &vid, &variant, NULL), 1);
+	assert_true(vid == got.version_id);
+	assert_string_equal(variant, "B");
+	free(variant);
+	store_template_clear(&got);
+}
+
 int
 main(void)
 {
@@ -379,6 +516,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_demo_templates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_variants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_variants_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_message_template, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -479,6 +479,27 @@ test_each_name(void **state)
 	template_free(t);
 }
 
+/* {{company}} inside {{#company}} renders only when company is present:
+ * that use does not make company required; a use outside the section does. */
+static void
+test_each_name_guarded(void **state)
+{
+	const char *src = "{{#company}}at {{company}}{{/company}} {{#x}}{{y}}{{/x}}";
+	const char *src2 = "{{#company}}{{company}}{{/company}} {{company}}";
+	struct template *t = template_parse(src, strlen(src), NULL);
+	struct hbuf b = HBUF_INIT;
+
+	template_each_name(t, record_name, &b);
+	assert_string_equal(hbuf_str(&b), "company x y! ");
+	template_free(t);
+	hbuf_reset(&b);
+	t = template_parse(src2, strlen(src2), NULL);
+	template_each_name(t, record_name, &b);
+	assert_string_equal(hbuf_str(&b), "company! ");
+	hbuf_free(&b);
+	template_free(t);
+}
+
 /* Fuzz-style: random tag soup never crashes, leaks or reads out of bounds. */
 static void
 test_garbage(void **state)
@@ -543,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_blowup),
 		cmocka_unit_test(test_each_name),
+		cmocka_unit_test(test_each_name_guarded),
 		cmocka_unit_test(test_garbage),
 	};
 
