@@ -4,7 +4,7 @@
  * blocks the loop. Requests have timeouts and a retry policy (exponential
  * backoff with jitter, Retry-After honoured) shared by every provider.
  *
- * Files: src/net/{net,http}.c
+ * Files: src/net/{net,http,mail}.c
  */
 #ifndef HARK_NET_H
 #define HARK_NET_H

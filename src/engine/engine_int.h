@@ -95,11 +95,6 @@ void relay_client_free(struct relay_client *rc);
 void engine_price_watch(struct engine *e, const struct store_event *ev);
 void engine_price_free_all(struct engine *e);
 
-/* lock.c */
-int engine_lock_take(const char *lock_path, int *fd, char **cause);
-void engine_lock_release(int fd);
-
-#endif
 /* route.c: opt-outs, quiet hours, caps and pace on every send path. */
 struct store_prefs;
 const struct tz *route_zone(const char *name, char **cause);
@@ -131,4 +126,10 @@ void rules_run_free(struct rules_run *rr);
  * (the latest email they sent), both NULL when there is none. Caller frees. */
 void engine_mail_reply_ids(struct engine *e, int64_t contact_id,
     char **in_reply_to, char **refs);
+
+/* lock.c */
+int engine_lock_take(const char *lock_path, int *fd, char **cause);
+void engine_lock_release(int fd);
+
+#endif
 

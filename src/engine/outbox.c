@@ -279,13 +279,13 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	m.created_at = now;
 	m.scheduled_at = run_at > now ? run_at : 0;
 	m.seen = 1;
+	if (d->channel == HARK_CH_EMAIL) {
+		m.message_id = msgid = outbox_message_id(e, m.from_addr);
 		/* An answer to their last email threads under it. */
 		engine_mail_reply_ids(e, contact_id, &irt, &refs);
 		m.in_reply_to = irt;
 		m.refs = refs;
 	}
-	if (d->channel == HARK_CH_EMAIL)
-		m.message_id = msgid = outbox_message_id(e, m.from_addr);
 	if (m.body == NULL)
 		m.body = "";
 	key = d->idempotency_key ? xstrdup(d->idempotency_key) : outbox_new_key(e);

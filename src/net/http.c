@@ -41,7 +41,6 @@ static size_t http_header_cb(char *p, size_t size, size_t nmemb, void *arg);
 static int http_should_retry(const struct net_req *r, CURLcode rc, long status);
 static void http_retry_cb(uv_timer_t *t);
 static void http_complete(struct net_req *r, CURLcode rc, long status);
-static void http_finish(struct net_req *r);
 static void http_free_cb(uv_handle_t *h);
 static void http_form_escape(struct hbuf *b, const char *s);
 
@@ -393,6 +392,8 @@ net_req_drop(struct net_req *r)
 void
 net_req_finish(struct net_req *r)
 {
+	if (r->cleanup != NULL)
+		r->cleanup(r);
 	curl_easy_cleanup(r->easy);
 	r->easy = NULL;
 	curl_slist_free_all(r->headers);
