@@ -262,10 +262,9 @@ ingest_status(struct store *st, const struct provider_event *ev, char **cause)
 	}
 	if (ev->optout != NULL)
 		changed = 1;
-	/* Each open and click of an email is a fact for the journal, also
-	 * once the message is read and its status stays. */
-	if (ev->detail != NULL && (strncmp(ev->detail, "open", 4) == 0 ||
-	    strncmp(ev->detail, "click", 5) == 0))
+	/* Each open, click and deferral of an email is a fact for the
+	 * journal, also when the message's status stays (read, sent). */
+	if (ev->detail != NULL && ev->channel == HARK_CH_EMAIL)
 		changed = 1;
 	rc = changed;
 	if (changed && store_event_append(st, "status-changed", m.id, m.contact_id,

@@ -46,6 +46,16 @@ case "$(msg error_text "to_addr = 'bounce@example.com'")" in
 *) fail "no reason kept: $(msg error_text "to_addr = 'bounce@example.com'")" ;;
 esac
 
+expect_exit 2 "a send the provider drops (a known bounced address) fails" -- hark send \
+    --to dropped@example.com --channel email --subject 'Hello' --body 'Again?' --account mail --wait
+contains "saying why" "ounced"
+
+# ---- a deferral keeps the message on its way, then it is delivered ------------
+expect_exit 0 "a deferred send ends delivered" -- hark send --to deferred@example.com \
+    --channel email --subject 'Hello' --body 'Greylisted' --account mail --wait --json
+eq "the deferral is in the journal" \
+    "$(sql "SELECT count(*) FROM events WHERE message_id = $(json_field id) AND payload LIKE '%try again later'")" 1
+
 # ---- 3. spam report and unsubscribe opt the address out ----------------------
 for who in spam unsub; do
 	expect_exit 0 "a send to $who@ is delivered" -- hark send --to $who@example.com --channel email \
