@@ -143,6 +143,34 @@ test_name_from_n_and_v21_types(void **state)
 	vcard_free_all(cards, 1);
 }
 
+/* What hark export writes beyond the usual: WhatsApp as IMPP, custom
+ * fields as X-HARK-FIELD:name;value with escaped separators. */
+static void
+test_hark_whatsapp_and_fields(void **state)
+{
+	const char *text =
+	    "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Lee\r\n"
+	    "IMPP;X-SERVICE-TYPE=WhatsApp;TYPE=work:whatsapp:+14155552671\r\n"
+	    "IMPP:xmpp:ann@example.com\r\n"
+	    "X-HARK-FIELD:site\\; gate;north\\, rear\r\n"
+	    "X-HARK-FIELD:birthday;1984-03-02\r\n"
+	    "X-HARK-FIELD:no value\r\n"
+	    "END:VCARD\r\n";
+	struct vcard *cards = NULL;
+
+	(void)state;
+	assert_int_equal(parse(text, &cards), 1);
+	assert_int_equal(cards[0].nwhatsapps, 1);
+	assert_string_equal(cards[0].whatsapps[0].value, "+14155552671");
+	assert_string_equal(cards[0].whatsapps[0].type, "work");
+	assert_int_equal(cards[0].nfields, 2);
+	assert_string_equal(cards[0].field_keys[0], "site; gate");
+	assert_string_equal(cards[0].field_values[0], "north, rear");
+	assert_string_equal(cards[0].field_keys[1], "birthday");
+	assert_string_equal(cards[0].field_values[1], "1984-03-02");
+	vcard_free_all(cards, 1);
+}
+
 static void
 test_unterminated_card(void **state)
 {
@@ -185,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_v3_card),
 		cmocka_unit_test(test_v4_card_with_uris_and_groups),
+		cmocka_unit_test(test_hark_whatsapp_and_fields),
 		cmocka_unit_test(test_folded_lines),
 		cmocka_unit_test(test_name_from_n_and_v21_types),
 		cmocka_unit_test(test_unterminated_card),
