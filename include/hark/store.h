@@ -575,13 +575,14 @@ struct store_report_row {
 	enum hark_direction direction;
 	enum hark_status status;
 	int64_t created_at;
+	/* provider and error: for failed and undelivered messages only */
 	const char *provider;
 	const char *error_code;        /* NULL when none */
 	const char *error_text;        /* NULL when none */
 	int has_price;
 	struct hark_money price;
 	int64_t template_version_id;   /* 0 when none */
-	const char *variant;           /* NULL when none */
+	const char *variant;           /* NULL when none or no template */
 };
 /* Calls fn for each message of the filter, in (created_at, id) order, in
  * one statement; fn returns non-zero to stop. */
