@@ -32,7 +32,7 @@ wait_for "the click is in the journal" 10 sql_is \
     "SELECT count(*) FROM events WHERE message_id = $ID AND payload = 'click https://example.com/offer'" 1
 eq "so are delivered and the open" \
     "$(sql "SELECT count(*) FROM events WHERE message_id = $ID AND payload IN ('delivered', '$OPEN')")" 2
-eq "the message went through sent and delivered" \
+eq "its history has delivered, then read" \
     "$(sql "SELECT group_concat(status, ',') FROM (SELECT status FROM message_status_history WHERE message_id = $ID AND status IN ('delivered', 'read') ORDER BY id)")" \
     delivered,read
 
