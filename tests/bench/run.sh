@@ -67,6 +67,30 @@ load() {
 	cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo "?"
 }
 
+# export_fig FORMAT DB N: times `hark export` of the whole history (jsonl or
+# mbox) into a file; appends a row of the export table. Rates count every
+# message of the history, also for mbox, which writes only the email.
+export_fig() {
+	rm -f "$tmp/rss.txt" "$tmp/export.out"
+	t0=$(now_ns)
+	if HARK_DB="$2" rss_wrap "$HARK_BIN" export --quiet --format "$1" \
+	    -o "$tmp/export.out"; then est=0; else est=$?; fi
+	t1=$(now_ns)
+	erss=$(awk -F': *' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' \
+	    "$tmp/rss.txt" 2>/dev/null)
+	ecpu=$(awk -F': *' '/User time|System time/ { s += $2; k++ } END { if (k) printf "%.1f", s }' \
+	    "$tmp/rss.txt" 2>/dev/null)
+	esecs=$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e9 }')
+	erate=$(awk -v n="$3" -v d=$((t1 - t0)) 'BEGIN { printf "%.0f", (d > 0 ? n * 1e9 / d : 0) }')
+	emib=$(awk -v b="$(wc -c <"$tmp/export.out" 2>/dev/null || echo 0)" \
+	    'BEGIN { printf "%.0f", b / 1048576 }')
+	echo "export $1: exit $est in $esecs s (cpu ${ecpu:--} s), $erate messages/s," \
+	    "peak RSS ${erss:--} MiB, load $(load)" >&2
+	printf '%9s %6s %9s %7s %7s %8s %8s %5s\n' "$3" "$1" "$erate" "$esecs" \
+	    "${ecpu:--}" "$emib" "${erss:--}" "$est" >>"$tmp/export_rows.txt"
+	rm -f "$tmp/export.out"
+}
+
 # one_size N: generates, imports and measures N messages; appends a table row.
 one_size() {
 	n=$1
@@ -111,6 +135,10 @@ one_size() {
 		: >"$tmp/bench.txt"
 	fi
 	sed 's/^/  /' "$tmp/bench.txt" >&2
+	if [ "$st" -eq 0 ] || [ "$st" -eq 3 ]; then
+		export_fig jsonl "$db" "$n"
+		export_fig mbox "$db" "$n"
+	fi
 	[ -n "${sqlite:-}" ] || sqlite=$(fig sqlite)
 	printf '%9s %9s %7s %8s %13s %15s %17s %13s %9s %7s %6s\n' "$n" \
 	    "${rate:--}" "$secs" "$mib" "$(pair search_rare)" "$(pair search_mid)" \
@@ -124,6 +152,7 @@ machine_line=$(machine)
 echo "$machine_line" >&2
 : >"$tmp/rows.txt"
 : >"$tmp/report_rows.txt"
+: >"$tmp/export_rows.txt"
 for n in $SIZES; do
 	one_size "$n"
 done
@@ -147,4 +176,11 @@ done
 		    "pass CPU p50" "peak KB"
 		cat "$tmp/report_rows.txt"
 	fi
+} | tee -a "$BENCH_DIR/results.txt"
+{
+	echo "export: hark export --quiet --format F -o FILE of the whole history;" \
+	    "rate over every message; peak RSS by getrusage (ru_maxrss)"
+	printf '%9s %6s %9s %7s %7s %8s %8s %5s\n' messages format "msgs/s" "wall s" \
+	    "cpu s" "out MiB" "RSS MiB" exit
+	cat "$tmp/export_rows.txt"
 } | tee -a "$BENCH_DIR/results.txt"
