@@ -79,6 +79,7 @@ struct config {
 	char *db;              /* may be NULL */
 	char *notify;          /* "auto", "libnotify", "osc", "bell", "none"; default "auto" */
 	int poll_interval_s;   /* default 60 */
+	int fallback_after_s;  /* undelivered this long: fall back; 0 = only on failure */
 	char *keymap;          /* default "vi" */
 	char *theme;           /* default "default" */
 	/* [identity] */

@@ -70,6 +70,8 @@ struct engine_draft {
 	const char *content_vars;  /* its variables, a JSON object */
 	const char *const *media_urls; /* MMS / WhatsApp media, public URLs */
 	int nmedia;
+	unsigned flags;            /* ENGINE_SEND_* below */
+	const char *actor;         /* who asks, for the audit log; NULL = the user ($USER) */
 	int64_t template_version_id; /* the template version rendered, 0 = none */
 	const char *variant;       /* its A/B variant, NULL = none */
 };
@@ -83,7 +85,26 @@ struct engine_estimate {
 	/* WhatsApp's 24-hour session window, where the account enforces it:
 	 * 0 not applicable, -1 closed, else when it closes (ms). */
 	int64_t wa_window_until;
+	/* A warning the sender should see, e.g. "it is 23:14 for Ann Lee
+	 * (Europe/Berlin): quiet hours until 08:00"; NULL when none. Owned. */
+	char *note;
+	int64_t held_until;        /* > 0: the engine will hold it until then */
 };
+
+/*
+ * How the engine treats a draft (engine_draft.flags). Without INTERACTIVE a
+ * send is automated (a bulk send, a rule, a scheduled message): inside the
+ * contact's quiet hours, or over their frequency cap, it is held (its job
+ * waits) until they end. INTERACTIVE is a person sending one message now:
+ * quiet hours only warn (engine_estimate.note), and a cap that is reached
+ * refuses the send. A message scheduled for later is automated whatever
+ * its flags. The OVERRIDE flags send anyway and are written to the audit
+ * log with the actor. An opt-out is never overridden.
+ */
+#define ENGINE_SEND_INTERACTIVE 0x1
+#define ENGINE_SEND_OVERRIDE_QUIET 0x2
+#define ENGINE_SEND_OVERRIDE_CAP 0x4
+#define ENGINE_SEND_FALLBACK 0x8 /* the engine's own fallback: no cap */
 
 #define ENGINE_WA_WINDOW_MS (24LL * 3600 * 1000)
 void engine_estimate_clear(struct engine_estimate *est);
@@ -193,6 +214,111 @@ int engine_template_render(struct store *st, const struct config *cfg,
 char *engine_template_format(const struct store_template *t, int help);
 int engine_template_parse_file(const char *text, struct store_template *t,
     char **cause);
+
+/* ---- routing: preferences, quiet hours, caps (src/engine/route*.c) ------------------ */
+
+/* Checks an IANA time zone name ("Europe/Berlin") against the system's zone
+ * files ($TZDIR, else /usr/share/zoneinfo). 0, or -1 with cause. */
+int engine_tz_check(const char *name, char **cause);
+/*
+ * Sets one routing preference of a contact, for `hark contacts set` and the
+ * client's :set-pref. key: prefer, fallback, tz, quiet, cap (value as typed;
+ * "off" clears), opt-out and opt-in (value: a channel; every address the
+ * contact has for it; reason kept with an opt-out, whose source is manual).
+ * Opt-outs and opt-ins go to the audit log under actor. Runs inside the
+ * caller's transaction when one is open. 0, or -1 with a cause naming the
+ * bad value.
+ */
+int engine_pref_set(struct store *st, int64_t contact_id, const char *key,
+    const char *value, const char *reason, const char *actor, char **cause);
+/* A contact's routing state in one line ("Europe/Berlin 23:14 · quiet until
+ * 08:00 · cap 3/day · opted out: email (manual, 2026-11-23)"), "" when
+ * nothing is set. Newly allocated. */
+char *engine_route_summary(struct store *st, int64_t contact_id, int64_t now_ms);
+
+/* ---- contact filters (src/engine/contact_filter.c) ------------------------------------ */
+
+struct store_contact;
+
+/* `channel:sms status:failed unread since:7d tag:buyer state:open`: the
+ * client's contact list and a bulk send's segment take the same words. */
+struct contact_filter {
+	unsigned channels;      /* 0: any */
+	char *tag;              /* NULL: any */
+	char *state;            /* "open", "snoozed", "done"; NULL: any */
+	int unread;             /* only contacts with unread messages */
+	char *msg_status;       /* contacts with a message in this status */
+	int64_t since;          /* activity since, 0: any */
+	char *text;             /* the expression as typed, for a status bar */
+};
+/* 0, or -1 with a cause naming the bad term. */
+int contact_filter_parse(const char *expr, struct contact_filter *f, char **cause);
+void contact_filter_clear(struct contact_filter *f);
+/* True when the filter has any term. */
+int contact_filter_active(const struct contact_filter *f);
+/* True when a contact passes the contact-level terms (msg_status is the
+ * caller's: store_contact_ids_with_status). */
+int contact_filter_match(const struct contact_filter *f, const struct store_contact *c);
+
+/* ---- bulk sends (src/engine/bulk.c) ------------------------------------------------------ */
+
+struct engine_bulk_spec {
+	const char *template;      /* its name */
+	const char *tag;           /* the segment: a tag, or */
+	const char *filter;        /* a filter expression */
+	enum hark_channel channel;
+	const char *account;       /* NULL: the first that sends the channel */
+};
+/* One recipient as a preview sees it (valid during the callback). */
+struct engine_bulk_line {
+	int64_t contact_id;
+	const char *name;
+	const char *to;            /* NULL when the contact has no address */
+	const char *skip;          /* why it will not be sent; NULL: it will */
+	int64_t held_until;        /* > 0: quiet hours or the cap defer it */
+	const char *held;          /* "held for quiet hours until 08:00 Europe/Berlin" */
+	int segments;
+};
+struct engine_bulk_preview {
+	int total;                 /* contacts in the segment */
+	int sending;               /* will be sent (now or when deferred ones may) */
+	int deferred;              /* of those, held by quiet hours or a cap */
+	int skipped, skipped_optout, skipped_noaddr, skipped_missing;
+	long segments;             /* SMS segments of every message that goes */
+	int has_cost;
+	struct hark_money cost;    /* estimated, from the provider's prices */
+};
+/*
+ * Renders the template for every contact of the segment (strictly: a
+ * missing variable skips the contact), counting segments and cost, and
+ * says who is skipped and why (opted out, no address for the channel,
+ * missing variables) and who is deferred (quiet hours, cap). fn (may be
+ * NULL) sees each recipient. Sends nothing. 0 or -1 with cause.
+ */
+int engine_bulk_preview(struct engine *e, const struct engine_bulk_spec *s,
+    struct engine_bulk_preview *out,
+    void (*fn)(void *arg, const struct engine_bulk_line *l), void *arg,
+    char **cause);
+/*
+ * Writes a bulk send: the bulk and one row per recipient (skipped ones with
+ * their reason) in one transaction. The outbox owner (this engine, the
+ * daemon, or the client) then writes each recipient's message at the
+ * account's pace, with the idempotency key "bulk-ID-CONTACT", so a crash
+ * or restart neither loses nor repeats a recipient. 0 with *id, or -1.
+ */
+int engine_bulk_start(struct engine *e, const struct engine_bulk_spec *s,
+    int64_t *id, char **cause);
+/* pause, resume or cancel (cancel also withdraws written messages that
+ * have not gone). 0 or -1 with cause ("bulk send 3 is done"). */
+int engine_bulk_control(struct store *st, int64_t id, const char *action,
+    char **cause);
+/* True when a bulk send has nothing left to write and nothing in the outbox. */
+int engine_bulk_finished(struct store *st, int64_t id);
+
+/* "↪ sent by email after sms undelivered: Landline or unreachable carrier
+ * (30006)" when message id is the
+ * fallback of another, newly allocated; else NULL. */
+char *engine_fallback_note(struct store *st, int64_t id);
 
 /* ---- provider events from outside the engine (the relay) --------------------------- */
 

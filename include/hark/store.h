@@ -908,4 +908,126 @@ int store_watch_each(struct store *st, int64_t due_before, int limit,
 int store_message_flags_set(struct store *st, int64_t id, unsigned flags, char **cause);
 int store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause);
 
+/* ---- routing: preferences, opt-outs, caps, fallback (src/store/prefs.c) ------------- */
+
+/* A contact's routing preferences; what is not set is 0 / NULL / -1. */
+struct store_prefs {
+	int64_t contact_id;
+	int has_preferred;
+	enum hark_channel preferred;
+	char *fallback;          /* "sms,whatsapp,email": the order to try, or NULL */
+	char *timezone;          /* IANA name ("Europe/Berlin"), or NULL */
+	int quiet_start;         /* minutes after local midnight; -1: no quiet hours */
+	int quiet_end;
+	int cap;                 /* at most cap messages in cap_days (1 or 7); 0: none */
+	int cap_days;
+	int64_t updated_at;
+};
+/* Frees the members and resets to "nothing set"; safe on a zeroed struct. */
+void store_prefs_clear(struct store_prefs *p);
+/* 1 filled, 0 none saved (p holds "nothing set"), -1. */
+int store_prefs_get(struct store *st, int64_t contact_id, struct store_prefs *p,
+    char **cause);
+/* Saves every field of p (the row is replaced). */
+int store_prefs_set(struct store *st, const struct store_prefs *p, char **cause);
+/* Every contact's saved preferences, by contact id (the struct lives for the call). */
+int store_prefs_each(struct store *st,
+    int (*fn)(void *arg, const struct store_prefs *p), void *arg, char **cause);
+
+/* An opt-out as recorded. */
+struct store_optout {
+	enum hark_channel channel;
+	char *address;
+	int64_t contact_id;      /* 0 when unknown */
+	int64_t at;
+	char *source;            /* keyword, unsubscribe, spam report, manual, provider */
+	char *reason;            /* may be NULL */
+};
+void store_optout_clear_struct(struct store_optout *o);
+/* 1 opted out (o filled; store_optout_clear_struct), 0 not, -1. */
+int store_optout_get(struct store *st, enum hark_channel ch, const char *address,
+    struct store_optout *o, char **cause);
+/* The opt-outs of a contact's addresses (contact_id 0: every one), oldest first. */
+int store_optouts_each(struct store *st, int64_t contact_id,
+    int (*fn)(void *arg, const struct store_optout *o), void *arg, char **cause);
+/*
+ * When the contact's newest outbound messages (calls, fallbacks, scheduled
+ * and canceled ones not counted; except_id excluded) went out, newest first,
+ * at most limit of those at or after since, into times[]; *n how many.
+ */
+int store_outbound_since(struct store *st, int64_t contact_id, int64_t since,
+    int64_t except_id, int limit, int64_t *times, int *n, char **cause);
+/* Moves a pending job to run_at with why as its note (shown in the thread)
+ * and marks its message scheduled for then. */
+int store_job_hold(struct store *st, int64_t message_id, int64_t run_at,
+    const char *why, char **cause);
+/* messages.fallback_of: the message id was sent because `of` failed. */
+int store_message_fallback_set(struct store *st, int64_t id, int64_t fallback_of,
+    char **cause);
+/* 1 with *of when id is a fallback, 0 not, -1. */
+int store_message_fallback_of(struct store *st, int64_t id, int64_t *of, char **cause);
+/* The fallbacks among messages first_id..last_id: fn(arg, id, of). */
+int store_fallbacks_between(struct store *st, int64_t first_id, int64_t last_id,
+    int (*fn)(void *arg, int64_t id, int64_t of), void *arg, char **cause);
+/* Watches a sent message for fallback: due_at is when it falls back if still
+ * undelivered (INT64_MAX: only on failure); due_at 0 stops watching. */
+int store_watch_set(struct store *st, int64_t message_id, int64_t due_at, char **cause);
+/* Watched messages due by due_before or at an end (failed, delivered,
+ * canceled), at most limit: fn may write to the store. */
+int store_watch_each(struct store *st, int64_t due_before, int limit,
+    int (*fn)(void *arg, int64_t message_id, int64_t due_at), void *arg,
+    char **cause);
+/* messages.route_flags: what the engine must remember about a message until
+ * it goes (ENGINE_SEND_* bits of engine.h). */
+int store_message_flags_set(struct store *st, int64_t id, unsigned flags, char **cause);
+int store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause);
+
+/* ---- bulk sends (src/store/bulks.c) ------------------------------------------------- */
+
+struct store_bulk {
+	int64_t id;
+	char *template;
+	enum hark_channel channel;
+	char *segment;       /* "tag:buyer" or a filter expression */
+	char *account;       /* may be NULL */
+	char *state;         /* running, paused, canceled, done */
+	int total;           /* recipients, skipped ones included */
+	int64_t created_at, updated_at;
+};
+void store_bulk_clear(struct store_bulk *b);
+/* Writes a running bulk send (fields as in b); recipients follow. */
+int store_bulk_create(struct store *st, const struct store_bulk *b, int64_t *id,
+    char **cause);
+/* state: pending or skipped (reason says why). */
+int store_bulk_recipient_add(struct store *st, int64_t bulk_id, int64_t contact_id,
+    int seq, const char *state, const char *reason, char **cause);
+/* 0, or -1 with "no bulk send 7". */
+int store_bulk_get(struct store *st, int64_t id, struct store_bulk *b, char **cause);
+/* Bulk sends in a state (NULL: all), oldest first. */
+int store_bulks_each(struct store *st, const char *state,
+    int (*fn)(void *arg, const struct store_bulk *b), void *arg, char **cause);
+int store_bulk_set_state(struct store *st, int64_t id, const char *state, char **cause);
+/* The next pending recipients' contact ids, in order, at most limit. */
+int store_bulk_pending(struct store *st, int64_t bulk_id, int limit, int64_t *ids,
+    int *n, char **cause);
+/* A recipient's new state (queued with its message id, or skipped with why). */
+int store_bulk_recipient_set(struct store *st, int64_t bulk_id, int64_t contact_id,
+    const char *state, const char *reason, int64_t message_id, char **cause);
+struct store_bulk_counts {
+	int pending;         /* not yet written to the outbox */
+	int outbox;          /* written, not yet out */
+	int held;            /* held for quiet hours or the cap */
+	int sent;            /* sent, delivered or read */
+	int failed;          /* failed, undelivered or uncertain */
+	int skipped;
+	int canceled;
+};
+int store_bulk_counts(struct store *st, int64_t bulk_id, struct store_bulk_counts *c,
+    char **cause);
+int store_bulk_total_set(struct store *st, int64_t id, int total, char **cause);
+/* Recipients whose message is in the outbox and due (not held): the window. */
+int store_bulk_outstanding(struct store *st, int64_t bulk_id, int *n, char **cause);
+/* Cancels what has not gone: pending recipients and their unclaimed jobs. */
+int store_bulk_cancel(struct store *st, int64_t bulk_id, char **cause);
+
 #endif

@@ -24,6 +24,7 @@ extern const char cmd_daemon_usage[];
 extern const char cmd_sync_usage[];
 extern const char cmd_config_usage[];
 extern const char cmd_inbox_usage[];
+extern const char cmd_bulk_usage[];
 extern const char cmd_import_mail_usage[];
 
 static const struct cli_cmd cli_table[] = {
@@ -48,6 +49,8 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_template_usage, cmd_template },
 	{ "report", "volume, response times, delivery, cost, templates, calls",
 	  cmd_report_usage, cmd_report },
+	{ "bulk", "send a template to a segment: preview, send, pause, cancel",
+	  cmd_bulk_usage, cmd_bulk },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
 	  cmd_daemon_usage, cmd_daemon },
 	{ "relay", "receive provider webhooks (behind your proxy or tunnel)",

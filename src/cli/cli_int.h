@@ -64,6 +64,7 @@ int cmd_daemon(struct cli_ctx *, int, char **);
 int cmd_sync(struct cli_ctx *, int, char **);
 int cmd_inbox(struct cli_ctx *, int, char **);
 int cmd_tui(struct cli_ctx *, int, char **);
+int cmd_bulk(struct cli_ctx *, int, char **); /* cmd_bulk.c */
 int cmd_template(struct cli_ctx *, int, char **);
 /* `hark report ab TEMPLATE` (cmd_report_ab.c), dispatched by `hark report`. */
 int cmd_report_ab(struct cli_ctx *, int, char **);

@@ -26,6 +26,9 @@ const char cmd_contacts_usage[] =
     "                         [--company C] [--note N] [--tag T]...\n"
     "       hark contacts list [--json] [--tag T]\n"
     "       hark contacts import FILE\n"
+    "       hark contacts set CONTACT --prefer CH --fallback CH,... --tz ZONE\n"
+    "                     --quiet 21:00-08:00 --cap 3/day --opt-out CH ...\n"
+    "                     (hark contacts set --help)\n"
     "\n"
     "add     creates a contact; --phone, --email, --whatsapp and --tag may be\n"
     "        given more than once. A national phone number uses the region\n"
@@ -361,6 +364,8 @@ cmd_contacts(struct cli_ctx *ctx, int argc, char **argv)
 		return contacts_list(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
 		return contacts_import(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "set") == 0)
+		return contacts_set(ctx, argc - 1, argv + 1);
 	cli_err_safe(ctx, "unknown subcommand '%s' (add, list or import)", argv[1]);
 	return HARK_EXIT_USAGE;
 }

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "hark/core.h"
+#include "hark/engine.h"
 #include "hark/store.h"
 
 #include "cli_int.h"
@@ -97,7 +98,7 @@ static void
 log_text(struct log *lg, const struct store_message *m)
 {
 	char day[32], clock[16];
-	char *text;
+	char *text, *note;
 
 	cli_local_time(m->created_at, CLI_TIME_DAY, day, sizeof day);
 	if (strcmp(day, lg->day) != 0) {
@@ -117,6 +118,14 @@ log_text(struct log *lg, const struct store_message *m)
 	log_lines(text);
 	free(text);
 	log_meta(m);
+	/* A fallback says which message it replaces and why. */
+	if (m->direction == HARK_DIR_OUT &&
+	    (note = engine_fallback_note(lg->st, m->id)) != NULL) {
+		text = cli_safe(note, 0);
+		printf("%s%s\n", LOG_INDENT, text);
+		free(text);
+		free(note);
+	}
 }
 
 static void

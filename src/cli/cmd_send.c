@@ -22,7 +22,7 @@ const char cmd_send_usage[] =
 	"                 [--subject TEXT] (--body TEXT | --body -) [--at WHEN]\n"
 	"                 [--wait] [--timeout SECONDS] [--account NAME]\n"
 	"                 [--media URL]... [--content-sid HX... [--content-vars JSON]]\n"
-	"                 [--dry-run] [--json]\n"
+	"                 [--dry-run] [--json] [--override-quiet-hours] [--override-cap]\n"
 	"       hark send --to CONTACT --template NAME [--channel CH] [...]\n"
 	"       hark send --batch FILE [--json]\n"
 	"\n"
@@ -53,6 +53,10 @@ const char cmd_send_usage[] =
 	"  --dry-run   send nothing; print the encoding, character count,\n"
 	"              SMS segments and estimated cost\n"
 	"  --json      print the result as JSON\n"
+	"  --override-quiet-hours, --override-cap  send a scheduled message even\n"
+	"              in the contact's quiet hours / over their frequency cap\n"
+	"              (written to the audit log); a message sent now in quiet\n"
+	"              hours goes with a note, one over the cap is refused\n"
 	"  --batch     send every message of FILE (- for stdin), JSON lines:\n"
 	"              {\"to\":..., \"channel\":..., \"subject\":..., \"body\":...,\n"
 	"              \"at\":..., \"key\":...}; a line's \"key\" makes re-running\n"
@@ -72,6 +76,7 @@ struct send_opts {
 	int nmedia;
 	int wait, dry_run, json;
 	long timeout_s;
+	unsigned flags;    /* ENGINE_SEND_OVERRIDE_* */
 };
 
 struct send_run {
@@ -104,6 +109,8 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "media", required_argument, NULL, 'M' },
 		{ "content-sid", required_argument, NULL, 'C' },
 		{ "content-vars", required_argument, NULL, 'V' },
+		{ "override-quiet-hours", no_argument, NULL, 'Q' },
+		{ "override-cap", no_argument, NULL, 'K' },
 		{ "template", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -131,6 +138,8 @@ send_parse(int argc, char **argv, struct send_opts *o)
 			break;
 		case 'C': o->content_sid = optarg; break;
 		case 'V': o->content_vars = optarg; break;
+		case 'Q': o->flags |= ENGINE_SEND_OVERRIDE_QUIET; break;
+		case 'K': o->flags |= ENGINE_SEND_OVERRIDE_CAP; break;
 		case 'P': o->tmpl = optarg; break;
 		case 'T':
 			o->timeout_s = strtol(optarg, &end, 10);
@@ -237,6 +246,8 @@ send_draft(struct cli_ctx *ctx, struct store *st, const struct send_opts *o,
 		d->body = o->body;
 	d->subject = o->subject;
 	d->account = o->account;
+	/* One message a person sends now: quiet hours warn, a cap refuses. */
+	d->flags = o->flags | ENGINE_SEND_INTERACTIVE;
 	if (o->at != NULL && when_parse(o->at, hark_now_ms(), &d->send_at, &cause) != 0) {
 		cli_err(ctx, "%s", cause);
 		free(cause);
@@ -484,6 +495,8 @@ send_go(struct cli_ctx *ctx, struct engine *e, struct store *st,
 		free(cause);
 		return HARK_EXIT_USAGE;
 	}
+	if (est.note != NULL)
+		cli_err(ctx, "note: %s", est.note); /* quiet hours: sent anyway */
 	engine_estimate_clear(&est);
 	if (engine_send(e, d, &r.id, &cause) != 0) {
 		cli_err(ctx, "%s", cause);

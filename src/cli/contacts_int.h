@@ -10,6 +10,9 @@ struct cli_ctx;
 
 /* `hark contacts import FILE` (argv[0] = "import"): a HARK_EXIT_* code. */
 int contacts_import(struct cli_ctx *ctx, int argc, char **argv);
+/* `hark contacts set CONTACT ...` (contacts_set.c): routing preferences. */
+int contacts_set(struct cli_ctx *ctx, int argc, char **argv);
+extern const char cmd_contacts_set_usage[];
 
 /*
  * Normalises an address a person typed for an identity kind: E.164 for

@@ -59,6 +59,11 @@ const struct config_option config_options[] = {
 	  .def = "60", .min = 5, .max = 86400, .offset = GEN(poll_interval_s),
 	  .help = "Seconds between polls of providers that cannot push "
 		  "(IMAP, or any provider when the relay is not running)." },
+	{ .name = "fallback_after", .scope = CONFIG_GENERAL, .type = CONFIG_INT,
+	  .def = "0", .min = 0, .max = 604800, .offset = GEN(fallback_after_s),
+	  .help = "Seconds after which a message still not delivered is sent "
+		  "again on the contact's next fallback channel; 0 falls back "
+		  "only when a message fails." },
 	{ .name = "keymap", .scope = CONFIG_GENERAL, .type = CONFIG_STRING,
 	  .def = "vi", .offset = GEN(keymap),
 	  .help = "Key bindings: a keymaps/NAME.keys file." },

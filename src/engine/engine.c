@@ -143,6 +143,10 @@ engine_watch_fire(uv_timer_t *t)
 	if (e->inflight < e->max_inflight &&
 	    store_job_next_due(e->st, &at, NULL) == 1 && at <= hark_now_ms())
 		outbox_kick(e);
+	/* Bulk sends are fed at the account's pace; failed messages fall back. */
+	bulk_run(e);
+	if (++e->watch_ticks % 4 == 0)
+		fallback_run(e);
 }
 
 static int
@@ -260,6 +264,7 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	relay_client_free(e->relay);
+	bulk_runner_free(e);
 	for (i = 0; i < e->nprovs; i++)
 		provider_free(e->provs[i]);
 	free(e->provs);

@@ -30,6 +30,8 @@ engine_estimate_clear(struct engine_estimate *est)
 {
 	free(est->to);
 	est->to = NULL;
+	free(est->note);
+	est->note = NULL;
 }
 
 static const char *
@@ -124,8 +126,6 @@ engine_check(struct engine *e, const struct engine_draft *d,
 {
 	struct provider_send req;
 	struct provider *p;
-	char *why = NULL;
-	int rc;
 
 	memset(est, 0, sizeof *est);
 	if (d->content_sid == NULL && d->nmedia == 0 && (d->body == NULL ||
@@ -154,12 +154,8 @@ engine_check(struct engine *e, const struct engine_draft *d,
 		set_cause(cause, "no recipient");
 	if (est->to == NULL)
 		return -1;
-	rc = store_optout_check(e->st, d->channel, est->to, &why, cause);
-	if (rc != 0) {
-		if (rc == 1)
-			set_cause(cause, "%s has opted out of %s (%s); hark will not "
-			    "send to it", est->to, hark_channel_name(d->channel), why);
-		free(why);
+	/* Opt-out (with its date), quiet hours and cap: route.c. */
+	if (route_check(e, d, est, cause) != 0) {
 		engine_estimate_clear(est);
 		return -1;
 	}
@@ -259,6 +255,8 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 		return -1;
 	}
 	run_at = d->send_at > now ? d->send_at : now;
+	if (est.held_until > run_at)
+		run_at = est.held_until; /* quiet hours or the cap: held */
 	memset(&m, 0, sizeof m);
 	m.contact_id = contact_id;
 	m.channel = d->channel;
@@ -293,6 +291,9 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	if (rc == 0)
 		rc = store_outbox_enqueue(e->st, &m, run_at, key, message_id, cause);
 	if (rc == 1 && outbox_extras(e, *message_id, d, cause) != 0)
+		rc = -1;
+	if (rc == 1 && route_enqueued(e, *message_id, contact_id, d, &est, run_at,
+	    cause) != 0)
 		rc = -1;
 	if (rc < 0 || store_commit(e->st, cause) != 0) {
 		store_rollback(e->st);
@@ -361,6 +362,9 @@ outbox_schedule(struct engine *e)
 	/* Due jobs beyond our capacity wait for a completion to call us. */
 	if (delay == 0 && e->inflight >= e->max_inflight)
 		return;
+	/* Due jobs that wait for the account's pace (route.c). */
+	if (delay == 0 && e->pace_wait > 0)
+		delay = e->pace_wait;
 	uv_timer_start(&e->outbox_timer, outbox_fire, (uint64_t)delay, 0);
 }
 
@@ -608,9 +612,15 @@ outbox_run(struct engine *e)
 	if (store_jobs_due(e->st, now, room < OUTBOX_BATCH ? room : OUTBOX_BATCH,
 	    outbox_collect, due, NULL) != 0)
 		due->n = 0;
+	e->pace_wait = 0;
 	for (i = 0; i < due->n; i++) {
 		j = &due->jobs[i];
 		memset(&m, 0, sizeof m);
+		/* Opted out since, quiet hours, the cap, the pace: route.c. */
+		if (route_due(e, j, now) != 0) {
+			store_job_clear(j);
+			continue;
+		}
 		if (store_job_start(e->st, j->id, now, NULL) == 1 &&
 		    store_message_get(e->st, j->message_id, &m, NULL) == 0) {
 			j->attempts++;

@@ -18,6 +18,9 @@ const char *const store_migration4[] = {
 	"ALTER TABLE preferences ADD COLUMN updated_at INTEGER;",
 	"CREATE INDEX opt_outs_contact ON opt_outs(contact_id) WHERE contact_id IS NOT NULL;",
 	"ALTER TABLE messages ADD COLUMN fallback_of INTEGER REFERENCES messages(id);",
+	/* ENGINE_SEND_* flags the outbox needs when the job comes due:
+	 * sent by a person now, quiet hours or the cap overridden. */
+	"ALTER TABLE messages ADD COLUMN route_flags INTEGER NOT NULL DEFAULT 0;",
 	"CREATE INDEX messages_fallback_of ON messages(fallback_of)"
 	"  WHERE fallback_of IS NOT NULL;",
 	"CREATE TABLE bulks ("
