@@ -308,6 +308,37 @@ test_email_fold(void **state)
 	tv_msg_clear(&vm);
 }
 
+/* Email attachments are numbered lines with name, type and size; a broken
+ * message's warning comes right under the subject. */
+static void
+test_email_attachments_and_warning(void **state)
+{
+	struct store_message m = msg(HARK_CH_EMAIL, HARK_DIR_IN, HARK_ST_RECEIVED,
+	    "--x\nraw body");
+	struct tv_msg vm;
+	char *line;
+
+	line = tv_attachment_line(2, "offer.pdf", "application/pdf", 1258291);
+	assert_string_equal(line, "[2] offer.pdf (application/pdf, 1.2 MB)");
+	free(line);
+	line = tv_attachment_line(1, NULL, NULL, 512);
+	assert_string_equal(line, "[1] unnamed (application/octet-stream, 512 B)");
+	free(line);
+	line = tv_attachment_line(3, "x\x1b]0;owned\x07.txt", "text/plain", -1);
+	assert_string_equal(line, "[3] x.txt (text/plain, ?)");
+	free(line);
+	m.subject = "Broken";
+	vm = vm_of(&m);
+	vm.warning = xstrdup("⚠ shown raw: the message is truncated");
+	vm.extra = tv_attachment_line(1, "a.csv", "text/csv", 2048);
+	tv_msg_layout(&vm, 60, 0, "o");
+	assert_int_equal(find_line(&vm, ROLE_SUBJECT, "Broken"), 1);
+	assert_int_equal(find_line(&vm, ROLE_ST_FAILED, "⚠ shown raw: the message is truncated"), 2);
+	assert_int_equal(find_line(&vm, ROLE_INBOUND, "raw body"), 4);
+	assert_int_equal(find_line(&vm, ROLE_QUOTE, "[1] a.csv (text/csv, 2.0 KB)"), 5);
+	tv_msg_clear(&vm);
+}
+
 /* Every body line fits in the pane, by columns. */
 static void
 assert_fits(const struct tv_msg *vm, int width)
@@ -800,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_days),
 		cmocka_unit_test(test_find_quotes),
 		cmocka_unit_test(test_email_fold),
+		cmocka_unit_test(test_email_attachments_and_warning),
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_outbound_indent_and_failure),
 		cmocka_unit_test(test_escapes_never_reach_lines),
