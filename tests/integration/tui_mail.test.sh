@@ -45,8 +45,9 @@ case $out in *"2 added, 0 already present, 1 kept raw"*) ok "import-mail: $(echo
 	*) fail "import-mail should add two, one kept raw: $out" ;; esac
 
 cat > "$HOME/mailcap" <<CAP
-# the PDF viewer of this test copies what it is given
-application/pdf; cp %s $HOME/opened.pdf
+# an entry whose test fails is passed over; the next one copies the file
+application/pdf; touch $HOME/wrong-viewer; test=false
+application/*; cp %s $HOME/opened.pdf
 text/plain; cat %s; copiousoutput
 CAP
 printf '#!/bin/sh\ncat > "%s/paged.txt"\n' "$HOME" > "$HOME/pager"
@@ -73,7 +74,8 @@ wait_gone m "offer line 7" 5 "o folds it again"
 keys m v
 wait_for m "attachment 1: the viewer is done" 10 "v opens the first attachment"
 cmp -s "$HOME/opened.pdf" "$mail/offer.pdf" || fail "the mailcap viewer should get the PDF intact"
-ok "the mailcap entry received the PDF byte for byte"
+[ -e "$HOME/wrong-viewer" ] && fail "an entry whose test= fails must not run"
+ok "the mailcap entry (application/*, after one whose test failed) received the PDF byte for byte"
 
 keys m :
 type_text m "open-attachment 2"
