@@ -60,6 +60,7 @@ static void mime_leaf(struct mime_walk *w, GMimePart *part, int in_alt,
     int *alt_done);
 static void mime_walk(struct mime_walk *w, GMimeObject *obj, int depth, int in_alt,
     int *alt_done);
+static int mime_blank(const char *s);
 static void mime_parts_free(struct mime_message *m);
 static void mime_raw(struct mime_message *m, const char *raw, size_t len,
     int headers_ok, const char *why);
@@ -441,6 +442,16 @@ mime_walk(struct mime_walk *w, GMimeObject *obj, int depth, int in_alt, int *alt
 
 /* ---- the whole message -------------------------------------------------------------- */
 
+static int
+mime_blank(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!g_ascii_isspace(*s))
+			return 0;
+	}
+	return 1;
+}
+
 /* Keeps the source as the text: after the header block when the headers
  * were read, else all of it. */
 static void
@@ -498,7 +509,8 @@ mime_parse(const void *raw, size_t len, struct mime_message *m, char **cause)
 		    m->message_id != NULL || m->date != 0 || m->to != NULL;
 		mime_walk(&w, g_mime_message_get_mime_part(msg), 0, 0, &done);
 		m->text = hbuf_steal(&w.text);
-		if (!w.have_text && m->html != NULL) {
+		/* Some mailers send an empty text/plain beside the real HTML. */
+		if ((!w.have_text || mime_blank(m->text)) && m->html != NULL) {
 			free(m->text);
 			m->text = mime_html_to_text(m->html, strlen(m->html));
 		}

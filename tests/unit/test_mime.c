@@ -137,6 +137,20 @@ test_alternative_prefers_plain(void **state)
 	mime_message_clear(&m);
 }
 
+/* An empty text/plain beside the HTML (some mailers send one) is no text. */
+static void
+test_empty_plain_uses_html(void **state)
+{
+	static const char raw[] = "From: a@example.com\nContent-Type: multipart/alternative;"
+	    " boundary=a\n\n--a\nContent-Type: text/plain\n\n \n--a\n"
+	    "Content-Type: text/html\n\n<p>the real text</p>\n--a--\n";
+	struct mime_message m;
+
+	assert_int_equal(mime_parse(raw, sizeof raw - 1, &m, NULL), 0);
+	assert_string_equal(m.text, "the real text");
+	mime_message_clear(&m);
+}
+
 static void
 test_html_only(void **state)
 {
@@ -337,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_shift_jis),
 		cmocka_unit_test(test_alternative_prefers_plain),
 		cmocka_unit_test(test_html_only),
+		cmocka_unit_test(test_empty_plain_uses_html),
 		cmocka_unit_test(test_nested_attachment_and_inline_image),
 		cmocka_unit_test(test_encoded_words),
 		cmocka_unit_test(test_missing_boundary_is_kept_raw),
