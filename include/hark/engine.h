@@ -350,4 +350,40 @@ int engine_demo_seed(struct store *st, int64_t now, char **cause);
  * quick replies across categories; saving again adds no versions. */
 int engine_demo_templates(struct store *st, char **cause);
 
+/* ---- automation rules (src/engine/rules_{run,plan,test}.c; syntax in rules.h) ---- */
+
+struct rules;
+struct hbuf;
+
+/* The rules file: $XDG_CONFIG_HOME/hark/rules (a new string). */
+char *engine_rules_path(const struct config *cfg);
+/*
+ * Reads and parses a rules file (path NULL: engine_rules_path), and when st
+ * is not NULL checks that every template it names exists. 1 with *out, 0
+ * when the default file does not exist (*out NULL), -1 with cause
+ * "FILE:LINE:COLUMN: what is wrong".
+ */
+int engine_rules_load(struct store *st, const struct config *cfg, const char *path,
+    struct rules **out, char **cause);
+/* Rereads the rules file now (SIGHUP in the daemon); an error keeps the rules. */
+void engine_rules_reload(struct engine *e);
+
+struct engine_rules_test {
+	const char *rule;
+	int64_t contact_id;
+	const char *message;       /* an inbound text to test against, may be NULL */
+	int has_channel;
+	enum hark_channel channel;
+};
+/*
+ * What rule t->rule would do for the contact now, as lines in out: whether
+ * its trigger matches, each condition, the once-per period and loop guards
+ * ("would skip: already fired for Ann Lee on 2026-11-20 ..."), and each
+ * action with its rendered text. Reads the store, never writes it. Returns
+ * 1 would act, 0 would not, -1 with cause (no such rule or contact).
+ */
+int engine_rules_test(struct store *st, const struct config *cfg,
+    const struct rules *set, const struct engine_rules_test *t, struct hbuf *out,
+    char **cause);
+
 #endif

@@ -51,6 +51,8 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_report_usage, cmd_report },
 	{ "bulk", "send a template to a segment: preview, send, pause, cancel",
 	  cmd_bulk_usage, cmd_bulk },
+	{ "rules", "automation rules: list, test, enable, disable, check",
+	  cmd_rules_usage, cmd_rules },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
 	  cmd_daemon_usage, cmd_daemon },
 	{ "relay", "receive provider webhooks (behind your proxy or tunnel)",

@@ -10,6 +10,7 @@
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/notify.h"
+#include "hark/rules.h"
 #include "hark/report.h"
 #include "hark/store.h"
 
@@ -22,13 +23,18 @@ const char cmd_daemon_usage[] =
 	"providers, with no screen, until SIGTERM or SIGINT. Exactly one hark\n"
 	"owns the outbox: if another one does, this exits with status 2.\n"
 	"Logs one line per event on standard error (journald keeps them when\n"
-	"run by contrib/hark.service).\n";
+	"run by contrib/hark.service).\n"
+	"\n"
+	"Runs the automation rules of $XDG_CONFIG_HOME/hark/rules (see `hark\n"
+	"rules --help`); a rules file with an error is refused (status 1) with\n"
+	"its file and line. SIGHUP, or saving the file, rereads it.\n";
 
 struct daemon_state {
 	struct store *st;
 	struct notifier *notifier;
 	int quiet;
 	uv_signal_t sigterm, sigint;
+	uv_signal_t sighup;     /* rereads the rules file */
 	struct engine *e;
 	uv_timer_t reports;     /* scheduled reports (report_sched.c), every minute */
 };
@@ -50,6 +56,29 @@ daemon_notify(struct daemon_state *d, const struct store_message *m)
 	store_contact_clear(&c);
 }
 
+/* What the automation rules did, refused, or want you told. */
+static void
+daemon_rule(struct daemon_state *d, const struct store_event *ev)
+{
+	char *safe;
+
+	if (ev->payload == NULL)
+		return;
+	safe = text_sanitize(ev->payload, strlen(ev->payload), 0);
+	if (strcmp(ev->kind, "rule-notify") == 0 && d->notifier != NULL)
+		notifier_send(d->notifier, "hark rule", safe);
+	if (!d->quiet || strcmp(ev->kind, "rule-error") == 0)
+		fprintf(stderr, "hark daemon: %s: %s\n", ev->kind, safe);
+	free(safe);
+}
+
+static void
+daemon_hup(uv_signal_t *s, int signum)
+{
+	fprintf(stderr, "hark daemon: %s, rereading the rules\n", strsignal(signum));
+	engine_rules_reload(s->data);
+}
+
 static void
 daemon_event(void *arg, const struct store_event *ev)
 {
@@ -57,6 +86,10 @@ daemon_event(void *arg, const struct store_event *ev)
 	struct store_message m;
 	char *safe;
 
+	if (strncmp(ev->kind, "rule", 4) == 0) {
+		daemon_rule(d, ev);
+		return;
+	}
 	if (d->quiet || ev->message_id == 0) {
 		if (!d->quiet && strcmp(ev->kind, "provider-error") == 0 &&
 		    ev->payload != NULL) {
@@ -112,6 +145,7 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 	struct daemon_state d;
 	struct engine *e = NULL;
 	struct config *cfg;
+	struct rules *rules = NULL;
 	uv_loop_t loop;
 	char *cause = NULL;
 	long owner;
@@ -126,6 +160,13 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((cfg = cli_config(ctx)) == NULL || (d.st = cli_store(ctx)) == NULL)
 		return HARK_EXIT_ERROR;
+	/* A rules file with an error is refused before anything runs. */
+	if (engine_rules_load(d.st, cfg, NULL, &rules, &cause) < 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return HARK_EXIT_USAGE;
+	}
+	rules_free(rules);
 	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
 	eo.loop = &loop;
@@ -146,6 +187,9 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 		uv_signal_init(&loop, &d.sigint);
 		uv_signal_start(&d.sigterm, daemon_signal, SIGTERM);
 		uv_signal_start(&d.sigint, daemon_signal, SIGINT);
+		uv_signal_init(&loop, &d.sighup);
+		d.sighup.data = e;
+		uv_signal_start(&d.sighup, daemon_hup, SIGHUP);
 		fprintf(stderr, "hark daemon: pid %ld owns the outbox of %s\n",
 		    (long)getpid(), store_path(d.st));
 		if (notifier_new(&loop, cfg->notify, -1, &d.notifier, &cause) != 0) {
@@ -163,6 +207,7 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 		uv_close((uv_handle_t *)&d.reports, NULL);
 		uv_close((uv_handle_t *)&d.sigterm, NULL);
 		uv_close((uv_handle_t *)&d.sigint, NULL);
+		uv_close((uv_handle_t *)&d.sighup, NULL);
 	}
 	free(cause);
 	engine_free(e);

@@ -24,5 +24,7 @@ int cmd_calls(struct cli_ctx *ctx, int argc, char **argv); /* cmd_calls.c */
 int cmd_relay(struct cli_ctx *ctx, int argc, char **argv); /* cmd_relay.c */
 extern const char cmd_report_usage[];
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv); /* cmd_report.c */
+extern const char cmd_rules_usage[];
+int cmd_rules(struct cli_ctx *ctx, int argc, char **argv);  /* cmd_rules.c */
 
 #endif

@@ -126,6 +126,8 @@ engine_become_owner(struct engine *e)
 	uv_timer_start(&e->poll_timer, engine_poll_fire, 0, (uint64_t)e->poll_ms);
 	uv_timer_start(&e->watch_timer, engine_watch_fire, ENGINE_OUTBOX_WATCH_MS,
 	    ENGINE_OUTBOX_WATCH_MS);
+	if (e->rules == NULL)
+		e->rules = rules_run_new(e);
 	outbox_kick(e);
 }
 
@@ -263,6 +265,7 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
+	rules_run_free(e->rules);
 	relay_client_free(e->relay);
 	bulk_runner_free(e);
 	for (i = 0; i < e->nprovs; i++)

@@ -61,6 +61,7 @@ struct engine {
 	int64_t told_id;              /* journal events told to subscribers up to here */
 	int relay_up;
 	unsigned poll_ticks;
+	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
 	/* route.c: each account's next send time at its `rate`, and how long
 	 * the outbox waits for the earliest when every due job must pace. */
 #define ENGINE_PACE_MAX 32

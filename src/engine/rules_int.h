@@ -1,0 +1,67 @@
+/*
+ * rules_int.h — what the engine's rules files share: a rule looked at for
+ * one contact (the context), the checks before it runs, and rendering its
+ * messages. The runner (rules_run.c) acts on them; `hark rules test`
+ * (engine_rules_test) only describes them.
+ */
+#ifndef HARK_ENGINE_RULES_INT_H
+#define HARK_ENGINE_RULES_INT_H
+
+#include "hark/rules.h"
+#include "hark/store.h"
+
+struct config;
+struct hbuf;
+
+/* One rule, one step, one contact: what the checks and actions need. */
+struct rctx {
+	const struct rules *set;
+	const struct rule *r;
+	int step;
+	int64_t contact_id;
+	struct store_contact c;       /* loaded by rctx_load */
+	struct store_message m;       /* the inbound message that triggered; id 0: none */
+	int has_channel;              /* the channel a reply goes on */
+	enum hark_channel channel;
+	int64_t since_at;             /* step 0's time, for "unless replied" */
+	int64_t ref;                  /* what triggered: message or event id */
+};
+
+/* A reply or send, rendered. */
+struct rsend {
+	enum hark_channel ch;
+	char *subject;                /* email */
+	char *body;
+	int64_t version_id;           /* the template version used */
+};
+
+/* Loads the contact (and the reply channel when none is set). 0, or -1
+ * when the contact is gone. */
+int rctx_load(struct store *st, struct rctx *x, char **cause);
+void rctx_clear(struct rctx *x);
+
+/*
+ * Whether the step may run now: the conditions hold, the once-per period
+ * (step 0) has passed, an "unless replied" step has no reply yet. 1 yes,
+ * 0 no with why appended (*log set when the reason belongs in the rule's
+ * log, not for conditions that simply do not hold), -1 on error.
+ */
+int rplan_may_run(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
+    int *log, char **cause);
+/*
+ * The loop guards before a rule sends: the per-contact rate limit, and for
+ * an answer to an inbound message, that it does not look automatic (its
+ * text, or the same text twice within the repeat window). 1 may send, 0 not
+ * (why appended), -1.
+ */
+int rplan_send_ok(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
+    char **cause);
+/* Renders a reply/send action's template for the contact. 0 or -1 with cause
+ * ("template 'away' has no sms text", "missing variables: ..."). */
+int rplan_render(struct store *st, const struct config *cfg, struct rctx *x,
+    const struct rules_action *a, struct rsend *out, char **cause);
+void rsend_clear(struct rsend *s);
+/* "reply template=away", "tag add lead", "snooze 2h", "notify \"...\"". */
+void rplan_describe(const struct rules_action *a, struct hbuf *b);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * rules_plan.c — a rule looked at for one contact: loading the rules file,
+ * the checks before a step runs (conditions, once-per period, "unless
+ * replied", loop guards), rendering its messages, and `hark rules test`,
+ * which shows all of that without changing anything.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "hark/template.h"
+#include "engine_int.h"
+#include "rules_int.h"
+
+static cJSON *rplan_vars(const struct config *cfg, const struct store_contact *c);
+static const char *rplan_body(const struct store_template *t, enum hark_channel ch);
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+char *
+engine_rules_path(const struct config *cfg)
+{
+	char *dir = hark_config_dir(), *path;
+
+	path = xasprintf("%s/rules", dir);
+	free(dir);
+	return path;
+}
+
+static int
+rplan_template_exists(void *arg, const char *name)
+{
+	struct store_template t;
+	int ok;
+
+	memset(&t, 0, sizeof t);
+	ok = store_template_get(arg, name, 0, &t, NULL) == 0;
+	store_template_clear(&t);
+	return ok;
+}
+
+int
+engine_rules_load(struct store *st, const struct config *cfg, const char *path,
+    struct rules **out, char **cause)
+{
+	char *own = path == NULL ? engine_rules_path(cfg) : NULL, *text;
+	const char *p = path != NULL ? path : own;
+	FILE *f;
+	struct hbuf b = HBUF_INIT;
+	char buf[4096];
+	size_t n, len;
+	int rc = 1;
+
+	*out = NULL;
+	if ((f = fopen(p, "r")) == NULL) {
+		rc = errno == ENOENT && path == NULL ? 0 : -1;
+		if (rc < 0)
+			set_cause(cause, "%s: %s", p, strerror(errno));
+		free(own);
+		return rc;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		hbuf_add(&b, buf, n);
+	if (ferror(f)) {
+		set_cause(cause, "%s: cannot read: %s", p, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	len = b.len;
+	text = hbuf_steal(&b);
+	if (rc == 1 && (*out = rules_parse(text, len, p, cause)) == NULL)
+		rc = -1;
+	if (rc == 1 && st != NULL &&
+	    rules_check_templates(*out, rplan_template_exists, st, cause) != 0) {
+		rules_free(*out);
+		*out = NULL;
+		rc = -1;
+	}
+	free(text);
+	free(own);
+	return rc;
+}
+
+/* ---- the context ---------------------------------------------------------------------- */
+
+int
+rctx_load(struct store *st, struct rctx *x, char **cause)
+{
+	if (store_contact_get(st, x->contact_id, &x->c, cause) != 0)
+		return -1;
+	if (!x->has_channel && x->m.id != 0) {
+		x->channel = x->m.channel;
+		x->has_channel = 1;
+	}
+	if (!x->has_channel && store_last_channel(st, x->contact_id, &x->channel,
+	    NULL) == 1)
+		x->has_channel = 1;
+	/* No conversation yet: the first address the contact has. */
+	if (!x->has_channel && x->c.nids > 0) {
+		x->channel = x->c.ids[0].kind == STORE_ID_EMAIL ? HARK_CH_EMAIL :
+		    x->c.ids[0].kind == STORE_ID_WHATSAPP ? HARK_CH_WHATSAPP :
+		    HARK_CH_SMS;
+		x->has_channel = 1;
+	}
+	return 0;
+}
+
+void
+rctx_clear(struct rctx *x)
+{
+	store_contact_clear(&x->c);
+	store_message_clear(&x->m);
+}
+
+int
+rplan_may_run(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
+    int *log, char **cause)
+{
+	struct rules_subject s;
+	char iso[40], dur[32];
+	int64_t last = 0, next = 0, at = 0;
+	int rc;
+
+	*log = 0;
+	memset(&s, 0, sizeof s);
+	s.fields = x->c.fields;
+	s.tags = x->c.tags;
+	s.state = x->c.conv_status;
+	s.has_channel = x->has_channel;
+	s.channel = x->channel;
+	if (!rules_conds_hold(x->r, &s, why))
+		return 0;
+	if (x->step > 0 && x->r->steps[x->step].unless_replied) {
+		if ((rc = store_inbound_after(st, x->contact_id, x->since_at, &at,
+		    cause)) < 0)
+			return -1;
+		if (rc == 1) {
+			time_format_iso(at, iso, sizeof iso);
+			hbuf_printf(why, "%s replied on %s", x->c.name, iso);
+			*log = 1;
+			return 0;
+		}
+	}
+	if (x->step > 0 || x->r->once_per_ms <= 0)
+		return 1;
+	if ((rc = store_rule_last_fired(st, x->r->name, x->contact_id, &last,
+	    cause)) < 0)
+		return -1;
+	if (rc == 1 && !rules_period_ok(last, x->r->once_per_ms, now, &next)) {
+		time_format_iso(last, iso, sizeof iso);
+		rules_duration_format(x->r->once_per_ms, dur, sizeof dur);
+		hbuf_printf(why, "already fired for %s on %.10s %.5s UTC (once per %s)",
+		    x->c.name, iso, iso + 11, dur);
+		*log = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int
+rplan_send_ok(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
+    char **cause)
+{
+	const char *auto_why;
+	char dur[32];
+	int sent = 0, rc;
+
+	if (store_rule_sends_since(st, x->contact_id, now - x->set->rate_window_ms,
+	    &sent, cause) != 0)
+		return -1;
+	if (!rules_rate_ok(x->set, sent)) {
+		rules_duration_format(x->set->rate_window_ms, dur, sizeof dur);
+		hbuf_printf(why, "rate limit: rules sent %s %d messages in %s"
+		    " (set rate-limit %d/%s)", x->c.name, sent, dur,
+		    x->set->rate_max, dur);
+		return 0;
+	}
+	if (x->m.id == 0 || x->step > 0)
+		return 1;
+	if ((auto_why = rules_text_automatic(x->m.subject, x->m.body)) != NULL) {
+		hbuf_printf(why, "the message looks automatic: %s", auto_why);
+		return 0;
+	}
+	if ((rc = store_inbound_repeat(st, &x->m, x->set->repeat_ms, cause)) < 0)
+		return -1;
+	if (rc == 1) {
+		rules_duration_format(x->set->repeat_ms, dur, sizeof dur);
+		hbuf_printf(why, "the message looks automatic: the same text came"
+		    " twice within %s", dur);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- rendering ------------------------------------------------------------------------- */
+
+/* The variables a template sees: the contact, its custom fields, and me. */
+static cJSON *
+rplan_vars(const struct config *cfg, const struct store_contact *c)
+{
+	cJSON *v = cJSON_Parse(c->fields != NULL ? c->fields : "{}");
+	char first[128], today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+	int i;
+
+	if (!cJSON_IsObject(v)) {
+		cJSON_Delete(v);
+		v = cJSON_CreateObject();
+	}
+	cJSON_AddStringToObject(v, "name", c->name);
+	n = strcspn(c->name, " ");
+	snprintf(first, sizeof first, "%.*s", (int)n, c->name);
+	cJSON_AddStringToObject(v, "first_name", first);
+	if (c->name[n] == ' ')
+		cJSON_AddStringToObject(v, "last_name", c->name + n + 1);
+	if (c->company != NULL)
+		cJSON_AddStringToObject(v, "company", c->company);
+	for (i = 0; i < c->nids; i++)
+		cJSON_AddStringToObject(v, c->ids[i].kind == STORE_ID_EMAIL ?
+		    "email" : "phone", c->ids[i].address);
+	if (cfg != NULL && cfg->identity_name != NULL)
+		cJSON_AddStringToObject(v, "my_name", cfg->identity_name);
+	if (cfg != NULL && cfg->identity_email != NULL)
+		cJSON_AddStringToObject(v, "my_email", cfg->identity_email);
+	if (cfg != NULL && cfg->identity_phone != NULL)
+		cJSON_AddStringToObject(v, "my_phone", cfg->identity_phone);
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	cJSON_AddStringToObject(v, "today", today);
+	return v;
+}
+
+static const char *
+rplan_body(const struct store_template *t, enum hark_channel ch)
+{
+	if (ch == HARK_CH_EMAIL && t->email_text != NULL)
+		return t->email_text;
+	if (ch == HARK_CH_WHATSAPP && t->whatsapp_body != NULL)
+		return t->whatsapp_body;
+	return t->sms_body;
+}
+
+static char *
+rplan_render_text(const char *src, const cJSON *vars, char **cause)
+{
+	struct template_out out;
+	struct template *tp;
+	char *text;
+
+	if ((tp = template_parse(src, strlen(src), cause)) == NULL)
+		return NULL;
+	memset(&out, 0, sizeof out);
+	if (template_render(tp, vars, NULL, &out, cause) != 0) {
+		template_out_clear(&out);
+		template_free(tp);
+		return NULL;
+	}
+	text = out.text;
+	out.text = NULL;
+	template_out_clear(&out);
+	template_free(tp);
+	return text;
+}
+
+/* The channel a send goes on: channel=, else for a reply the conversation's,
+ * else the contact's preferred, else the one last used. */
+static int
+rplan_channel(struct store *st, struct rctx *x, const struct rules_action *a,
+    enum hark_channel *ch, char **cause)
+{
+	if (a->has_channel)
+		return *ch = a->channel, 0;
+	if (a->kind == RULES_DO_REPLY && x->has_channel)
+		return *ch = x->channel, 0;
+	if (store_preferred_channel(st, x->contact_id, ch, NULL) == 1)
+		return 0;
+	if (x->has_channel)
+		return *ch = x->channel, 0;
+	set_cause(cause, "%s has no address to send to", x->c.name);
+	return -1;
+}
+
+int
+rplan_render(struct store *st, const struct config *cfg, struct rctx *x,
+    const struct rules_action *a, struct rsend *out, char **cause)
+{
+	struct store_template t;
+	const char *src;
+	cJSON *vars;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	memset(&t, 0, sizeof t);
+	if (rplan_channel(st, x, a, &out->ch, cause) != 0 ||
+	    store_template_get(st, a->arg, 0, &t, cause) != 0)
+		goto done;
+	out->version_id = t.version_id;
+	if ((src = rplan_body(&t, out->ch)) == NULL) {
+		set_cause(cause, "template '%s' has no %s text", a->arg,
+		    hark_channel_name(out->ch));
+		goto done;
+	}
+	vars = rplan_vars(cfg, &x->c);
+	out->body = rplan_render_text(src, vars, cause);
+	if (out->body != NULL && out->ch == HARK_CH_EMAIL)
+		out->subject = t.email_subject != NULL ? rplan_render_text(
+		    t.email_subject, vars, cause) : xasprintf("Re: %s", x->m.subject ?
+		    x->m.subject : a->arg);
+	cJSON_Delete(vars);
+	if (out->body != NULL && (out->ch != HARK_CH_EMAIL || out->subject != NULL))
+		rc = 0;
+done:
+	store_template_clear(&t);
+	if (rc != 0)
+		rsend_clear(out);
+	return rc;
+}
+
+void
+rsend_clear(struct rsend *s)
+{
+	free(s->subject);
+	free(s->body);
+	memset(s, 0, sizeof *s);
+}
+
+void
+rplan_describe(const struct rules_action *a, struct hbuf *b)
+{
+	char dur[32];
+
+	switch (a->kind) {
+	case RULES_DO_REPLY:
+	case RULES_DO_SEND:
+		hbuf_printf(b, "%s template=%s", a->kind == RULES_DO_REPLY ?
+		    "reply" : "send", a->arg);
+		if (a->has_channel)
+			hbuf_printf(b, " channel=%s", hark_channel_name(a->channel));
+		break;
+	case RULES_DO_TAG_ADD:
+	case RULES_DO_TAG_REMOVE:
+		hbuf_printf(b, "tag %s %s", a->kind == RULES_DO_TAG_ADD ? "add" :
+		    "remove", a->arg);
+		break;
+	case RULES_DO_STATE:
+		hbuf_printf(b, "state %s", a->arg);
+		break;
+	case RULES_DO_SNOOZE:
+		rules_duration_format(a->ms, dur, sizeof dur);
+		hbuf_printf(b, "snooze %s", dur);
+		break;
+	case RULES_DO_NOTIFY:
+		hbuf_printf(b, "notify \"%s\"", a->arg);
+		break;
+	}
+}
