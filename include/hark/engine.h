@@ -74,6 +74,10 @@ struct engine_draft {
 	const char *actor;         /* who asks, for the audit log; NULL = the user ($USER) */
 	int64_t template_version_id; /* the template version rendered, 0 = none */
 	const char *variant;       /* its A/B variant, NULL = none */
+	const char *html;          /* email: a text/html alternative, NULL = none */
+	const char *const *attach; /* email: files to attach (paths, checked now,
+	                              read when sent) */
+	int nattach;
 };
 
 struct engine_estimate {

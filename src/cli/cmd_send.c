@@ -22,6 +22,7 @@ const char cmd_send_usage[] =
 	"                 [--subject TEXT] (--body TEXT | --body -) [--at WHEN]\n"
 	"                 [--wait] [--timeout SECONDS] [--account NAME]\n"
 	"                 [--media URL]... [--content-sid HX... [--content-vars JSON]]\n"
+	"                 [--attach FILE]... [--html FILE]\n"
 	"                 [--dry-run] [--json] [--override-quiet-hours] [--override-cap]\n"
 	"       hark send --to CONTACT --template NAME [--channel CH] [...]\n"
 	"       hark send --batch FILE [--json]\n"
@@ -46,6 +47,10 @@ const char cmd_send_usage[] =
 	"              it has variants); a missing required variable is refused\n"
 	"              with the list of every one missing; the message records\n"
 	"              the template's version and variant\n"
+	"  --attach FILE  attach a file to an email (repeat for several, at most\n"
+	"              32); a file that cannot be read is refused with its name\n"
+	"  --html FILE an HTML version of an email's text, sent as its\n"
+	"              text/html alternative (--body stays the plain text)\n"
 	"  --at WHEN   schedule: \"2h\", \"30m\", \"tomorrow 9:00\", \"mon 9:00\",\n"
 	"              \"2026-12-01 09:00\", ISO 8601\n"
 	"  --wait      wait for a final status (delivered, read, failed, ...)\n"
@@ -67,6 +72,7 @@ const char cmd_send_usage[] =
 	"--wait timed out.\n";
 
 #define SEND_MEDIA_MAX 10
+#define SEND_ATTACH_MAX 32
 
 struct send_opts {
 	const char *to, *channel, *subject, *body, *at, *account, *batch;
@@ -74,6 +80,9 @@ struct send_opts {
 	const char *tmpl;
 	const char *media[SEND_MEDIA_MAX];
 	int nmedia;
+	const char *attach[SEND_ATTACH_MAX];
+	int nattach;
+	const char *html;
 	int wait, dry_run, json;
 	long timeout_s;
 	unsigned flags;    /* ENGINE_SEND_OVERRIDE_* */
@@ -107,6 +116,8 @@ send_parse(int argc, char **argv, struct send_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "media", required_argument, NULL, 'M' },
+		{ "attach", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "content-sid", required_argument, NULL, 'C' },
 		{ "content-vars", required_argument, NULL, 'V' },
 		{ "override-quiet-hours", no_argument, NULL, 'Q' },
@@ -136,6 +147,12 @@ send_parse(int argc, char **argv, struct send_opts *o)
 				return -1;
 			o->media[o->nmedia++] = optarg;
 			break;
+		case 'F':
+			if (o->nattach == SEND_ATTACH_MAX)
+				return -1;
+			o->attach[o->nattach++] = optarg;
+			break;
+		case 'H': o->html = optarg; break;
 		case 'C': o->content_sid = optarg; break;
 		case 'V': o->content_vars = optarg; break;
 		case 'Q': o->flags |= ENGINE_SEND_OVERRIDE_QUIET; break;
@@ -214,6 +231,8 @@ send_draft(struct cli_ctx *ctx, struct store *st, const struct send_opts *o,
 	}
 	d->media_urls = o->media;
 	d->nmedia = o->nmedia;
+	d->attach = o->attach;
+	d->nattach = o->nattach;
 	d->content_sid = o->content_sid;
 	d->content_vars = o->content_vars;
 	if (o->channel != NULL) {
@@ -691,7 +710,7 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 	struct store *st;
 	struct config *cfg;
 	uv_loop_t loop;
-	char *body_buf = NULL, *cause = NULL;
+	char *body_buf = NULL, *html_buf = NULL, *cause = NULL;
 	int rc;
 
 	if (send_parse(argc, argv, &o) != 0) {
@@ -708,6 +727,16 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 		free(body_buf);
 		engine_rendered_clear(&tr);
 		return HARK_EXIT_USAGE;
+	}
+	if (o.html != NULL) {
+		if ((html_buf = cli_read_file(o.html, NULL, &cause)) == NULL) {
+			cli_err(ctx, "--html %s: %s", o.html, cause);
+			free(cause);
+			free(body_buf);
+			engine_rendered_clear(&tr);
+			return HARK_EXIT_USAGE;
+		}
+		d.html = html_buf;
 	}
 	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
@@ -730,6 +759,7 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 		rc = send_go(ctx, e, st, &o, &d, &loop);
 	free(cause);
 	free(body_buf);
+	free(html_buf);
 	engine_rendered_clear(&tr);
 	engine_free(e);
 	uv_run(&loop, UV_RUN_NOWAIT);

@@ -158,6 +158,20 @@ void fallback_run(struct engine *e);
 void bulk_run(struct engine *e);
 void bulk_runner_free(struct engine *e);
 
+/* mail_out.c: an email's HTML and attached files, queued and sent. */
+struct engine_mail_out {
+	char *html;
+	struct provider_attachment *att;
+	int n;
+	char **strs;                  /* what att points into */
+	int nstrs;
+};
+int engine_mail_out_check(const struct engine_draft *d, char **cause);
+int engine_mail_out_save(struct engine *e, int64_t id,
+    const struct engine_draft *d, char **cause);
+void engine_mail_out_load(struct engine *e, int64_t id, struct engine_mail_out *o);
+void engine_mail_out_clear(struct engine_mail_out *o);
+
 /* lock.c */
 int engine_lock_take(const char *lock_path, int *fd, char **cause);
 void engine_lock_release(int fd);

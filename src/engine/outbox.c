@@ -217,6 +217,8 @@ outbox_extras(struct engine *e, int64_t id, const struct engine_draft *d,
 	if (d->content_sid != NULL && store_message_content_set(e->st, id,
 	    d->content_sid, d->content_vars, cause) != 0)
 		return -1;
+	if (engine_mail_out_save(e, id, d, cause) != 0)
+		return -1;
 	if (d->template_version_id > 0 && store_message_template_set(e->st, id,
 	    d->template_version_id, d->variant, cause) != 0)
 		return -1;
@@ -247,6 +249,10 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 
 	if (engine_check(e, d, &est, cause) != 0)
 		return -1;
+	if (engine_mail_out_check(d, cause) != 0) {
+		engine_estimate_clear(&est);
+		return -1;
+	}
 	p = engine_provider_for(e, est.account, NULL, d->channel);
 	if (contact_id <= 0 && store_contact_ensure(e->st,
 	    store_id_kind_for(d->channel), est.to, NULL, &contact_id, &created,
@@ -477,6 +483,7 @@ outbox_dispatch(struct engine *e, struct outbox_op *op, const struct store_job *
 	struct provider_send req;
 	struct provider_call call;
 	struct outbox_media_list media = { NULL, 0 };
+	struct engine_mail_out mail;
 	struct provider *p;
 	char *content_sid = NULL, *content_vars = NULL;
 	int rc;
@@ -505,6 +512,10 @@ outbox_dispatch(struct engine *e, struct outbox_op *op, const struct store_job *
 	store_message_content_get(e->st, m->id, &content_sid, &content_vars, NULL);
 	req.content_sid = content_sid;
 	req.content_vars = content_vars;
+	engine_mail_out_load(e, m->id, &mail);
+	req.html = mail.html;
+	req.attachments = mail.att;
+	req.nattachments = mail.n;
 	if (check_first && j->attempts > 1 && (p->caps & PROVIDER_CAP_LOOKUP) &&
 	    m->channel != HARK_CH_VOICE) {
 		rc = p->ops->lookup(p, &req, outbox_checked, op, cause);
@@ -526,6 +537,7 @@ outbox_dispatch(struct engine *e, struct outbox_op *op, const struct store_job *
 		rc = p->ops->send(p, &req, outbox_sent, op, cause);
 	}
 	outbox_media_free(&media);
+	engine_mail_out_clear(&mail);
 	free(content_sid);
 	free(content_vars);
 	return rc;

@@ -41,47 +41,32 @@
 #include "imap_int.h"
 
 #define IMAP_BATCH 100             /* messages per UID FETCH */
-#define IMAP_MAX_FOLDERS 64
+/*
+ * curl counts every line of a command's answer against its 300 KB limit of
+ * response headers, so one answer must stay below it: a batch holds at most
+ * this many bytes of mail (sizes asked first), a larger message comes alone
+ * through a ;UID=n URL (whose body curl streams), and UIDs are searched and
+ * sized in slices.
+ */
+#define IMAP_BATCH_BYTES 200000
+#define IMAP_SEARCH_SPAN 20000     /* UIDs per UID SEARCH */
+#define IMAP_SIZE_SLICE 2000       /* UIDs per RFC822.SIZE fetch */
 
-enum imap_step { IMAP_STATUS, IMAP_SEARCH, IMAP_BATCH_FETCH, IMAP_ONE_FETCH };
-
-struct imap {
-	struct provider *p;
-	struct mailsrv srv;
-	struct imap_folder *folders;
-	int nfolders;
-	char *state_path;
-	/* the poll in progress */
-	int polling;
-	enum imap_step step;
-	int fi;                        /* the folder */
-	uint32_t *uids;                /* its new UIDs, ascending */
-	size_t nuids, pos;             /* the batch is uids[pos, pos + nbatch) */
-	size_t nbatch;
-	unsigned char *got;            /* per batch UID: handed over */
-	size_t single;                 /* next batch index to try alone */
-	uint64_t req;
-	int in_event;                  /* an event callback is on the stack */
-	int closed;                    /* closed from inside it */
-	void (*done)(void *, const char *);
-	void *done_arg;
-};
 
 static int imap_open(struct provider *, char **);
 static void imap_close(struct provider *);
 static void imap_free(struct imap *im);
 static int imap_poll(struct provider *, void (*)(void *, const char *), void *,
     char **);
-static int imap_folders(struct imap *im, const char *list, const char *sent,
-    char **cause);
-static void imap_state_load(struct imap *im);
-static int imap_state_save(struct imap *im);
 static int imap_request(struct imap *im, const char *folder_url,
     const char *custom, int lines);
 static void imap_next_folder(struct imap *im);
 static void imap_answer(void *arg, const struct net_mail_response *r);
 static int imap_on_status(struct imap *im, const struct net_mail_response *r);
 static int imap_on_search(struct imap *im, const struct net_mail_response *r);
+static void imap_search_next(struct imap *im);
+static void imap_sizes_next(struct imap *im);
+static void imap_on_sizes(struct imap *im, const struct net_mail_response *r);
 static int imap_on_batch(struct imap *im, const struct net_mail_response *r);
 static int imap_on_one(struct imap *im, const struct net_mail_response *r);
 static void imap_fetch_batch(struct imap *im);
@@ -129,46 +114,6 @@ imap_open(struct provider *p, char **cause)
 	return 0;
 }
 
-static int
-imap_folders(struct imap *im, const char *list, const char *sent, char **cause)
-{
-	char *copy = xstrdup(list), *tok, *save = NULL, *e;
-	struct imap_folder *f;
-
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		for (e = tok + strlen(tok); e > tok && (e[-1] == ' ' ||
-		    e[-1] == '\t'); e--)
-			*--e = '\0';
-		if (*tok == '\0')
-			continue;
-		if (strpbrk(tok, "\r\n\"\\") != NULL ||
-		    im->nfolders == IMAP_MAX_FOLDERS) {
-			set_cause(cause, "account '%s': folders: '%s' %s",
-			    im->p->account, tok, im->nfolders == IMAP_MAX_FOLDERS ?
-			    "is one folder too many (at most 64)" :
-			    "holds a quote, backslash or line break");
-			free(copy);
-			return -1;
-		}
-		im->folders = xreallocarray(im->folders, (size_t)im->nfolders + 1,
-		    sizeof *im->folders);
-		f = &im->folders[im->nfolders++];
-		memset(f, 0, sizeof *f);
-		f->name = xstrdup(tok);
-		f->outgoing = strcmp(tok, sent) == 0;
-	}
-	free(copy);
-	if (im->nfolders == 0) {
-		set_cause(cause, "account '%s': folders names no folder",
-		    im->p->account);
-		return -1;
-	}
-	return 0;
-}
-
 static void
 imap_close(struct provider *p)
 {
@@ -198,59 +143,9 @@ imap_free(struct imap *im)
 	free(im->folders);
 	free(im->state_path);
 	free(im->uids);
+	free(im->sizes);
 	free(im->got);
 	free(im);
-}
-
-/* Unreadable or unknown lines are ignored: the folder then syncs from the start. */
-static void
-imap_state_load(struct imap *im)
-{
-	FILE *fp = fopen(im->state_path, "r");
-	char line[1024], *name;
-	unsigned long v, u;
-	int i, off;
-
-	if (fp == NULL)
-		return;
-	while (fgets(line, sizeof line, fp) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%lu %lu %n", &v, &u, &off) != 2)
-			continue;
-		name = line + off;
-		for (i = 0; i < im->nfolders; i++) {
-			if (strcmp(im->folders[i].name, name) == 0) {
-				im->folders[i].uidvalidity = (uint32_t)v;
-				im->folders[i].last_uid = (uint32_t)u;
-			}
-		}
-	}
-	fclose(fp);
-}
-
-static int
-imap_state_save(struct imap *im)
-{
-	char *tmp = xasprintf("%s.tmp", im->state_path);
-	FILE *fp;
-	int i, ok;
-
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		free(tmp);
-		return -1;
-	}
-	for (i = 0; i < im->nfolders; i++) {
-		if (im->folders[i].uidvalidity != 0)
-			fprintf(fp, "%u %u %s\n", im->folders[i].uidvalidity,
-			    im->folders[i].last_uid, im->folders[i].name);
-	}
-	ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-	ok = fclose(fp) == 0 && ok;
-	ok = ok && rename(tmp, im->state_path) == 0;
-	if (!ok)
-		unlink(tmp);
-	free(tmp);
-	return ok ? 0 : -1;
 }
 
 static int
@@ -303,8 +198,9 @@ imap_next_folder(struct imap *im)
 	char *cmd;
 
 	free(im->uids);
-	im->uids = NULL;
-	im->nuids = im->pos = im->nbatch = 0;
+	free(im->sizes);
+	im->uids = im->sizes = NULL;
+	im->nuids = im->pos = im->nbatch = im->cap = im->nsized = 0;
 	if (++im->fi >= im->nfolders) {
 		imap_finish(im, NULL);
 		return;
@@ -323,8 +219,11 @@ imap_answer(void *arg, const struct net_mail_response *r)
 	char *err;
 
 	im->req = 0;
+	/* A batch that could not be read is fetched again message by message;
+	 * only a login, TLS or reachability problem ends the poll. */
 	if (r->kind != NET_MAIL_OK && im->step != IMAP_ONE_FETCH &&
-	    !(im->step == IMAP_BATCH_FETCH && r->kind == NET_MAIL_TOO_BIG)) {
+	    !(im->step == IMAP_BATCH_FETCH && r->kind != NET_MAIL_AUTH &&
+	    r->kind != NET_MAIL_TLS && r->kind != NET_MAIL_CONNECT)) {
 		err = imap_error(im, r);
 		imap_finish(im, err);
 		free(err);
@@ -336,6 +235,9 @@ imap_answer(void *arg, const struct net_mail_response *r)
 		break;
 	case IMAP_SEARCH:
 		imap_on_search(im, r);
+		break;
+	case IMAP_SIZES:
+		imap_on_sizes(im, r);
 		break;
 	case IMAP_BATCH_FETCH:
 		imap_on_batch(im, r);
@@ -351,7 +253,7 @@ imap_on_status(struct imap *im, const struct net_mail_response *r)
 {
 	struct imap_folder *f = &im->folders[im->fi];
 	uint32_t validity, next, count;
-	char *url, *cmd, *err;
+	char *err;
 
 	if (imap_parse_status(r->body, &validity, &next, &count) != 0) {
 		err = xasprintf("account '%s': folder %s: the server's STATUS "
@@ -369,29 +271,100 @@ imap_on_status(struct imap *im, const struct net_mail_response *r)
 		imap_next_folder(im);
 		return 0;
 	}
+	im->uidnext = next;
+	im->searched = f->last_uid;
+	imap_search_next(im);
+	return 0;
+}
+
+/* The next slice of UIDs, the last one open-ended ("a:*"). */
+static void
+imap_search_next(struct imap *im)
+{
+	struct imap_folder *f = &im->folders[im->fi];
+	uint32_t from = im->searched + 1;
+	char *url, *cmd;
+
 	im->step = IMAP_SEARCH;
 	url = mailsrv_folder_url(&im->srv, f->name);
-	cmd = xasprintf("UID SEARCH UID %u:*", f->last_uid + 1);
+	if (im->uidnext != 0 && im->uidnext - from > IMAP_SEARCH_SPAN)
+		cmd = xasprintf("UID SEARCH UID %u:%u", from,
+		    from + IMAP_SEARCH_SPAN - 1);
+	else
+		cmd = xasprintf("UID SEARCH UID %u:*", from);
 	imap_request(im, url, cmd, 0);
 	free(cmd);
 	free(url);
-	return 0;
 }
 
 static int
 imap_on_search(struct imap *im, const struct net_mail_response *r)
 {
-	struct imap_folder *f = &im->folders[im->fi];
+	uint32_t *got;
+	size_t n;
 
-	imap_parse_search(r->body, f->last_uid, &im->uids, &im->nuids);
+	imap_parse_search(r->body, im->searched, &got, &n);
+	if (im->nuids + n > im->cap) {
+		im->cap = im->nuids + n + 256;
+		im->uids = xreallocarray(im->uids, im->cap, sizeof *im->uids);
+	}
+	if (n > 0)
+		memcpy(im->uids + im->nuids, got, n * sizeof *got);
+	im->nuids += n;
+	free(got);
+	if (im->uidnext != 0 && im->uidnext - (im->searched + 1) >
+	    IMAP_SEARCH_SPAN) {
+		im->searched += IMAP_SEARCH_SPAN;
+		imap_search_next(im);
+		return 0;
+	}
 	im->pos = 0;
 	if (im->nuids == 0) {
 		imap_state_save(im);
 		imap_next_folder(im);
 		return 0;
 	}
-	imap_fetch_batch(im);
+	im->sizes = xcalloc(im->nuids, sizeof *im->sizes);
+	im->nsized = 0;
+	imap_sizes_next(im);
 	return 0;
+}
+
+static void
+imap_sizes_next(struct imap *im)
+{
+	struct imap_folder *f = &im->folders[im->fi];
+	struct hbuf cmd = HBUF_INIT;
+	size_t i, n = im->nuids - im->nsized;
+	char *url;
+
+	if (n == 0) {
+		imap_fetch_batch(im);
+		return;
+	}
+	if (n > IMAP_SIZE_SLICE)
+		n = IMAP_SIZE_SLICE;
+	im->step = IMAP_SIZES;
+	hbuf_adds(&cmd, "UID FETCH ");
+	for (i = 0; i < n; i++)
+		hbuf_printf(&cmd, "%s%u", i ? "," : "", im->uids[im->nsized + i]);
+	hbuf_adds(&cmd, " (UID RFC822.SIZE)");
+	url = mailsrv_folder_url(&im->srv, f->name);
+	imap_request(im, url, hbuf_str(&cmd), 0);
+	free(url);
+	hbuf_free(&cmd);
+}
+
+static void
+imap_on_sizes(struct imap *im, const struct net_mail_response *r)
+{
+	size_t n = im->nuids - im->nsized;
+
+	if (n > IMAP_SIZE_SLICE)
+		n = IMAP_SIZE_SLICE;
+	imap_parse_sizes(r->body, im->uids + im->nsized, n, im->sizes + im->nsized);
+	im->nsized += n;
+	imap_sizes_next(im);
 }
 
 static void
@@ -402,12 +375,25 @@ imap_fetch_batch(struct imap *im)
 	char *url, *folder;
 	size_t i;
 
-	im->nbatch = im->nuids - im->pos;
-	if (im->nbatch > IMAP_BATCH)
-		im->nbatch = IMAP_BATCH;
+	size_t bytes = 0, sz;
+
+	for (im->nbatch = 0; im->pos + im->nbatch < im->nuids &&
+	    im->nbatch < IMAP_BATCH; im->nbatch++) {
+		sz = im->sizes[im->pos + im->nbatch];
+		if (sz == 0 || bytes + sz + 64 > IMAP_BATCH_BYTES)
+			break;
+		bytes += sz + 64;
+	}
 	free(im->got);
-	im->got = xcalloc(im->nbatch, 1);
 	im->single = 0;
+	if (im->nbatch == 0) {
+		/* Too large for a batch (or of unknown size): alone. */
+		im->nbatch = 1;
+		im->got = xcalloc(1, 1);
+		imap_fetch_next_single(im);
+		return;
+	}
+	im->got = xcalloc(im->nbatch, 1);
 	im->step = IMAP_BATCH_FETCH;
 	hbuf_adds(&cmd, "UID FETCH ");
 	for (i = 0; i < im->nbatch; i++)
@@ -533,8 +519,9 @@ imap_finish(struct imap *im, const char *error)
 	im->polling = 0;
 	im->done = NULL;
 	free(im->uids);
-	im->uids = NULL;
-	im->nuids = im->pos = im->nbatch = 0;
+	free(im->sizes);
+	im->uids = im->sizes = NULL;
+	im->nuids = im->pos = im->nbatch = im->cap = im->nsized = 0;
 	if (done != NULL)
 		done(im->done_arg, error);
 }

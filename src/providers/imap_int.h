@@ -25,6 +25,48 @@ struct imap_fetched {
 	size_t len;
 };
 
+#define IMAP_MAX_FOLDERS 64
+
+enum imap_step {
+	IMAP_STATUS, IMAP_SEARCH, IMAP_SIZES, IMAP_BATCH_FETCH, IMAP_ONE_FETCH
+};
+
+/* The provider's state; the poll in progress is one chain of requests. */
+struct imap {
+	struct provider *p;
+	struct mailsrv srv;
+	struct imap_folder *folders;
+	int nfolders;
+	char *state_path;
+	/* the poll in progress */
+	int polling;
+	enum imap_step step;
+	int fi;                        /* the folder */
+	uint32_t *uids;                /* its new UIDs, ascending */
+	size_t nuids, pos;             /* the batch is uids[pos, pos + nbatch) */
+	size_t cap;
+	uint32_t uidnext;              /* from STATUS: where the search ends */
+	uint32_t searched;             /* UIDs up to here are searched */
+	uint32_t *sizes;               /* RFC822.SIZE of uids[i], 0 unknown */
+	size_t nsized;
+	size_t nbatch;
+	unsigned char *got;            /* per batch UID: handed over */
+	size_t single;                 /* next batch index to try alone */
+	uint64_t req;
+	int in_event;                  /* an event callback is on the stack */
+	int closed;                    /* closed from inside it */
+	void (*done)(void *, const char *);
+	void *done_arg;
+};
+
+/* imap_state.c */
+/* Reads the comma list of folders; the one named sent holds mail sent. */
+int imap_folders(struct imap *im, const char *list, const char *sent,
+    char **cause);
+void imap_state_load(struct imap *im);
+/* Replaces the state file atomically: 0, or -1 (the old one stays). */
+int imap_state_save(struct imap *im);
+
 /* imap_sync.c */
 /* "* STATUS f (UIDVALIDITY v UIDNEXT n MESSAGES m)": 0, or -1 if v is missing. */
 int imap_parse_status(const char *body, uint32_t *uidvalidity, uint32_t *uidnext,
@@ -33,6 +75,10 @@ int imap_parse_status(const char *body, uint32_t *uidvalidity, uint32_t *uidnext
  * caller frees *uids. */
 void imap_parse_search(const char *body, uint32_t after, uint32_t **uids,
     size_t *n);
+/* Fills sizes[i] with the RFC822.SIZE of uids[i] from "* n FETCH (UID u
+ * RFC822.SIZE s)" lines; 0 where the answer has none. */
+void imap_parse_sizes(const char *body, const uint32_t *uids, size_t n,
+    uint32_t *sizes);
 /*
  * The messages of a UID FETCH answer (every line, literals included).
  * A literal is taken only when it is whole and followed by the rest of its

@@ -135,6 +135,34 @@ imap_parse_search(const char *body, uint32_t after, uint32_t **uids, size_t *n)
 	*n = j;
 }
 
+/* The UIDs are ascending: each answer line is placed by binary search. */
+void
+imap_parse_sizes(const char *body, const uint32_t *uids, size_t n,
+    uint32_t *sizes)
+{
+	const char *end = body + strlen(body), *p = body, *le;
+	uint32_t uid, size;
+	size_t lo, hi, mid;
+
+	memset(sizes, 0, n * sizeof *sizes);
+	for (; p < end; p = le + 1) {
+		le = imap_line_end(p, end);
+		if (le - p < 8 || p[0] != '*' || !imap_has(p, le, " FETCH (") ||
+		    imap_number(p, le, "UID", &uid) != 0 ||
+		    imap_number(p, le, "RFC822.SIZE", &size) != 0)
+			continue;
+		for (lo = 0, hi = n; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (uids[mid] < uid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && uids[lo] == uid)
+			sizes[lo] = size;
+	}
+}
+
 void
 imap_parse_fetch(const char *buf, size_t len, struct imap_fetched **out, size_t *n)
 {

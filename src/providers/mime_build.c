@@ -261,7 +261,8 @@ mime_attachment_part(const struct mime_attachment *a, unsigned char *data,
 
 	if (name == NULL)
 		name = (slash = strrchr(a->path, '/')) != NULL ? slash + 1 : a->path;
-	if (type == NULL || strchr(type, '/') == NULL)
+	if (type == NULL || strchr(type, '/') == NULL ||
+	    strcmp(type, "application/octet-stream") == 0)
 		type = mime_guess_type(name);
 	major = xstrndup(type, (size_t)(strchr(type, '/') - type));
 	minor = xstrdup(strchr(type, '/') + 1);

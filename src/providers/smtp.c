@@ -48,6 +48,7 @@ struct smtp_op {
 	int append;                   /* the Sent copy, not a send */
 	int running;                  /* its callback is on the stack */
 	char code[24];                /* the server's reply code, as the result's */
+	int64_t sent_at;              /* when the server took it (for after the copy) */
 	char *msgid;
 	char *raw;                    /* the message as sent, for the copy */
 	size_t len;
@@ -65,7 +66,8 @@ static int smtp_build(struct smtp *sm, const struct provider_send *req,
 static void smtp_sent(void *arg, const struct net_mail_response *r);
 static void smtp_result(struct smtp_op *op, const struct net_mail_response *r,
     struct provider_result *res, char **text);
-static void smtp_copy(struct smtp_op *op);
+static int smtp_copy(struct smtp_op *op);
+static void smtp_deliver(struct smtp_op *op, const struct provider_result *res);
 static void smtp_copied(void *arg, const struct net_mail_response *r);
 static void smtp_op_unlink(struct smtp_op *op);
 static void smtp_op_free(struct smtp_op *op);
@@ -240,17 +242,28 @@ smtp_sent(void *arg, const struct net_mail_response *r)
 	char *text = NULL;
 
 	smtp_result(op, r, &res, &text);
-	/* The callback may close the provider: op then stays ours alone. */
-	op->running = 1;
-	op->cb(op->arg, &res);
-	op->running = 0;
-	free(text);
-	smtp_op_unlink(op);
+	/*
+	 * The copy goes first, then the result: a `hark send` that exits on
+	 * the result would otherwise cancel the copy. It takes milliseconds.
+	 */
 	if (res.outcome == PROVIDER_OK && res.status == HARK_ST_SENT &&
-	    op->sm != NULL && op->sm->sent_url != NULL)
-		smtp_copy(op);
-	else
-		smtp_op_free(op);
+	    op->sm->sent_url != NULL && smtp_copy(op) == 0) {
+		op->sent_at = res.at;
+		free(text);
+		return;
+	}
+	smtp_deliver(op, &res);
+	free(text);
+}
+
+/* The callback may close the provider: op then stays ours alone. */
+static void
+smtp_deliver(struct smtp_op *op, const struct provider_result *res)
+{
+	op->running = 1;
+	op->cb(op->arg, res);
+	op->running = 0;
+	smtp_op_free(op);
 }
 
 /* Maps the transfer's outcome to the outbox's terms, in words a user acts on. */
@@ -321,8 +334,8 @@ smtp_result(struct smtp_op *op, const struct net_mail_response *r,
 	res->error_text = *text;
 }
 
-/* The copy is best effort: the send already succeeded. */
-static void
+/* The copy is best effort: the send already succeeded. 0 when started. */
+static int
 smtp_copy(struct smtp_op *op)
 {
 	struct smtp *sm = op->sm;
@@ -338,29 +351,28 @@ smtp_copy(struct smtp_op *op)
 	mr.upload_len = op->len;
 	op->append = 1;
 	op->req = net_mail(sm->p->env.net, &mr, smtp_copied, op, NULL);
-	if (op->req == 0) {
-		smtp_op_free(op);
-		return;
-	}
-	op->next = sm->ops;
-	if (sm->ops != NULL)
-		sm->ops->prev = op;
-	sm->ops = op;
+	return op->req != 0 ? 0 : -1;
 }
 
 static void
 smtp_copied(void *arg, const struct net_mail_response *r)
 {
 	struct smtp_op *op = arg;
+	struct provider_result res;
 
 	/*
-	 * Nowhere to say it but the log: the send itself succeeded and is
-	 * recorded. A missing copy shows as the message absent from the
-	 * Sent folder of other mail clients, nothing more.
+	 * Whatever became of the copy, the send succeeded: a missing copy
+	 * only shows as the message absent from the Sent folder of other
+	 * mail clients.
 	 */
 	(void)r;
-	smtp_op_unlink(op);
-	smtp_op_free(op);
+	memset(&res, 0, sizeof res);
+	res.outcome = PROVIDER_OK;
+	res.provider_id = op->msgid;
+	res.status = HARK_ST_SENT;
+	res.retry_after_ms = -1;
+	res.at = op->sent_at;
+	smtp_deliver(op, &res);
 }
 
 static void
