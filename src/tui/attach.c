@@ -58,6 +58,11 @@ static int mailcap_line(char *line, const char *type, const char *path,
     struct mailcap *out);
 static int mailcap_find(const char *type, const char *path, struct mailcap *out);
 static char *attach_command(const char *type, const char *path, int *keep);
+static int attach_place(const char *path, const char *src, const char *data,
+    size_t len, char **cause);
+static int attach_view(struct tui *t, const char *type, const char *name,
+    const char *src, const char *data, size_t len, const char *what, char **cause);
+static int attach_open_html(struct tui *t, char **cause);
 
 static int
 attach_collect(void *arg, const struct store_attachment *a)
@@ -353,18 +358,102 @@ attach_command(const char *type, const char *path, int *keep)
 	return full;
 }
 
+/* Writes the viewer's copy: the kept file src, or data[0..len). */
+static int
+attach_place(const char *path, const char *src, const char *data, size_t len,
+    char **cause)
+{
+	FILE *f;
+
+	if (src != NULL)
+		return attach_copy(src, path, cause);
+	if ((f = fopen(path, "wx")) == NULL || fwrite(data, 1, len, f) != len ||
+	    fclose(f) != 0) {
+		set_cause(cause, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Gives the screen to the viewer of type for a copy named name (of the file
+ * src, or of data), then takes it back. what names it on the status line. */
+static int
+attach_view(struct tui *t, const char *type, const char *name, const char *src,
+    const char *data, size_t len, const char *what, char **cause)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *copy = NULL, *cmd;
+	int keep = 0, rc = -1;
+
+	dir = xasprintf("%s/hark-attach-XXXXXX", tmp != NULL && *tmp != '\0' ?
+	    tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		set_cause(cause, "cannot make a directory for the viewer: %s",
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	copy = xasprintf("%s/%s", dir, name);
+	if (attach_place(copy, src, data, len, cause) != 0)
+		goto out;
+	if ((cmd = attach_command(type, copy, &keep)) == NULL) {
+		set_cause(cause, "no viewer for %s: add a mailcap entry (see the "
+		    "README)%s%s", type, src != NULL ? "; the file is " : "",
+		    src != NULL ? src : "");
+		goto out;
+	}
+	tui_suspend_curses(t);
+	rc = attach_run(cmd);
+	tui_resume_curses(t);
+	if (rc != 0)
+		set_cause(cause, "the viewer exited with status %d: %s", rc, cmd);
+	else
+		tui_say(t, 0, "%s: the viewer is done", what);
+	free(cmd);
+	rc = rc == 0 ? 0 : -1;
+out:
+	if (!keep) {
+		unlink(copy);
+		rmdir(dir);
+	}
+	free(copy);
+	free(dir);
+	return rc;
+}
+
+/* `open-attachment html`: the message's HTML part, as the sender wrote it. */
+static int
+attach_open_html(struct tui *t, char **cause)
+{
+	struct store_mail mail;
+	int rc;
+
+	if ((rc = store_mail_get(t->st, t->message_id, &mail, cause)) < 0)
+		return -1;
+	if (rc == 0 || mail.html == NULL) {
+		store_mail_clear(&mail);
+		set_cause(cause, "this message has no HTML part");
+		return -1;
+	}
+	rc = attach_view(t, "text/html", "message.html", NULL, mail.html,
+	    strlen(mail.html), "the HTML part", cause);
+	store_mail_clear(&mail);
+	return rc;
+}
+
 int
 tcmd_open_attachment(struct tui *t, int argc, char **argv, char **cause)
 {
 	struct attach_pick pick;
-	const char *type, *tmp = getenv("TMPDIR");
-	char *dir, *name, *copy = NULL, *cmd;
-	int keep = 0, rc = -1;
+	char *name, *what;
+	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "html") == 0)
+		return attach_open_html(t, cause);
 	memset(&pick, 0, sizeof pick);
 	pick.want = argc > 1 ? atoi(argv[1]) : 1;
 	if (pick.want < 1) {
-		set_cause(cause, "open-attachment: N counts from 1");
+		set_cause(cause, "open-attachment: N counts from 1 (or html)");
 		return -1;
 	}
 	if (store_attachments_each(t->st, t->message_id, attach_collect, &pick,
@@ -378,41 +467,12 @@ tcmd_open_attachment(struct tui *t, int argc, char **argv, char **cause)
 			    pick.seen == 1 ? "" : "s");
 		return -1;
 	}
-	type = pick.a.content_type != NULL ? pick.a.content_type :
-	    "application/octet-stream";
-	dir = xasprintf("%s/hark-attach-XXXXXX", tmp != NULL && *tmp != '\0' ?
-	    tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		set_cause(cause, "cannot make a directory for the viewer: %s",
-		    strerror(errno));
-		goto out;
-	}
 	name = attach_safe_name(pick.a.filename, pick.want);
-	copy = xasprintf("%s/%s", dir, name);
+	what = xasprintf("attachment %d", pick.want);
+	rc = attach_view(t, pick.a.content_type != NULL ? pick.a.content_type :
+	    "application/octet-stream", name, pick.a.path, NULL, 0, what, cause);
+	free(what);
 	free(name);
-	if (attach_copy(pick.a.path, copy, cause) != 0)
-		goto out;
-	if ((cmd = attach_command(type, copy, &keep)) == NULL) {
-		set_cause(cause, "no viewer for %s: add a mailcap entry (see the "
-		    "README); the file is %s", type, pick.a.path);
-		goto out;
-	}
-	tui_suspend_curses(t);
-	rc = attach_run(cmd);
-	tui_resume_curses(t);
-	if (rc != 0)
-		set_cause(cause, "the viewer exited with status %d: %s", rc, cmd);
-	else
-		tui_say(t, 0, "attachment %d: the viewer is done", pick.want);
-	free(cmd);
-	rc = rc == 0 ? 0 : -1;
-out:
-	if (copy != NULL && !keep) {
-		unlink(copy);
-		rmdir(dir);
-	}
-	free(copy);
-	free(dir);
 	store_attachment_clear(&pick.a);
 	return rc;
 }

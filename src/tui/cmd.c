@@ -41,8 +41,9 @@ const struct tui_cmd tui_cmds[] = {
 	{ "help", NULL, "", "show the keys of this mode", 0, 0, 0, tcmd_help },
 	{ "mark", NULL, "done|open|unread|read", "set the conversation's state",
 	  CMD_NEEDS_CONTACT, 1, 1, tcmd_mark },
-	{ "open-attachment", NULL, "[N]", "open the selected message's attachment N "
-	  "(the first) with its mailcap viewer, xdg-open or $PAGER",
+	{ "open-attachment", NULL, "[N|html]", "open the selected message's "
+	  "attachment N (the first), or its HTML, with its mailcap viewer, "
+	  "xdg-open or $PAGER",
 	  CMD_NEEDS_MESSAGE, 0, 1, tcmd_open_attachment },
 	{ "outcome", NULL, "WORD [NOTES...]", "record how a call went (reached, "
 	  "voicemail, no-answer, wrong-number, callback) with notes",

@@ -39,16 +39,24 @@ printf '%s' "$pdf" > "$mail/offer.pdf"
 	printf 'Content-Type: multipart/mixed\n\n--x\n\nthe words survive\n--x--\n'
 } > "$mail/broken.eml"
 
-out=$("$HARK_BIN" import-mail "$mail/reply.eml" "$mail/broken.eml" 2>&1) ||
-	fail "import-mail should take both files: $out"
-case $out in *"2 added, 0 already present, 1 kept raw"*) ok "import-mail: $(echo "$out" | tail -n 1)" ;;
-	*) fail "import-mail should add two, one kept raw: $out" ;; esac
+{
+	printf 'From: News <news@example.net>\nTo: me@sandbox.hark.test\n'
+	printf 'Subject: Offers\nDate: Sat, 21 Nov 2026 08:00:00 +0000\n'
+	printf 'Content-Type: text/html; charset=utf-8\n\n'
+	printf '<html><body><h1>Winter&nbsp;offers</h1><p>Fish &amp; chips</p></body></html>\n'
+} > "$mail/news.eml"
+
+out=$("$HARK_BIN" import-mail "$mail/reply.eml" "$mail/broken.eml" "$mail/news.eml" 2>&1) ||
+	fail "import-mail should take the three files: $out"
+case $out in *"3 added, 0 already present, 1 kept raw"*) ok "import-mail: $(echo "$out" | tail -n 1)" ;;
+	*) fail "import-mail should add three, one kept raw: $out" ;; esac
 
 cat > "$HOME/mailcap" <<CAP
 # an entry whose test fails is passed over; the next one copies the file
 application/pdf; touch $HOME/wrong-viewer; test=false
 application/*; cp %s $HOME/opened.pdf
 text/plain; cat %s; copiousoutput
+text/html; cat %s; copiousoutput
 CAP
 printf '#!/bin/sh\ncat > "%s/paged.txt"\n' "$HOME" > "$HOME/pager"
 chmod +x "$HOME/pager"
@@ -95,4 +103,16 @@ keys m j
 wait_for m "carl@example.org — Email" 5 "j selects Carl's thread"
 screen_has m "⚠ shown raw: a multipart has no boundary" "the broken message shows its warning"
 screen_has m "the words survive" "and its text, raw"
+
+keys m j
+wait_for m "News — Email" 5 "j selects the newsletter"
+screen_has m "Fish & chips" "HTML-only mail shows as text"
+screen_lacks m "<p>" "without its tags"
+keys m Tab :
+type_text m "open-attachment html"
+keys m Enter
+wait_for m "the HTML part: the viewer is done" 10 ":open-attachment html opens the HTML"
+grep -q "<h1>Winter&nbsp;offers</h1>" "$HOME/paged.txt" ||
+	fail "the HTML viewer should get the HTML as sent: $(cat "$HOME/paged.txt")"
+ok "the text/html mailcap entry got the HTML as the sender wrote it"
 quit_hark m
