@@ -2,30 +2,35 @@
  * export_mbox.c — hark export --format mbox: the email messages as mboxrd.
  *
  * Each message is the source hark kept when it was received (mail.raw_path,
- * a file beside the database), else one rebuilt from the stored fields and the
- * attachments on disk. Lines end in LF, as mbox files do; a line that starts
- * with "From ", after any number of '>', gets one more '>' (mboxrd), so a
- * reader that undoes the quoting gets the message back exactly. Messages are
- * separated by a "From sender date" line and a blank line.
+ * a file beside the database), else one rebuilt by mime_build from the
+ * stored fields, the HTML part and the attachments that have a local copy.
+ * Lines end in LF, as mbox files do, and messages are separated by a
+ * "From sender date" line and a blank line.
  *
- * The rebuild uses GMime directly (mbox_build) until the shared builder
- * mime_build lands; the one function is all that changes then.
+ * A line that starts with "From " after any number of '>' must not be taken
+ * for a separator. In a kept source it gets one more '>' (mboxrd), which a
+ * reader that knows mboxrd removes to get the source back byte for byte. In
+ * a rebuilt message such a line inside a quoted-printable part is encoded
+ * instead ("=46rom ", "=3EFrom "), which every reader decodes back to what
+ * was stored, mboxrd or not; elsewhere it is quoted as in a kept source.
  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
-
-#include <gmime/gmime.h>
+#include <unistd.h>
 
 #include "hark/core.h"
+#include "hark/mime.h"
 #include "hark/store.h"
 #include "hark/util.h"
 
 #include "export_int.h"
+
+/* Boundaries a rebuilt message's parts may use, to tell them from text. */
+#define MBOX_BOUNDARIES 8
 
 struct mbox {
 	struct export *ex;
@@ -34,14 +39,34 @@ struct mbox {
 	int64_t skipped;
 };
 
+/* Where mbox_quote is in a rebuilt message: which part, encoded how. */
+struct mbox_scan {
+	int in_headers;
+	int qp;                /* the current part is quoted-printable */
+	char *bounds[MBOX_BOUNDARIES];
+	int nbounds;
+};
+
 static int mbox_message(void *arg, const struct store_xmessage *x);
 static const struct store_xrow *mbox_mail_row(const struct store_xmessage *x);
+static const char *mbox_get(const struct store_xrow *r, const char *name);
 static int mbox_read_file(const char *path, struct hbuf *out);
 static int mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause);
-static void mbox_attach(GMimeMultipart *mixed, const struct store_xrow *a);
-static const char *mbox_att_get(const struct store_xrow *a, const char *name);
-static void mbox_quote(struct hbuf *out, const char *src, size_t len, int built);
 static char *mbox_unbracket(const char *id);
+static void mbox_header(struct mbox_scan *sc, const char *line, size_t n);
+static int mbox_is_boundary(const struct mbox_scan *sc, const char *line, size_t n);
+static void mbox_quote(struct hbuf *out, const char *src, size_t len, int built);
+
+static const char *
+mbox_get(const struct store_xrow *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, name) == 0 && r->v[i].type == STORE_X_TEXT)
+			return r->v[i].s;
+	return NULL;
+}
 
 /* The email facts beside the message (raw source, HTML, sender's name). */
 static const struct store_xrow *
@@ -55,7 +80,7 @@ mbox_mail_row(const struct store_xmessage *x)
 	return NULL;
 }
 
-/* The whole file into out; -1 (errno set) when it cannot be read. */
+/* The whole file into out; -1 when it cannot be read. */
 static int
 mbox_read_file(const char *path, struct hbuf *out)
 {
@@ -73,18 +98,7 @@ mbox_read_file(const char *path, struct hbuf *out)
 	return bad ? -1 : 0;
 }
 
-static const char *
-mbox_att_get(const struct store_xrow *a, const char *name)
-{
-	int i;
-
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->v[i].name, name) == 0 && a->v[i].type == STORE_X_TEXT)
-			return a->v[i].s;
-	return NULL;
-}
-
-/* Message-IDs are stored as written, usually in <>; GMime wants them bare. */
+/* Message-IDs are stored as written, usually in <>; mime_build wants them bare. */
 static char *
 mbox_unbracket(const char *id)
 {
@@ -98,157 +112,140 @@ mbox_unbracket(const char *id)
 	return n > 0 ? xstrndup(id, n) : NULL;
 }
 
-/* An attachment with a local copy goes in whole (base64); one known only
- * by URL (MMS media) is named in a header, as its bytes are not here. */
-static void
-mbox_attach(GMimeMultipart *mixed, const struct store_xrow *a)
-{
-	const char *path = mbox_att_get(a, "path"), *type = mbox_att_get(a, "content_type");
-	const char *name = mbox_att_get(a, "filename");
-	GMimeContentType *ct;
-	GMimeDataWrapper *w;
-	GMimeStream *s;
-	GMimePart *part;
-
-	if (path == NULL || (s = g_mime_stream_fs_open(path, O_RDONLY, 0, NULL)) == NULL)
-		return;
-	ct = g_mime_content_type_parse(NULL, type != NULL ? type :
-	    "application/octet-stream");
-	part = g_mime_part_new_with_type(g_mime_content_type_get_media_type(ct),
-	    g_mime_content_type_get_media_subtype(ct));
-	g_object_unref(ct);
-	w = g_mime_data_wrapper_new_with_stream(s, GMIME_CONTENT_ENCODING_DEFAULT);
-	g_mime_part_set_content(part, w);
-	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	if (name == NULL && (name = strrchr(path, '/')) != NULL)
-		name++;
-	g_mime_part_set_filename(part, name != NULL ? name : path);
-	g_mime_multipart_add(mixed, GMIME_OBJECT(part));
-	g_object_unref(w);
-	g_object_unref(s);
-	g_object_unref(part);
-}
-
 /*
- * Rebuilds a message from what hark stored: From, To, Subject, Date (when
- * it was written), Message-ID, In-Reply-To, References, the text as
- * quoted-printable UTF-8, and the attachments hark has on disk.
+ * Rebuilds a message from what hark stored, with the date it was written.
+ * One without a Message-ID gets one made from its provider id, so that two
+ * exports of the same history are the same file. An attachment known only
+ * by URL (MMS media) has no bytes here and is left out.
  */
 static int
 mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 {
 	const struct store_message *m = &x->m;
 	const struct store_xrow *mail = mbox_mail_row(x);
-	const char *from_name = mail != NULL ? mbox_att_get(mail, "from_name") : NULL;
-	const char *html = mail != NULL ? mbox_att_get(mail, "html") : NULL;
-	GMimeMultipart *alt = NULL;
-	GMimeTextPart *htmlpart = NULL;
-	GMimeObject *body;
-	GMimeMessage *msg;
-	GMimeTextPart *text;
-	GMimeMultipart *mixed = NULL;
-	GMimeStream *mem;
-	GByteArray *bytes;
-	GDateTime *date;
-	char *id;
-	int i, j;
+	struct mime_attachment *atts = NULL;
+	struct mime_out o;
+	const char *path;
+	char *id, *raw = NULL;
+	size_t len;
+	int i, j, rc;
 
-	g_mime_init();
-	msg = g_mime_message_new(TRUE);
-	if (m->from_addr != NULL && *m->from_addr != '\0')
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM,
-		    m->direction == HARK_DIR_IN ? from_name : NULL, m->from_addr);
-	if (m->to_addr != NULL && *m->to_addr != '\0')
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, m->to_addr);
-	g_mime_message_set_subject(msg, m->subject != NULL ? m->subject : "", "utf-8");
-	date = g_date_time_new_from_unix_utc(m->created_at / 1000);
-	g_mime_message_set_date(msg, date);
-	g_date_time_unref(date);
-	if ((id = mbox_unbracket(m->message_id)) != NULL)
-		g_mime_message_set_message_id(msg, id);
-	free(id);
-	if (m->in_reply_to != NULL)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "In-Reply-To", m->in_reply_to,
-		    "utf-8");
-	if (m->refs != NULL)
-		g_mime_object_set_header(GMIME_OBJECT(msg), "References", m->refs, "utf-8");
-	text = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(text, m->body != NULL ? m->body : "");
-	g_mime_part_set_content_encoding(GMIME_PART(text),
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	body = GMIME_OBJECT(text);
-	if (html != NULL) {
-		alt = g_mime_multipart_new_with_subtype("alternative");
-		htmlpart = g_mime_text_part_new_with_subtype("html");
-		g_mime_text_part_set_text(htmlpart, html);
-		g_mime_part_set_content_encoding(GMIME_PART(htmlpart),
-		    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-		g_mime_multipart_add(alt, GMIME_OBJECT(text));
-		g_mime_multipart_add(alt, GMIME_OBJECT(htmlpart));
-		body = GMIME_OBJECT(alt);
-	}
+	memset(&o, 0, sizeof o);
+	o.from = m->from_addr != NULL ? m->from_addr : "";
+	o.to = m->to_addr != NULL ? m->to_addr : "";
+	if (mail != NULL && m->direction == HARK_DIR_IN)
+		o.from_name = mbox_get(mail, "from_name");
+	o.html = mail != NULL ? mbox_get(mail, "html") : NULL;
+	o.subject = m->subject;
+	o.text = m->body != NULL ? m->body : "";
+	if ((id = mbox_unbracket(m->message_id)) == NULL)
+		id = xasprintf("%s.%s@hark.invalid", m->provider, m->provider_id != NULL ?
+		    m->provider_id : "none");
+	o.message_id = id;
+	o.in_reply_to = m->in_reply_to;
+	o.refs = m->refs;
+	o.date = m->created_at;
 	for (i = 0; i < x->nsets; i++)
 		for (j = 0; strcmp(x->sets[i].name, "attachments") == 0 &&
 		    j < x->sets[i].nrows; j++) {
-			if (mixed == NULL) {
-				mixed = g_mime_multipart_new_with_subtype("mixed");
-				g_mime_multipart_add(mixed, body);
-			}
-			mbox_attach(mixed, &x->sets[i].rows[j]);
+			path = mbox_get(&x->sets[i].rows[j], "path");
+			if (path == NULL || access(path, R_OK) != 0)
+				continue;
+			atts = xreallocarray(atts, (size_t)o.nattachments + 1, sizeof *atts);
+			atts[o.nattachments].path = path;
+			atts[o.nattachments].filename = mbox_get(&x->sets[i].rows[j],
+			    "filename");
+			atts[o.nattachments++].content_type = mbox_get(&x->sets[i].rows[j],
+			    "content_type");
 		}
-	g_mime_message_set_mime_part(msg, mixed != NULL ? GMIME_OBJECT(mixed) : body);
-	mem = g_mime_stream_mem_new();
-	if (g_mime_object_write_to_stream(GMIME_OBJECT(msg), NULL, mem) < 0) {
-		set_cause(cause, "cannot build message %s", m->message_id ?
-		    m->message_id : "");
-		i = -1;
-	} else {
-		bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-		hbuf_add(out, bytes->data, bytes->len);
-		i = 0;
-	}
-	g_object_unref(mem);
-	g_object_unref(text);
-	if (alt != NULL) {
-		g_object_unref(htmlpart);
-		g_object_unref(alt);
-	}
-	if (mixed != NULL)
-		g_object_unref(mixed);
-	g_object_unref(msg);
-	return i;
+	o.attachments = atts;
+	rc = mime_build(&o, &raw, &len, cause);
+	if (rc == 0)
+		hbuf_add(out, raw, len);
+	free(raw);
+	free(atts);
+	free(id);
+	return rc;
 }
 
-/*
- * Appends src with LF line ends and mboxrd quoting, ending in a newline. In
- * a message hark built, a line can start with "From " only inside a
- * quoted-printable text (headers have "From:", base64 has no spaces,
- * boundaries start "--"), so there it becomes "=46rom " (">From " becomes
- * "=3EFrom "), which every reader decodes back without knowing mboxrd.
- */
+/* Notes a header line of a rebuilt message: a part's encoding, and the
+ * boundary a multipart declares (on its Content-Type line or a folded one). */
+static void
+mbox_header(struct mbox_scan *sc, const char *line, size_t n)
+{
+	const char *b;
+	size_t k;
+
+	if (n >= 26 && strncasecmp(line, "Content-Transfer-Encoding:", 26) == 0) {
+		for (k = 26; k < n && line[k] == ' '; k++)
+			;
+		sc->qp = n - k >= 16 && strncasecmp(line + k, "quoted-printable", 16) == 0;
+	}
+	if ((b = strstr(line, "boundary=\"")) != NULL && b < line + n &&
+	    sc->nbounds < MBOX_BOUNDARIES) {
+		b += 10;
+		k = strcspn(b, "\"\r\n");
+		sc->bounds[sc->nbounds++] = xstrndup(b, k);
+	}
+}
+
+static int
+mbox_is_boundary(const struct mbox_scan *sc, const char *line, size_t n)
+{
+	size_t k;
+	int i;
+
+	if (n < 2 || line[0] != '-' || line[1] != '-')
+		return 0;
+	for (i = 0; i < sc->nbounds; i++) {
+		k = strlen(sc->bounds[i]);
+		if (n >= k + 2 && memcmp(line + 2, sc->bounds[i], k) == 0 &&
+		    (n == k + 2 || (n == k + 4 && line[k + 2] == '-' && line[k + 3] == '-')))
+			return 1;
+	}
+	return 0;
+}
+
+/* Appends src with LF line ends and its "From " lines protected (see the
+ * top of the file), ending in a newline. */
 static void
 mbox_quote(struct hbuf *out, const char *src, size_t len, int built)
 {
 	const char *p = src, *end = src + len, *nl;
+	struct mbox_scan sc = { 1, 0, { NULL }, 0 };
 	size_t n, k;
+	int i;
 
 	while (p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
+		if (built && sc.in_headers) {
+			if (n == 0)
+				sc.in_headers = 0;
+			else
+				mbox_header(&sc, p, n);
+		} else if (built && mbox_is_boundary(&sc, p, n)) {
+			sc.in_headers = 1;
+			sc.qp = 0;
+		}
 		for (k = 0; k < n && p[k] == '>'; k++)
 			;
-		if (built && n - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
-			hbuf_adds(out, k > 0 ? "=3E" : "=46");
-			p++;
-			n--;
-		} else if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0)
-			hbuf_addc(out, '>');
+		if (n - k >= 5 && memcmp(p + k, "From ", 5) == 0) {
+			if (built && sc.qp && !sc.in_headers) {
+				hbuf_adds(out, k > 0 ? "=3E" : "=46");
+				p++;
+				n--;
+			} else
+				hbuf_addc(out, '>');
+		}
 		hbuf_add(out, p, n);
 		hbuf_addc(out, '\n');
 		p = nl != NULL ? nl + 1 : end;
 	}
+	for (i = 0; i < sc.nbounds; i++)
+		free(sc.bounds[i]);
 }
 
 static int
@@ -257,11 +254,11 @@ mbox_message(void *arg, const struct store_xmessage *x)
 	struct mbox *mb = arg;
 	struct export *ex = mb->ex;
 	const struct store_xrow *mail = mbox_mail_row(x);
-	const char *raw = mail != NULL ? mbox_att_get(mail, "raw_path") : NULL;
+	const char *raw = mail != NULL ? mbox_get(mail, "raw_path") : NULL;
 	const char *from = x->m.from_addr;
+	time_t t = (time_t)(x->m.created_at / 1000);
 	char when[40];
 	struct tm tm;
-	time_t t = (time_t)(x->m.created_at / 1000);
 	int built = 0;
 
 	if (x->m.channel != HARK_CH_EMAIL)

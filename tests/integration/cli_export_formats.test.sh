@@ -11,6 +11,7 @@ cat > mail.jsonl <<'L'
 {"channel":"email","contact":"Ann Lee","address":"ann@example.com","own_address":"me@shop.example","direction":"out","timestamp":"2026-11-20T10:00:00Z","subject":"Re: Über the quote ✓","body":"Dear Ann,\nthe quote is attached.\n-- \nSam","provider":"smtp","provider_id":"s1","message_id":"<q12@shop.example>","in_reply_to":"<a1@example.com>","references":"<a1@example.com>"}
 {"channel":"sms","contact":"Ann Lee","address":"+14155552671","direction":"in","timestamp":"2026-11-20T11:00:00Z","body":"Got it","provider":"twilio","provider_id":"SM9"}
 {"channel":"email","contact":"Bo Diaz","address":"bo@example.com","own_address":"me@shop.example","direction":"in","timestamp":"2026-11-21T08:00:00Z","subject":"Viewing","body":"placeholder: the raw source below is what counts","provider":"imap","provider_id":"i2","message_id":"<b1@example.com>"}
+{"channel":"email","contact":"Bo Diaz","address":"bo@example.com","own_address":"me@shop.example","direction":"out","timestamp":"2026-11-21T09:00:00Z","subject":"Re: Viewing","body":"Thursday is fine.\n>From your note: 5pm","provider":"smtp","provider_id":"s2"}
 L
 expect_exit 0 "import the email history" -- hark import mail.jsonl
 # Bo's message as it arrived: CRLF, a folded header, a body line starting "From ".
@@ -25,13 +26,13 @@ INSERT INTO mail (message_id, raw_path, from_name)
 SQL
 
 expect_exit 0 "export the email as mbox" -- hark export --format mbox -o mail.mbox
-eq "one From line per email, none for the SMS" "$(grep -c '^From ' mail.mbox)" 3
+eq "one From line per email, none for the SMS" "$(grep -c '^From ' mail.mbox)" 4
 python3 - <<'P' || fail "Python's mailbox does not read the export intact"
 import mailbox, email.policy, re
 box = mailbox.mbox("mail.mbox", factory=None, create=False)
 msgs = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
-assert len(msgs) == 3, len(msgs)
-a, q, b = msgs
+assert len(msgs) == 4, len(msgs)
+a, q, b, r = msgs
 assert a["subject"] == "Über the quote ✓", a["subject"]
 assert a["from"].addresses[0].addr_spec == "ann@example.com" and a["from"].addresses[0].display_name == "Ann Lee"
 assert a["to"] == "me@shop.example"
@@ -50,6 +51,11 @@ unquoted = re.sub(rb"(?m)^>(>*From )", rb"\1", raw)
 want = open("raw.eml", "rb").read().replace(b"\r\n", b"\n")
 assert unquoted == want, (unquoted, want)
 assert b["subject"] == "Viewing on Thursday", b["subject"]
+# plain ASCII stays 7bit: there ">From" is quoted as mboxrd says, and undoing it gives the text
+r2 = email.message_from_bytes(re.sub(rb"(?m)^>(>*From )", rb"\1", box.get_bytes(box.keys()[3])),
+    policy=email.policy.default)
+assert r2.get_body(("plain",)).get_content().rstrip("\n") == "Thursday is fine.\n>From your note: 5pm"
+assert r2["message-id"] == "<smtp.s2@hark.invalid>", r2["message-id"]   # made from the provider id
 P
 ok "mailbox.mbox: subjects, senders, threading, bodies and the attachment match the database"
 ok "the message kept as received comes back byte for byte (LF, mboxrd unquoted)"
@@ -61,20 +67,20 @@ if command -v neomutt >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1; then
 	screen=""
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		screen=$(tmux -S "$sock" capture-pane -p 2>/dev/null)
-		case "$screen" in *"Msgs:3"*) break ;; esac
+		case "$screen" in *"Msgs:4"*) break ;; esac
 		sleep 0.5
 	done
 	tmux -S "$sock" kill-server 2>/dev/null
-	case "$screen" in *"Msgs:3"*) ;; *) fail "neomutt does not show 3 messages:
+	case "$screen" in *"Msgs:4"*) ;; *) fail "neomutt does not show 4 messages:
 $screen" ;; esac
 	printf '%s\n' "$screen" | grep -q "Über the quote" || fail "neomutt's index lacks the subject: $screen"
 	printf '%s\n' "$screen" | grep -q "Viewing on Thursday" || fail "neomutt's index lacks the kept message: $screen"
-	ok "neomutt opens the mbox and its index shows the 3 messages"
+	ok "neomutt opens the mbox and its index shows the 4 messages"
 else
 	echo "neomutt or tmux missing: the neomutt check is left out"
 fi
 expect_exit 0 "mbox of one contact" -- hark export --format mbox --contact "Bo Diaz" -o bo.mbox
-eq "only Bo's email" "$(grep -c '^From ' bo.mbox)" 1
+eq "only Bo's email" "$(grep -c '^From ' bo.mbox)" 2
 
 # ---- contacts as vCard 4.0 -----------------------------------------------------------
 ann=$(sql "SELECT id FROM contacts WHERE name = 'Ann Lee'")
