@@ -333,7 +333,12 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 	ctx->cmd = cmd->name;
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			cli_usage(cmd, stdout);
+			/* `hark report ab` has its own page (cmd_report_ab.c). */
+			if (cmd->exec == cmd_report && argc > 1 &&
+			    strcmp(argv[1], "ab") == 0)
+				fputs(cmd_report_ab_usage, stdout);
+			else
+				cli_usage(cmd, stdout);
 			return HARK_EXIT_OK;
 		}
 	}

@@ -28,6 +28,7 @@ const char cmd_report_usage[] =
 	"                   [--by ...] [--channel CH] [--tag TAG] [--member ADDR]\n"
 	"       hark report --schedules [--json] | --unschedule ID\n"
 	"       hark report --run-due [--now T]\n"
+	"       hark report ab TEMPLATE ...   (see hark report ab --help)\n"
 	"\n"
 	"Prints volume, responses, delivery, cost, templates and calls over a\n"
 	"period, per channel and per day, ISO week (Monday to Sunday) or month\n"
@@ -383,6 +384,9 @@ cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	char *cause = NULL;
 	int rc;
 
+	/* `hark report ab TEMPLATE`: the A/B comparison (cmd_report_ab.c). */
+	if (argc > 1 && strcmp(argv[1], "ab") == 0)
+		return cmd_report_ab(ctx, argc - 1, argv + 1);
 	memset(&a, 0, sizeof a);
 	a.o.by = REPORT_BY_WEEK;
 	a.o.channel = -1;
