@@ -33,6 +33,9 @@ struct rsend {
 	char *subject;                /* email */
 	char *body;
 	int64_t version_id;           /* the template version used */
+	char *variant;                /* its A/B variant, NULL when none */
+	char *html;                   /* email, may be NULL */
+	char *content_sid;            /* WhatsApp approved template, may be NULL */
 };
 
 /* Loads the contact (and the reply channel when none is set). 0, or -1

@@ -9,16 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <cjson/cJSON.h>
-
-#include "hark/template.h"
 #include "engine_int.h"
 #include "rules_int.h"
 
-static cJSON *rplan_vars(const struct config *cfg, const struct store_contact *c);
-static const char *rplan_body(const struct store_template *t, enum hark_channel ch);
 
 /* ---- loading ------------------------------------------------------------------------ */
 
@@ -199,76 +193,6 @@ rplan_send_ok(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
 
 /* ---- rendering ------------------------------------------------------------------------- */
 
-/* The variables a template sees: the contact, its custom fields, and me. */
-static cJSON *
-rplan_vars(const struct config *cfg, const struct store_contact *c)
-{
-	cJSON *v = cJSON_Parse(c->fields != NULL ? c->fields : "{}");
-	char first[128], today[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t n;
-	int i;
-
-	if (!cJSON_IsObject(v)) {
-		cJSON_Delete(v);
-		v = cJSON_CreateObject();
-	}
-	cJSON_AddStringToObject(v, "name", c->name);
-	n = strcspn(c->name, " ");
-	snprintf(first, sizeof first, "%.*s", (int)n, c->name);
-	cJSON_AddStringToObject(v, "first_name", first);
-	if (c->name[n] == ' ')
-		cJSON_AddStringToObject(v, "last_name", c->name + n + 1);
-	if (c->company != NULL)
-		cJSON_AddStringToObject(v, "company", c->company);
-	for (i = 0; i < c->nids; i++)
-		cJSON_AddStringToObject(v, c->ids[i].kind == STORE_ID_EMAIL ?
-		    "email" : "phone", c->ids[i].address);
-	if (cfg != NULL && cfg->identity_name != NULL)
-		cJSON_AddStringToObject(v, "my_name", cfg->identity_name);
-	if (cfg != NULL && cfg->identity_email != NULL)
-		cJSON_AddStringToObject(v, "my_email", cfg->identity_email);
-	if (cfg != NULL && cfg->identity_phone != NULL)
-		cJSON_AddStringToObject(v, "my_phone", cfg->identity_phone);
-	localtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	cJSON_AddStringToObject(v, "today", today);
-	return v;
-}
-
-static const char *
-rplan_body(const struct store_template *t, enum hark_channel ch)
-{
-	if (ch == HARK_CH_EMAIL && t->email_text != NULL)
-		return t->email_text;
-	if (ch == HARK_CH_WHATSAPP && t->whatsapp_body != NULL)
-		return t->whatsapp_body;
-	return t->sms_body;
-}
-
-static char *
-rplan_render_text(const char *src, const cJSON *vars, char **cause)
-{
-	struct template_out out;
-	struct template *tp;
-	char *text;
-
-	if ((tp = template_parse(src, strlen(src), cause)) == NULL)
-		return NULL;
-	memset(&out, 0, sizeof out);
-	if (template_render(tp, vars, NULL, &out, cause) != 0) {
-		template_out_clear(&out);
-		template_free(tp);
-		return NULL;
-	}
-	text = out.text;
-	out.text = NULL;
-	template_out_clear(&out);
-	template_free(tp);
-	return text;
-}
-
 /* The channel a send goes on: channel=, else for a reply the conversation's,
  * else the contact's preferred, else the one last used. */
 static int
@@ -291,32 +215,42 @@ int
 rplan_render(struct store *st, const struct config *cfg, struct rctx *x,
     const struct rules_action *a, struct rsend *out, char **cause)
 {
+	struct engine_rendered r;
 	struct store_template t;
-	const char *src;
-	cJSON *vars;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	memset(&t, 0, sizeof t);
+	memset(&r, 0, sizeof r);
 	if (rplan_channel(st, x, a, &out->ch, cause) != 0 ||
 	    store_template_get(st, a->arg, 0, &t, cause) != 0)
 		goto done;
-	out->version_id = t.version_id;
-	if ((src = rplan_body(&t, out->ch)) == NULL) {
+	/* The one variables builder and renderer the TUI and CLI use too. */
+	if (engine_template_render(st, cfg, &t, x->contact_id, out->ch, NULL, 0,
+	    &r, cause) != 0)
+		goto done;
+	if (r.body == NULL || *r.body == '\0') {
 		set_cause(cause, "template '%s' has no %s text", a->arg,
 		    hark_channel_name(out->ch));
 		goto done;
 	}
-	vars = rplan_vars(cfg, &x->c);
-	out->body = rplan_render_text(src, vars, cause);
-	if (out->body != NULL && out->ch == HARK_CH_EMAIL)
-		out->subject = t.email_subject != NULL ? rplan_render_text(
-		    t.email_subject, vars, cause) : xasprintf("Re: %s", x->m.subject ?
-		    x->m.subject : a->arg);
-	cJSON_Delete(vars);
-	if (out->body != NULL && (out->ch != HARK_CH_EMAIL || out->subject != NULL))
-		rc = 0;
+	out->version_id = r.version_id;
+	out->body = r.body;
+	r.body = NULL;
+	out->variant = r.variant;
+	r.variant = NULL;
+	out->html = r.html;
+	r.html = NULL;
+	out->content_sid = r.content_sid;
+	r.content_sid = NULL;
+	if (out->ch == HARK_CH_EMAIL) {
+		out->subject = r.subject != NULL ? r.subject : xasprintf("Re: %s",
+		    x->m.subject != NULL ? x->m.subject : a->arg);
+		r.subject = NULL;
+	}
+	rc = 0;
 done:
+	engine_rendered_clear(&r);
 	store_template_clear(&t);
 	if (rc != 0)
 		rsend_clear(out);
@@ -328,6 +262,9 @@ rsend_clear(struct rsend *s)
 {
 	free(s->subject);
 	free(s->body);
+	free(s->variant);
+	free(s->html);
+	free(s->content_sid);
 	memset(s, 0, sizeof *s);
 }
 

@@ -223,7 +223,7 @@ rr_send(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 	struct engine_draft d;
 	struct hbuf why = HBUF_INIT;
 	struct rsend s;
-	char *cause = NULL, *key;
+	char *cause = NULL, *key, *actor;
 	int64_t id = 0;
 	int rc;
 
@@ -234,6 +234,12 @@ rr_send(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 		d.channel = s.ch;
 		d.subject = s.subject;
 		d.body = s.body;
+		d.html = s.html;
+		d.content_sid = s.content_sid;
+		d.template_version_id = s.version_id;
+		d.variant = s.variant;
+		actor = xasprintf("rule %s", x->r->name);
+		d.actor = actor;
 		key = xasprintf("rule:%s:%lld:%d:%lld", x->r->name,
 		    (long long)x->contact_id, x->step, (long long)x->ref);
 		d.idempotency_key = key;
@@ -245,6 +251,7 @@ rr_send(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 			    hark_channel_name(s.ch), (long long)id);
 		}
 		free(key);
+		free(actor);
 		rsend_clear(&s);
 	}
 	if (id == 0) {

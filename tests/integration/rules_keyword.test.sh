@@ -24,6 +24,7 @@ inbound SBIN-k1 $ANN "What's the PRICE of a roof?"
 wait_sql "the keyword gets its auto-reply" "SELECT count(*) FROM messages WHERE direction = 'out' AND to_addr = '$ANN' AND body = 'Hi Ann, our prices start at 10 dollars.'" 1
 wait_sql "the rule tags Ann as a lead" "SELECT count(*) FROM contact_tags t JOIN identities i ON i.contact_id = t.contact_id WHERE i.address = '$ANN' AND t.tag = 'lead'" 1
 wait_sql "the reply goes out through the outbox" "SELECT status FROM messages WHERE direction = 'out' AND to_addr = '$ANN'" delivered
+eq "the reply records the template version it used" "$(sql "SELECT count(*) FROM messages m JOIN template_versions v ON v.id = m.template_version_id WHERE m.direction = 'out' AND m.to_addr = '$ANN'")" 1
 eq "the send is marked as the rule's" "$(sql "SELECT count(*) FROM rule_log l JOIN messages m ON m.id = l.message_id WHERE l.rule = 'price' AND m.to_addr = '$ANN'")" 1
 
 # The same keyword again within the period: no second reply.
