@@ -14,7 +14,7 @@ wait_for d "filter: follow-up" 5 "typing filters the picker"
 screen_lacks d "payment-reminder" "other templates are filtered out"
 screen_has d "Hi Maria, it's Sam Seller." "the preview is rendered with Maria's and my names"
 keys d Enter
-wait_for d "template follow-up: Enter sends" 5 "Enter puts the template in the composer"
+wait_for d "template follow-up v1: Enter sends" 5 "Enter puts the template in the composer"
 wait_gone d "Templates for sms" 5 "the picker closes"
 screen_has d "Hi Maria, it's Sam Seller. Just checking in: any questions I can help with?" "the composer holds the rendered text"
 screen_has d "1 segment · GSM-7" "the composer counts segments and encoding"
