@@ -33,9 +33,10 @@
  *   = failed or undelivered; the rest have no receipt.
  * - Cost: the sum of the prices providers charged, for every message and
  *   call, one sum per currency; different currencies are never added.
- * - Templates: sent = outbound messages recording the template version (and
- *   variant); replied = the contact's next message came before any other
- *   outbound message to them.
+ * - Templates, counted as `hark report ab` counts them: sent = template
+ *   messages the provider accepted (sent, delivered, read, undelivered);
+ *   replied = the contact's next message, on any channel, came within 7 days
+ *   (of the scheduled time, else of when it was written).
  * - Calls: answered = status completed or in-progress.
  *
  * Files: src/engine/{report,report_period,report_sched}.c

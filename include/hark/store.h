@@ -583,6 +583,7 @@ struct store_report_row {
 	struct hark_money price;
 	int64_t template_version_id;   /* 0 when none */
 	const char *variant;           /* NULL when none or no template */
+	int64_t scheduled_at;          /* template messages only; 0 when not */
 };
 /* Calls fn for each message of the filter, in (created_at, id) order, in
  * one statement; fn returns non-zero to stop. */

@@ -5,9 +5,9 @@
  *
  * The pass keeps, per contact, the start of the turn waiting on each side
  * (theirs: the first unanswered inbound message; ours: the first outbound
- * message that reached them and got no answer yet) and the template of our
- * last message, so a response is found in O(1) per message whatever the
- * history's size. Turns are counted in the period they start in; after
+ * message that reached them and got no answer yet) and its template
+ * messages waiting for a reply, so a response is found in O(1) per message
+ * whatever the history's size. Turns are counted in the period they start in; after
  * --until the pass goes on only while some turn still waits for an answer.
  */
 
@@ -23,6 +23,9 @@
 static struct rp_contact *rp_contact(struct rp_pass *p, int64_t id);
 static int	rp_row(void *arg, const struct store_report_row *m);
 static int	rp_reached(enum hark_status st);
+static void	rp_tpl_sent(struct rp_pass *p, struct rp_contact *c, int tpl,
+		    int64_t at);
+static void	rp_tpl_reply(struct rp_pass *p, struct rp_contact *c, int64_t at);
 static void	rp_turns(struct rp_pass *p, struct rp_contact *c,
 		    const struct store_report_row *m, int in_range);
 static void	rp_delivery(struct report_channel *ch, const struct store_report_row *m);
@@ -54,7 +57,6 @@ rp_contact(struct rp_pass *p, int64_t id)
 	if (p->c[i].id == 0) {
 		p->c[i].id = id;
 		p->c[i].wait_in_p = p->c[i].wait_out_p = -1;
-		p->c[i].last_tpl = -1;
 		p->n++;
 	}
 	return &p->c[i];
@@ -69,11 +71,14 @@ rp_row(void *arg, const struct store_report_row *m)
 	struct rp_contact *c;
 	int in_range = m->created_at < r->opts.until;
 
-	if (!in_range && p->waiting == 0)
+	if (!in_range && p->waiting == 0 && (p->tpl_waiting == 0 ||
+	    m->created_at > p->tpl_last + STORE_AB_REPLY_WINDOW_MS))
 		return 1;
 	while (p->cur < r->nperiods && m->created_at >= r->periods[p->cur].end)
 		p->cur++;
 	c = rp_contact(p, m->contact_id);
+	if (m->direction == HARK_DIR_IN && c->ntw > 0)
+		rp_tpl_reply(p, c, m->created_at);
 	if (m->channel != HARK_CH_VOICE)
 		rp_turns(p, c, m, in_range);
 	if (!in_range)
@@ -132,11 +137,6 @@ rp_turns(struct rp_pass *p, struct rp_contact *c, const struct store_report_row 
 			c->wait_out = 0;
 			p->waiting--;
 		}
-		if (c->last_tpl >= 0) {
-			r->templates[c->last_tpl].replied++;
-			c->last_tpl = -1;
-			p->waiting--;
-		}
 		if (c->wait_in == 0 && in_range) {
 			c->wait_in = m->created_at;
 			c->wait_in_p = p->cur;
@@ -145,7 +145,10 @@ rp_turns(struct rp_pass *p, struct rp_contact *c, const struct store_report_row 
 		}
 		return;
 	}
-	tpl = in_range && m->status != HARK_ST_CANCELED ? rp_template(r, m) : -1;
+	tpl = in_range ? rp_template(r, m) : -1;
+	if (tpl >= 0)
+		rp_tpl_sent(p, c, tpl, m->scheduled_at > m->created_at ?
+		    m->scheduled_at : m->created_at);
 	if (!rp_reached(m->status))
 		return;
 	if (c->wait_in != 0) {
@@ -160,11 +163,40 @@ rp_turns(struct rp_pass *p, struct rp_contact *c, const struct store_report_row 
 		r->periods[p->cur].theirs.turns++;
 		p->waiting++;
 	}
-	if (c->last_tpl >= 0)
-		p->waiting--;
-	c->last_tpl = tpl;
-	if (tpl >= 0)
-		p->waiting++;
+}
+
+/* A template message waits for the contact's next inbound message. */
+static void
+rp_tpl_sent(struct rp_pass *p, struct rp_contact *c, int tpl, int64_t at)
+{
+	if (c->ntw == c->captw) {
+		c->captw = c->captw == 0 ? 2 : 2 * c->captw;
+		c->tw = xreallocarray(c->tw, (size_t)c->captw, sizeof *c->tw);
+	}
+	c->tw[c->ntw].tpl = tpl;
+	c->tw[c->ntw++].at = at;
+	p->tpl_waiting++;
+	if (at > p->tpl_last)
+		p->tpl_last = at;
+}
+
+/* The contact wrote at `at`: a reply to every template message sent before
+ * it, if within the window (as `hark report ab` counts one). */
+static void
+rp_tpl_reply(struct rp_pass *p, struct rp_contact *c, int64_t at)
+{
+	int i, k = 0;
+
+	for (i = 0; i < c->ntw; i++) {
+		if (c->tw[i].at > at) {
+			c->tw[k++] = c->tw[i];   /* scheduled after this message */
+			continue;
+		}
+		if (at - c->tw[i].at <= STORE_AB_REPLY_WINDOW_MS)
+			p->r->templates[c->tw[i].tpl].replied++;
+		p->tpl_waiting--;
+	}
+	c->ntw = k;
 }
 
 static void
@@ -226,14 +258,16 @@ rp_error(struct report_channel *ch, const struct store_report_row *m)
 	ch->nerrors++;
 }
 
-/* Counts a sent template message; returns its row, -1 when none. */
+/* Counts a template message the provider accepted (sent, delivered, read or
+ * undelivered, as `hark report ab` does); returns its row, -1 when none. */
 static int
 rp_template(struct report *r, const struct store_report_row *m)
 {
 	struct report_template *t;
 	int i;
 
-	if (m->template_version_id == 0 || m->channel == HARK_CH_VOICE)
+	if (m->template_version_id == 0 || m->channel == HARK_CH_VOICE ||
+	    (!rp_reached(m->status) && m->status != HARK_ST_UNDELIVERED))
 		return -1;
 	for (i = 0; i < r->ntemplates; i++) {
 		t = &r->templates[i];
@@ -384,7 +418,9 @@ rp_pass_free(struct rp_pass *p, int nperiods)
 	}
 	free(p->ours);
 	free(p->theirs);
-	for (k = 0; k < p->cap; k++)
+	for (k = 0; k < p->cap; k++) {
 		free(p->c[k].cost.v);
+		free(p->c[k].tw);
+	}
 	free(p->c);
 }

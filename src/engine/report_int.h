@@ -24,7 +24,11 @@ struct rp_contact {
 	int64_t wait_in;        /* their turn started (ms), 0 when none waits */
 	int64_t wait_out;       /* our turn started */
 	int wait_in_p, wait_out_p;  /* period of each */
-	int last_tpl;           /* template row of our last message, -1 none */
+	struct rp_tpl_wait {
+		int tpl;            /* row of r->templates */
+		int64_t at;         /* sent (scheduled, else written) */
+	} *tw;                  /* template messages waiting for a reply */
+	int ntw, captw;
 	struct report_costs cost;
 };
 
@@ -33,7 +37,9 @@ struct rp_pass {
 	struct rp_contact *c;   /* open addressing on the contact id */
 	size_t cap, n;
 	int cur;                /* period of the current message */
-	int64_t waiting;        /* turns and templates still waiting for an answer */
+	int64_t waiting;        /* turns still waiting for an answer */
+	int64_t tpl_waiting;    /* template messages waiting for a reply */
+	int64_t tpl_last;       /* the latest of their times */
 	struct rp_samples *ours, *theirs;   /* per period, then [nperiods]: all */
 };
 

@@ -97,8 +97,10 @@ report_row(sqlite3_stmt *stmt, struct store_report_row *r)
 		strcpy(r->price.currency, cur);
 	}
 	r->template_version_id = sqlite3_column_int64(stmt, 11);
-	if (r->template_version_id != 0)
+	if (r->template_version_id != 0) {
 		r->variant = store_col_text(stmt, 12);
+		r->scheduled_at = sqlite3_column_int64(stmt, 13);
+	}
 	return 0;
 }
 
@@ -115,7 +117,8 @@ store_report_messages(struct store *st, const struct store_report_filter *f,
 	 * which the index holds): no sort, whatever the history's size. */
 	stmt = store_stmt(st, "SELECT m.id, m.contact_id, m.channel, m.direction,"
 	    " m.status, m.created_at, m.provider, m.error_code, m.error_text,"
-	    " m.price_micros, m.currency, m.template_version_id, m.variant"
+	    " m.price_micros, m.currency, m.template_version_id, m.variant,"
+	    " m.scheduled_at"
 	    " FROM messages m WHERE m.created_at >= ?1 AND m.created_at < ?2"
 	    REPORT_WHERE " ORDER BY m.created_at, m.id", what, cause);
 	if (stmt == NULL)

@@ -128,6 +128,8 @@ contains "it names the time" "'yesterday-ish' is not a time"
 expect_exit 1 "since after until is refused" -- hark report --since 2026-11-05 --until 2026-11-01
 expect_exit 1 "an unknown channel is refused" -- hark report --channel fax
 expect_exit 1 "a stray argument is refused" -- hark report sms
+expect_exit 1 "hark report ab is the A/B report" -- hark report ab nosuch
+contains "it names the template" "nosuch"
 
 # Scheduled reports.
 expect_exit 1 "a schedule needs an address" -- hark report --schedule weekly

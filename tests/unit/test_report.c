@@ -401,6 +401,47 @@ test_templates_and_calls(void **state)
 	report_free(r);
 }
 
+/* As `hark report ab` counts: only messages the provider accepted are sent,
+ * and a reply is the contact's next message within 7 days. */
+static void
+test_template_reply_window(void **state)
+{
+	struct fx *f = *state;
+	struct report *r;
+	sqlite3 *db;
+	char *sql;
+	int64_t eve, a, b;
+
+	assert_int_equal(store_contact_add(f->st, "Eve", &eve, NULL), 0);
+	a = msg(f, eve, HARK_CH_SMS, HARK_DIR_OUT, HARK_ST_DELIVERED, T(2, 10, 0), 0,
+	    NULL, "+15550000002", "+15551110005");
+	b = msg(f, eve, HARK_CH_SMS, HARK_DIR_OUT, HARK_ST_FAILED, T(3, 10, 0), 0,
+	    NULL, "+15550000002", "+15551110005");
+	/* Eight days after the first: too late to be its reply. */
+	msg(f, eve, HARK_CH_SMS, HARK_DIR_IN, HARK_ST_RECEIVED, T(10, 10, 1), 0,
+	    NULL, "+15551110005", "+15550000002");
+	assert_int_equal(sqlite3_open(f->db_path, &db), SQLITE_OK);
+	sql = sqlite3_mprintf("UPDATE messages SET template_version_id ="
+	    " (SELECT template_version_id FROM messages WHERE template_version_id"
+	    " IS NOT NULL LIMIT 1) WHERE id IN (%lld, %lld)", (long long)a,
+	    (long long)b);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(db);
+	r = build(f, REPORT_BY_DAY, -1, NULL, NULL);
+	assert_int_equal(r->ntemplates, 1);
+	assert_int_equal(r->templates[0].sent, 2);      /* Cara's and Eve's first */
+	assert_int_equal(r->templates[0].delivered, 2);
+	assert_int_equal(r->templates[0].replied, 1);   /* only Cara's */
+	report_free(r);
+	/* Within the window the pass looks past --until for the reply. */
+	f->until = T(3, 0, 0);
+	r = build(f, REPORT_BY_DAY, -1, NULL, NULL);
+	assert_int_equal(r->templates[0].sent, 1);
+	assert_int_equal(r->templates[0].replied, 0);
+	report_free(r);
+}
+
 static void
 test_filters_apply_before_pairing(void **state)
 {
@@ -488,6 +529,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cost_never_mixes_currencies,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_templates_and_calls, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_template_reply_window, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_filters_apply_before_pairing,
 		    setup, teardown),
