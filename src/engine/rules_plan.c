@@ -156,6 +156,32 @@ rplan_may_run(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
 	return 1;
 }
 
+/* For an email kept as received: what its headers say (RFC 3834 and
+ * friends), read from the first 64 KiB of the file. NULL when nothing. */
+static const char *
+rplan_mail_automatic(struct store *st, const struct store_message *m)
+{
+	static char head[65536];
+	struct store_mail mail;
+	const char *why = NULL;
+	size_t n;
+	FILE *f;
+
+	memset(&mail, 0, sizeof mail);
+	if (m->channel != HARK_CH_EMAIL || m->id <= 0 ||
+	    store_mail_get(st, m->id, &mail, NULL) != 1 || mail.raw_path == NULL) {
+		store_mail_clear(&mail);
+		return NULL;
+	}
+	if ((f = fopen(mail.raw_path, "r")) != NULL) {
+		n = fread(head, 1, sizeof head, f);
+		fclose(f);
+		why = rules_headers_automatic(head, n);
+	}
+	store_mail_clear(&mail);
+	return why;
+}
+
 int
 rplan_send_ok(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
     char **cause)
@@ -176,7 +202,8 @@ rplan_send_ok(struct store *st, struct rctx *x, int64_t now, struct hbuf *why,
 	}
 	if (x->m.id == 0 || x->step > 0)
 		return 1;
-	if ((auto_why = rules_text_automatic(x->m.subject, x->m.body)) != NULL) {
+	if ((auto_why = rules_text_automatic(x->m.subject, x->m.body)) != NULL ||
+	    (auto_why = rplan_mail_automatic(st, &x->m)) != NULL) {
 		hbuf_printf(why, "the message looks automatic: %s", auto_why);
 		return 0;
 	}
