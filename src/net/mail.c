@@ -38,6 +38,8 @@ struct mail_xfer {
 	int imap_refused;              /* the last tagged IMAP answer was NO or BAD */
 	long code;
 	struct hbuf reply;
+	long err_code;                 /* the last SMTP reply that refused (>= 400): */
+	struct hbuf err_reply;         /* curl still says QUIT and hears 221 after it */
 	struct hbuf lines_buf;
 	net_mail_cb cb;
 	void *arg;
@@ -286,6 +288,11 @@ mail_server_line(struct net_req *r, struct mail_xfer *x, const char *line,
 	if (len > 4)
 		hbuf_add(&x->reply, line + 4, len - 4);
 	x->reply_final = len == 3 || line[3] == ' ';
+	if (x->reply_final && x->code >= 400) {
+		x->err_code = x->code;
+		hbuf_reset(&x->err_reply);
+		hbuf_printf(&x->err_reply, "%ld %s", x->code, hbuf_str(&x->reply));
+	}
 }
 
 static void
@@ -300,6 +307,10 @@ mail_done(struct net_req *r, CURLcode rc)
 	resp.kind = mail_classify(r, x, rc);
 	resp.code = x->code;
 	resp.reply = hbuf_str(&x->reply);
+	if (resp.kind != NET_MAIL_OK && x->err_code != 0) {
+		resp.code = x->err_code;
+		resp.reply = hbuf_str(&x->err_reply);
+	}
 	resp.upload_done = x->upload != NULL && x->upload_eof &&
 	    x->upload_off == x->upload_len;
 	if (resp.kind != NET_MAIL_OK)
@@ -350,7 +361,7 @@ mail_classify(struct net_req *r, struct mail_xfer *x, CURLcode rc)
 	}
 	if (!x->got_reply && rc == CURLE_OPERATION_TIMEDOUT)
 		return NET_MAIL_CONNECT;
-	if ((!x->imap && x->code >= 400 && x->reply_final) ||
+	if ((!x->imap && x->err_code != 0) ||
 	    (x->imap && x->imap_refused))
 		return NET_MAIL_REFUSED;
 	switch (rc) {
@@ -376,6 +387,7 @@ mail_cleanup(struct net_req *r)
 	curl_slist_free_all(x->rcpts);
 	free(x->upload);
 	hbuf_free(&x->reply);
+	hbuf_free(&x->err_reply);
 	hbuf_free(&x->lines_buf);
 	free(x);
 	r->ext = NULL;

@@ -46,7 +46,7 @@ print("parts ok:", sorted(names))
 PYEOF
 ) || fail "the delivered message: $OUT"
 ok "delivered with its Message-ID, HTML and both attachments intact ($OUT)"
-grep -qi "filename\*=utf-8''Prix" "$f" || fail "the non-ASCII file name is not RFC 2231: $(grep -i filename "$f")"
+grep -qi "filename\*=[a-z0-9-]*''Prix" "$f" || fail "the non-ASCII file name is not RFC 2231: $(grep -i filename "$f")"
 ok "the non-ASCII file name is an RFC 2231 parameter"
 ls "$MAIL_PEER_MAILDIR"/.Sent/cur/* >/dev/null 2>&1 || fail "no copy in the Sent folder"
 ok "a copy is in the Sent folder"
