@@ -98,6 +98,8 @@ FUZZ_DEPS_fuzz_webhook := src/relay/form.c src/relay/sig.c src/relay/webhook.c \
                           src/relay/webhook_email.c \
                           src/providers/twilio_codes.c
 FUZZ_DEPS_fuzz_mime := src/providers/mime.c src/providers/mime_html.c
+FUZZ_DEPS_fuzz_jsonl := src/cli/jsonl.c src/cli/jsonl_record.c \
+                        $(sort $(wildcard src/store/*.c))
 fuzz_objs     = $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CORE) $(FUZZ_DEPS_$(1)))
 
 fuzz: deps $(FUZZ_BIN)

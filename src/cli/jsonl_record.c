@@ -83,11 +83,12 @@ jr_val_json(const struct store_xval *v)
 		return cJSON_CreateNumber(v->d);
 	case STORE_X_TEXT:
 		/* Custom fields are a JSON object kept as text: write the object. */
-		if (strcmp(v->name, "fields") == 0 &&
-		    (j = cJSON_Parse(v->s)) != NULL && cJSON_IsObject(j))
-			return j;
-		if (strcmp(v->name, "fields") == 0)
+		if (strcmp(v->name, "fields") == 0) {
+			j = cJSON_Parse(v->s);
+			if (cJSON_IsObject(j))
+				return j;
 			cJSON_Delete(j);
+		}
 		return cJSON_CreateString(v->s);
 	default:
 		return cJSON_CreateNull();
