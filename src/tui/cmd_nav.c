@@ -264,6 +264,8 @@ tcmd_help(struct tui *t, int argc, char **argv, char **cause)
 	enum tui_mode mode = t->panes[t->focus].ops->mode;
 	char *title;
 
+	if (report_view_is_open(t))
+		mode = MODE_REPORT;     /* the dashboard's keys, over it */
 	if (picker_is_open(t))
 		picker_close(t);
 	memset(&h, 0, sizeof h);

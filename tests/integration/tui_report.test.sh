@@ -29,6 +29,12 @@ screen_has r "answered 50.0% of 2" "one of Ann's and Bob's turns answered"
 screen_has r "median 20m 0s" "in 20 minutes"
 screen_has r "█" "bars are drawn with block characters"
 
+keys r "?"
+wait_for r "Keys in report" 5 "? lists the dashboard's keys"
+screen_has r "report open" "Enter among them"
+keys r Escape
+wait_gone r "Keys in report" 5 "Escape closes the list"
+
 keys r d
 wait_for r "Dashboard by day" 5 "d switches to days"
 first=$(screen r | sed -n 's/.*Dashboard by day, \([0-9-]*\) to.*/\1/p')
