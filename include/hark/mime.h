@@ -93,6 +93,10 @@ struct mime_out {
 	int nattachments;
 };
 
+/* The content type a file name suggests ("a.pdf": application/pdf), else
+ * application/octet-stream. The HTTP email providers use it too. */
+const char *mime_guess_type(const char *name);
+
 /*
  * Builds the message as CRLF-terminated RFC 5322 text (MIME 1.0, UTF-8,
  * quoted-printable or base64 as suits each part, RFC 2231 file names).

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "hark/config.h"
+#include "hark/mime.h"
 #include "hark/net.h"
 #include "hark/provider.h"
 #include "mail_api_int.h"
@@ -265,8 +266,10 @@ mapi_files_read(const struct provider_send *req, size_t max_total,
 		base = strrchr(a->path, '/');
 		f[i].name = xstrdup(a->filename != NULL && *a->filename != '\0' ?
 		    a->filename : base != NULL ? base + 1 : a->path);
-		f[i].type = a->content_type != NULL && *a->content_type != '\0' ?
-		    a->content_type : "application/octet-stream";
+		/* No type given: the one the file's name suggests. */
+		f[i].type = a->content_type != NULL && *a->content_type != '\0' &&
+		    strcmp(a->content_type, "application/octet-stream") != 0 ?
+		    a->content_type : mime_guess_type(f[i].name);
 	}
 	*out = f;
 	return 0;

@@ -60,7 +60,7 @@ struct mapi {
 struct mapi_file {
 	const struct provider_attachment *a;
 	char *name;                /* the file name shown: filename or the path's base */
-	const char *type;          /* content type, application/octet-stream if unset */
+	const char *type;          /* content type; unset: guessed from the name */
 	unsigned char *data;
 	size_t len;
 };

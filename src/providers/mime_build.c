@@ -35,7 +35,6 @@
 static void mime_build_init(void);
 static int mime_read_file(const char *path, unsigned char **data, size_t *len,
     char **cause);
-static const char *mime_guess_type(const char *name);
 static GMimeObject *mime_text_part(const char *subtype, const char *text);
 static GMimeObject *mime_attachment_part(const struct mime_attachment *a,
     unsigned char *data, size_t len);
@@ -68,7 +67,7 @@ static const struct {
 	{ "mp4", "video/mp4" }, { "eml", "message/rfc822" },
 };
 
-static const char *
+const char *
 mime_guess_type(const char *name)
 {
 	const char *dot = strrchr(name, '.');

@@ -36,6 +36,34 @@ eq "its history has delivered, then read" \
     "$(sql "SELECT group_concat(status, ',') FROM (SELECT status FROM message_status_history WHERE message_id = $ID AND status IN ('delivered', 'read') ORDER BY id)")" \
     delivered,read
 
+# ---- outbound attachments and HTML reach the provider byte for byte ----------
+printf '%%PDF-1.7\r\n\000\001\377\376 quote --boundary-like-- \r\n' > "$HOME/quote 4200.pdf"
+head -c 300000 /dev/urandom > "$HOME/site.jpg"
+printf '<p>Hello <b>Ann</b>, the quote is attached.</p>' > "$HOME/body.html"
+expect_exit 0 "hark send --attach two files and --html" -- hark send --to $ANN --channel email \
+    --subject 'Quote, attached' --body 'Hello Ann, the quote is attached.' \
+    --attach "$HOME/quote 4200.pdf" --attach "$HOME/site.jpg" --html "$HOME/body.html" \
+    --account mail --json
+APID=$(json_field provider_id)
+fake_state > "$HOME/state.json"
+$PY - "$HOME/state.json" "$APID" "$HOME/quote 4200.pdf" "$HOME/site.jpg" "$HOME/body.html" <<'PY' ||
+import hashlib, json, os, sys
+m = [m for m in json.load(open(sys.argv[1]))["messages"] if m["id"] == sys.argv[2]][0]
+del sys.argv[1]
+want = [(os.path.basename(p), hashlib.sha256(open(p, "rb").read()).hexdigest())
+        for p in sys.argv[2:4]]
+got = [(a["filename"], a["sha256"]) for a in m["attachments"]]
+assert got == want, (got, want)
+for a in m["attachments"]:
+    assert open(a["path"], "rb").read() == open(sys.argv[2 + m["attachments"].index(a)], "rb").read()
+html = [c["value"] for c in m["content"] if c["type"] == "text/html"]
+assert html == [open(sys.argv[4]).read()], m["content"]
+PY
+    fail "the attachments or the HTML at the provider differ from the files sent"
+ok "both files reached the provider byte for byte, with their names, and the HTML part too"
+eq "with their types" "$(fake_state | $PY -c "import json,sys; print(' '.join(a['type'] for m in json.load(sys.stdin)['messages'] if m['id'] == '$APID' for a in m['attachments']))")" \
+    "application/pdf image/jpeg"
+
 # ---- 2. a bounce fails the message with the reason --------------------------
 expect_exit 2 "a send to a mailbox that does not exist fails" -- hark send --to bounce@example.com \
     --channel email --subject 'Hello' --body 'Anyone there?' --account mail --wait
