@@ -294,6 +294,7 @@ export_close(struct export *ex)
 static int
 export_body(struct export *ex, const struct store_filter *f, char **cause)
 {
+	int64_t total;
 	size_t i;
 	int rc = 0;
 
@@ -320,13 +321,20 @@ export_body(struct export *ex, const struct store_filter *f, char **cause)
 		ex->done = 0;
 		break;
 	case EXPORT_JSONL:
+		/* Templates, contacts and opt-outs first; the progress line counts
+		 * them apart from the messages' total. */
+		total = ex->total;
+		ex->total = -1;
+		ex->unit = "contacts";
 		rc = store_export_templates(ex->st, export_template, ex, cause);
 		if (rc == 0 && ex->write_error == 0)
 			rc = store_export_contacts(ex->st, f->contact_id, export_contact, ex,
-		    cause);
+			    cause);
 		if (rc == 0 && ex->write_error == 0)
 			rc = store_export_optouts(ex->st, f->contact_id, export_optout, ex,
 			    cause);
+		ex->total = total;
+		ex->unit = "messages";
 		ex->done = 0;
 		break;
 	}

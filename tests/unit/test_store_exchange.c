@@ -223,7 +223,9 @@ test_round_trip(void **state)
 	assert_int_equal(store_export_messages(fx->dst, &f, collect, &b, NULL), 0);
 	assert_int_equal(a.n, 2);
 	assert_int_equal(b.n, 2);
-	assert_string_equal(a.extra[0], "variant=B;content_sid=HX1;");
+	/* Columns a later migration adds travel too; these are the seeded ones. */
+	assert_non_null(strstr(a.extra[0], "variant=B;"));
+	assert_non_null(strstr(a.extra[0], "content_sid=HX1;"));
 	assert_string_equal(a.sets[0], "status_history:3;attachments:1;");
 	assert_string_equal(a.sets[1], "status_history:1;call:1;");
 	assert_string_equal(a.tmpl[0], "quote/1");
