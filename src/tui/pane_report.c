@@ -4,7 +4,10 @@
  * engine builds for a window of periods (14 days, 8 weeks or 6 months)
  * ending with the current one, or earlier after `report prev`; the selected
  * bar by index. Events: any new message or status change marks it for a
- * rebuild, done at the next draw. It never runs SQL: it asks report_build.
+ * rebuild. It never runs SQL: it asks report_build, on libuv's thread pool
+ * with a read-only store of its own (a month's window over a large history
+ * takes a second; the loop never waits for it), and draws the result when
+ * it arrives. Only the newest request's result is kept.
  *
  * Drawing is report_draw.c's; this file holds the state and the commands:
  * `:report [day|week|month|prev|next|left|right|open|channel|close]`.
@@ -12,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "hark/report.h"
 
@@ -21,7 +25,20 @@
 
 struct rv_msgs;
 
+/* One build on the thread pool: it owns everything it touches there. */
+struct rv_job {
+	uv_work_t req;
+	struct tui *t;          /* used only on the loop, in rv_job_done */
+	unsigned gen;           /* the view's request it answers */
+	char *db_path;
+	struct report_opts o;
+	struct report *r;
+	char *cause;
+};
+
 static int	rv_build(struct tui *t, struct report_view *v, char **cause);
+static void	rv_job_work(uv_work_t *req);
+static void	rv_job_done(uv_work_t *req, int status);
 static int	rv_window(struct report_view *v, int64_t *since, int64_t *until);
 static int	rv_open_messages(struct tui *t, struct report_view *v, char **cause);
 static const char *rv_name(struct rv_msgs *f, int64_t id);
@@ -48,26 +65,80 @@ rv_window(struct report_view *v, int64_t *since, int64_t *until)
 	return 0;
 }
 
+/* Asks for the report of the view's window; the answer comes to
+ * rv_job_done. A request made while one runs waits for it, then goes. */
 static int
 rv_build(struct tui *t, struct report_view *v, char **cause)
 {
-	struct report_opts o;
-	struct report *r;
+	struct rv_job *j;
 
-	memset(&o, 0, sizeof o);
-	rv_window(v, &o.since, &o.until);
-	o.by = v->by;
-	o.channel = -1;
-	o.now = hark_now_ms();
-	o.top = 3;
-	if (report_build(t->st, &o, &r, cause) != 0)
-		return -1;
-	report_free(v->r);
-	v->r = r;
-	if (v->sel < 0 || v->sel >= r->nperiods)
-		v->sel = r->nperiods - 1;
+	v->gen++;
 	v->stale = 0;
+	if (v->busy) {
+		v->again = 1;
+		return 0;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->req.data = j;
+	j->t = t;
+	j->gen = v->gen;
+	j->db_path = xstrdup(store_path(t->st));
+	rv_window(v, &j->o.since, &j->o.until);
+	j->o.by = v->by;
+	j->o.channel = -1;
+	j->o.now = hark_now_ms();
+	j->o.top = 3;
+	if (uv_queue_work(t->loop, &j->req, rv_job_work, rv_job_done) != 0) {
+		set_cause(cause, "cannot start the report");
+		free(j->db_path);
+		free(j);
+		return -1;
+	}
+	v->busy = 1;
+	v->job = j;
 	return 0;
+}
+
+static void
+rv_job_work(uv_work_t *req)
+{
+	struct rv_job *j = req->data;
+	struct store *st;
+
+	if (store_open(j->db_path, STORE_READONLY, &st, &j->cause) != 0)
+		return;
+	(void)report_build(st, &j->o, &j->r, &j->cause);
+	store_close(st);
+}
+
+static void
+rv_job_done(uv_work_t *req, int status)
+{
+	struct rv_job *j = req->data;
+	struct tui *t = j->t;
+	struct report_view *v = t->report;
+
+	if (v != NULL && v->job == j) {
+		v->job = NULL;
+		v->busy = 0;
+		if (j->gen == v->gen && j->r != NULL) {
+			report_free(v->r);
+			v->r = j->r;
+			j->r = NULL;
+			if (v->sel < 0 || v->sel >= v->r->nperiods)
+				v->sel = v->r->nperiods - 1;
+		} else if (j->gen == v->gen && j->cause != NULL)
+			tui_say(t, 1, "%s", j->cause);
+		v->dirty = 1;
+		if (v->again) {             /* a newer request waited */
+			v->again = 0;
+			(void)rv_build(t, v, NULL);
+		}
+	}
+	report_free(j->r);
+	free(j->cause);
+	free(j->db_path);
+	free(j);
 }
 
 int
@@ -289,12 +360,13 @@ tcmd_report(struct tui *t, int argc, char **argv, char **cause)
 			free(v);
 			return 0;
 		}
+		t->report = v;
+		v->dirty = 1;
 		if (rv_build(t, v, cause) != 0) {
+			t->report = NULL;
 			free(v);
 			return -1;
 		}
-		t->report = v;
-		v->dirty = 1;
 		return 0;
 	}
 	rc = argc > 1 ? rv_command(t, v, argv[1], cause) : 0;
@@ -303,7 +375,7 @@ tcmd_report(struct tui *t, int argc, char **argv, char **cause)
 	return rc;
 }
 
-/* Rebuilds a stale report (new messages came in), then draws. */
+/* Asks again for a stale report (new messages came in), then draws. */
 void
 report_view_draw(struct tui *t)
 {
@@ -315,7 +387,6 @@ report_view_draw(struct tui *t)
 	if (v->stale && rv_build(t, v, &cause) != 0) {
 		tui_say(t, 1, "%s", cause);
 		free(cause);
-		v->stale = 0;
 	}
 	report_draw(t, v);
 	v->dirty = 0;

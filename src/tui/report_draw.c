@@ -310,10 +310,19 @@ report_draw(struct tui *t, struct report_view *v)
 	    (t->theme_name != NULL && strcmp(t->theme_name, "mono") == 0);
 	werase(d.w);
 	wbkgdset(d.w, theme_attr(t->theme, ROLE_DEFAULT));
-	snprintf(head, sizeof head, "Dashboard by %s, %s to %s (%s), %s",
-	    report_by_name(v->by), v->r->periods[0].label,
+	if (v->r == NULL) {
+		snprintf(head, sizeof head, "Dashboard: counting the messages of the "
+		    "last %s...", report_by_name(v->by));
+		rd_at(&d, 1, ROLE_TITLE_FOCUS, head);
+		wnoutrefresh(d.w);
+		return;
+	}
+	/* The period of the report drawn; a switch shows once its report is in. */
+	snprintf(head, sizeof head, "Dashboard by %s, %s to %s (%s), %s%s",
+	    report_by_name(v->r->opts.by), v->r->periods[0].label,
 	    v->r->periods[v->r->nperiods - 1].label, v->r->tz,
-	    v->channel >= 0 ? hark_channel_name(v->channel) : "all channels");
+	    v->channel >= 0 ? hark_channel_name(v->channel) : "all channels",
+	    v->busy ? "  (counting...)" : "");
 	rd_at(&d, 1, ROLE_TITLE_FOCUS, head);
 	d.y = 1;
 	rd_at(&d, 1, ROLE_MSG_META, "d/w/m period  [ ] earlier/later  "

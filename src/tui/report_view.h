@@ -13,14 +13,19 @@
 #include <curses.h>
 
 struct tui;
+struct rv_job;
 
 struct report_view {
 	enum report_by by;
 	int64_t end;            /* the window ends with the period holding end - 1 */
-	struct report *r;       /* owned; rebuilt on a period switch or when stale */
+	struct report *r;       /* owned; NULL until the first build answers */
 	int sel;                /* the selected bar (period index) */
 	int channel;            /* the bars' channel, -1 for all */
-	int stale;              /* messages changed: rebuild before drawing */
+	int stale;              /* messages changed: ask again before drawing */
+	unsigned gen;           /* requests made; only the newest's answer is kept */
+	int busy;               /* a build runs on the thread pool ... */
+	int again;              /* ... and another was asked for meanwhile */
+	struct rv_job *job;     /* the one running (pane_report.c) */
 	int dirty;              /* draw again */
 	WINDOW *win;            /* full screen but the status line */
 	int rows, cols;
