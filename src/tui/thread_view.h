@@ -43,6 +43,7 @@ struct tv_msg {
 	char *error_code;    /* the provider's code, sanitised; may be NULL */
 	char *extra;         /* below the body: a call's outcome, media; sanitised, may be NULL */
 	char *warning;       /* a broken email shown raw: why, sanitised; may be NULL */
+	int nattach;         /* email attachments listed in extra (numbered from 1) */
 	int has_price;
 	struct hark_money price;
 	int64_t run_at;      /* scheduled: when it goes (0: unknown) */

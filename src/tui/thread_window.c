@@ -296,9 +296,8 @@ tw_media_line(void *arg, const struct store_attachment *a)
 	if (vm == NULL)
 		return 0; /* another contact's message within the id range */
 	if (vm->channel == HARK_CH_EMAIL && a->path != NULL) {
-		for (i = 1, line = vm->extra; line != NULL; i++)
-			line = (line = strchr(line, '\n')) != NULL ? line + 1 : NULL;
-		safe = tv_attachment_line(i, a->filename, a->content_type, a->size);
+		safe = tv_attachment_line(++vm->nattach, a->filename, a->content_type,
+		    a->size);
 		goto add;
 	}
 	/* Media sent by URL has no known type until the provider fetches it. */
