@@ -89,8 +89,8 @@ struct engine_estimate {
 	/* WhatsApp's 24-hour session window, where the account enforces it:
 	 * 0 not applicable, -1 closed, else when it closes (ms). */
 	int64_t wa_window_until;
-	/* A warning the sender should see, e.g. "it is 23:14 for Ann Lee
-	 * (Europe/Berlin): quiet hours until 08:00"; NULL when none. Owned. */
+	/* A warning the sender should see, e.g. "quiet hours until 08:00 (it
+	 * is 23:14 Europe/Berlin for Ann Lee)"; NULL when none. Owned. */
 	char *note;
 	int64_t held_until;        /* > 0: the engine will hold it until then */
 };
@@ -243,6 +243,109 @@ char *engine_route_summary(struct store *st, int64_t contact_id, int64_t now_ms)
 /* ---- contact filters (src/engine/contact_filter.c) ------------------------------------ */
 
 struct store_contact;
+
+/* `channel:sms status:failed unread since:7d tag:buyer state:open`: the
+ * client's contact list and a bulk send's segment take the same words. */
+struct contact_filter {
+	unsigned channels;      /* 0: any */
+	char *tag;              /* NULL: any */
+	char *state;            /* "open", "snoozed", "done"; NULL: any */
+	int unread;             /* only contacts with unread messages */
+	char *msg_status;       /* contacts with a message in this status */
+	int64_t since;          /* activity since, 0: any */
+	char *text;             /* the expression as typed, for a status bar */
+};
+/* 0, or -1 with a cause naming the bad term. */
+int contact_filter_parse(const char *expr, struct contact_filter *f, char **cause);
+void contact_filter_clear(struct contact_filter *f);
+/* True when the filter has any term. */
+int contact_filter_active(const struct contact_filter *f);
+/* True when a contact passes the contact-level terms (msg_status is the
+ * caller's: store_contact_ids_with_status). */
+int contact_filter_match(const struct contact_filter *f, const struct store_contact *c);
+
+/* ---- bulk sends (src/engine/bulk.c) ------------------------------------------------------ */
+
+struct engine_bulk_spec {
+	const char *template;      /* its name */
+	const char *tag;           /* the segment: a tag, or */
+	const char *filter;        /* a filter expression */
+	enum hark_channel channel;
+	const char *account;       /* NULL: the first that sends the channel */
+};
+/* One recipient as a preview sees it (valid during the callback). */
+struct engine_bulk_line {
+	int64_t contact_id;
+	const char *name;
+	const char *to;            /* NULL when the contact has no address */
+	const char *skip;          /* why it will not be sent; NULL: it will */
+	int64_t held_until;        /* > 0: quiet hours or the cap defer it */
+	const char *held;          /* "held for quiet hours until 08:00 Europe/Berlin" */
+	int segments;
+};
+struct engine_bulk_preview {
+	int total;                 /* contacts in the segment */
+	int sending;               /* will be sent (now or when deferred ones may) */
+	int deferred;              /* of those, held by quiet hours or a cap */
+	int skipped, skipped_optout, skipped_noaddr, skipped_missing;
+	long segments;             /* SMS segments of every message that goes */
+	int has_cost;
+	struct hark_money cost;    /* estimated, from the provider's prices */
+};
+/*
+ * Renders the template for every contact of the segment (strictly: a
+ * missing variable skips the contact), counting segments and cost, and
+ * says who is skipped and why (opted out, no address for the channel,
+ * missing variables) and who is deferred (quiet hours, cap). fn (may be
+ * NULL) sees each recipient. Sends nothing. 0 or -1 with cause.
+ */
+int engine_bulk_preview(struct engine *e, const struct engine_bulk_spec *s,
+    struct engine_bulk_preview *out,
+    void (*fn)(void *arg, const struct engine_bulk_line *l), void *arg,
+    char **cause);
+/*
+ * Writes a bulk send: the bulk and one row per recipient (skipped ones with
+ * their reason) in one transaction. The outbox owner (this engine, the
+ * daemon, or the client) then writes each recipient's message at the
+ * account's pace, with the idempotency key "bulk-ID-CONTACT", so a crash
+ * or restart neither loses nor repeats a recipient. 0 with *id, or -1.
+ */
+int engine_bulk_start(struct engine *e, const struct engine_bulk_spec *s,
+    int64_t *id, char **cause);
+/* pause, resume or cancel (cancel also withdraws written messages that
+ * have not gone). 0 or -1 with cause ("bulk send 3 is done"). */
+int engine_bulk_control(struct store *st, int64_t id, const char *action,
+    char **cause);
+/* True when a bulk send has nothing left to write and nothing in the outbox. */
+int engine_bulk_finished(struct store *st, int64_t id);
+
+/* "↪ sent by email after sms undelivered: Landline or unreachable carrier
+ * (30006)" when message id is the
+ * fallback of another, newly allocated; else NULL. */
+char *engine_fallback_note(struct store *st, int64_t id);
+
+/* ---- routing: preferences, quiet hours, caps (src/engine/route*.c) ------------------ */
+
+/* Checks an IANA time zone name ("Europe/Berlin") against the system's zone
+ * files ($TZDIR, else /usr/share/zoneinfo). 0, or -1 with cause. */
+int engine_tz_check(const char *name, char **cause);
+/*
+ * Sets one routing preference of a contact, for `hark contacts set` and the
+ * client's :set-pref. key: prefer, fallback, tz, quiet, cap (value as typed;
+ * "off" clears), opt-out and opt-in (value: a channel; every address the
+ * contact has for it; reason kept with an opt-out, whose source is manual).
+ * Opt-outs and opt-ins go to the audit log under actor. Runs inside the
+ * caller's transaction when one is open. 0, or -1 with a cause naming the
+ * bad value.
+ */
+int engine_pref_set(struct store *st, int64_t contact_id, const char *key,
+    const char *value, const char *reason, const char *actor, char **cause);
+/* A contact's routing state in one line ("Europe/Berlin 23:14 · quiet until
+ * 08:00 · cap 3/day · opted out: email (manual, 2026-11-23)"), "" when
+ * nothing is set. Newly allocated. */
+char *engine_route_summary(struct store *st, int64_t contact_id, int64_t now_ms);
+
+/* ---- contact filters (src/engine/contact_filter.c) ------------------------------------ */
 
 /* `channel:sms status:failed unread since:7d tag:buyer state:open`: the
  * client's contact list and a bulk send's segment take the same words. */

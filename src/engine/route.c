@@ -300,9 +300,9 @@ route_check(struct engine *e, const struct engine_draft *d,
 		if (person) {
 			name = route_contact_name(e->st, contact);
 			route_local_time(&p, now, note, sizeof note);
-			est->note = xasprintf("it is %s for %s: their quiet hours "
-			    "last until %02d:%02d", note, name ? name : est->to,
-			    p.quiet_end / 60, p.quiet_end % 60);
+			est->note = xasprintf("quiet hours until %02d:%02d (it is "
+			    "%s for %s)", p.quiet_end / 60, p.quiet_end % 60, note,
+			    name ? name : est->to);
 			free(name);
 		} else {
 			est->held_until = until;

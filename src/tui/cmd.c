@@ -15,6 +15,9 @@ const struct tui_cmd tui_cmds[] = {
 	{ "bind", NULL, "MODE KEY COMMAND...", "bind a key for this session",
 	  0, 3, -1, tcmd_bind },
 	{ "bottom", NULL, "", "go to the bottom", 0, 0, 0, tcmd_bottom },
+	{ "bulk", NULL, "TEMPLATE [CHANNEL] [send]", "preview a template to the "
+	  "filtered contacts (skipped, deferred, segments, cost); with send, send it",
+	  CMD_NEEDS_ENGINE, 1, 3, tcmd_bulk },
 	{ "call", NULL, "", "call the selected contact",
 	  CMD_NEEDS_CONTACT | CMD_NEEDS_ENGINE, 0, 0, tcmd_call },
 	{ "cancel", NULL, "", "cancel the selected message before it goes out",
@@ -74,6 +77,9 @@ const struct tui_cmd tui_cmds[] = {
 	{ "select", NULL, "", "open the selected item", 0, 0, 0, tcmd_select },
 	{ "send", NULL, "", "send the composer's message now",
 	  CMD_NEEDS_CONTACT | CMD_NEEDS_ENGINE, 0, 0, tcmd_send },
+	{ "set-pref", NULL, "KEY VALUE [REASON...]", "set the contact's prefer, "
+	  "fallback, tz, quiet (21:00-08:00), cap (3/day), opt-out or opt-in CHANNEL",
+	  CMD_NEEDS_CONTACT, 2, -1, tcmd_set_pref },
 	{ "snooze", NULL, "WHEN", "hide the conversation until WHEN",
 	  CMD_NEEDS_CONTACT, 1, -1, tcmd_snooze },
 	{ "suspend", NULL, "", "suspend hark (fg to come back)", 0, 0, 0,

@@ -215,16 +215,16 @@ tcmd_bind(struct tui *t, int argc, char **argv, char **cause)
 int
 tcmd_filter(struct tui *t, int argc, char **argv, char **cause)
 {
-	struct tui_filter f;
+	struct contact_filter f;
 	char *expr = tui_join(argc, argv, 1);
 
 	memset(&f, 0, sizeof f);
-	if (tui_filter_parse(expr, &f, cause) != 0) {
+	if (contact_filter_parse(expr, &f, cause) != 0) {
 		free(expr);
 		return -1;
 	}
 	free(expr);
-	tui_filter_clear(&t->filter);
+	contact_filter_clear(&t->filter);
 	t->filter = f;
 	pane_dirty(&t->panes[PANE_CONTACTS], PANE_RECALC);
 	pane_dirty(&t->panes[PANE_STATUS], PANE_DRAW);

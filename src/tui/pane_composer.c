@@ -150,6 +150,7 @@ composer_estimate(struct tui *t, struct composer *c)
 	d.contact_id = t->contact_id;
 	d.channel = c->cur->channel;
 	d.body = *body != '\0' ? body : " x";
+	d.flags = ENGINE_SEND_INTERACTIVE;
 	if (engine_check(t->engine, &d, &est, &cause) != 0) {
 		hbuf_printf(&b, "%s · %s", hark_channel_name(d.channel), cause);
 		c->info_warn = 1;
@@ -168,6 +169,11 @@ composer_estimate(struct tui *t, struct composer *c)
 	if (est.has_price && *body != '\0') {
 		money_format(&est.price, price, sizeof price);
 		hbuf_printf(&b, " · ~%s", price);
+	}
+	/* Their quiet hours: a send now still goes, with this warning. */
+	if (est.note != NULL) {
+		hbuf_printf(&b, " · %s", est.note);
+		c->info_warn = 1;
 	}
 	if (est.wa_window_until > 0) {
 		int64_t left = est.wa_window_until - hark_now_ms();
@@ -563,6 +569,7 @@ composer_send(struct tui *t, int64_t send_at, char **cause)
 	ed.subject = d->channel == HARK_CH_EMAIL && d->subject.len > 0 ?
 	    hbuf_str(&d->subject) : NULL;
 	ed.send_at = send_at;
+	ed.flags = ENGINE_SEND_INTERACTIVE;
 	ed.template_version_id = d->template_version_id;
 	ed.variant = d->variant;
 	if (engine_send(t->engine, &ed, &id, cause) != 0)

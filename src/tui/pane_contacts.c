@@ -90,7 +90,7 @@ contacts_add(void *arg, const struct store_contact *c)
 	struct contacts_view *v = f->v;
 	struct contact_row *r;
 
-	if (!tui_filter_match(&f->t->filter, c))
+	if (!contact_filter_match(&f->t->filter, c))
 		return 0;
 	if (f->t->filter.msg_status != NULL && !contacts_has_status(v, c->id))
 		return 0;
@@ -142,7 +142,7 @@ contacts_recalc(struct pane *p)
 	f.v = v;
 	f.now = hark_now_ms();
 	/* A filter looks at every contact; the plain list only at what shows. */
-	if (tui_filter_active(&t->filter))
+	if (contact_filter_active(&t->filter))
 		v->limit = 0;
 	else if (v->limit == 0 || v->limit < CONTACTS_CHUNK)
 		v->limit = CONTACTS_CHUNK;

@@ -12,10 +12,12 @@
 #include "hark/notify.h"
 
 #include "tui_int.h"
+#include "tui_cmds.h"
 
 struct status_view {
 	int unread;
 	int jobs[6];
+	struct hbuf bulk;   /* running bulk sends' progress (cmd_route.c) */
 };
 
 static void
@@ -27,6 +29,10 @@ status_init(struct pane *p)
 static void
 status_free(struct pane *p)
 {
+	struct status_view *v = p->data;
+
+	if (v != NULL)
+		hbuf_free(&v->bulk);
 	free(p->data);
 	p->data = NULL;
 }
@@ -40,6 +46,8 @@ status_recalc(struct pane *p)
 	store_unread_total(t->st, &v->unread, NULL);
 	memset(v->jobs, 0, sizeof v->jobs);
 	store_jobs_count(t->st, v->jobs, NULL);
+	hbuf_reset(&v->bulk);
+	tui_bulk_progress(t, &v->bulk);
 }
 
 static void
@@ -70,6 +78,7 @@ status_draw(struct pane *p)
 		hbuf_printf(&left, " │ notify: %s", notifier_method(t->notifier));
 	if (t->filter.text != NULL)
 		hbuf_printf(&left, " │ filter: %s", t->filter.text);
+	hbuf_adds(&left, hbuf_str(&v->bulk));
 	used = tui_put(t, p->win, ROLE_BAR, hbuf_str(&left), p->w);
 	hbuf_free(&left);
 	if (used < p->w - 8) {

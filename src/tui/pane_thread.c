@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hark/engine.h"
+
 #include "pane_thread.h"
 #include "thread_view.h"
 #include "thread_window.h"
@@ -145,6 +147,7 @@ thread_title(struct tui *t, struct thread_view *v)
 	struct store_contact c;
 	struct hbuf b = HBUF_INIT;
 	const char *sep;
+	char *route;
 	unsigned ch;
 	int i;
 
@@ -171,6 +174,11 @@ thread_title(struct tui *t, struct thread_view *v)
 			sep = " ";
 		}
 	}
+	/* Their clock, quiet hours, cap and opt-outs (engine/route_prefs.c). */
+	route = engine_route_summary(t->st, v->w.contact_id, hark_now_ms());
+	if (*route != '\0')
+		hbuf_printf(&b, " │ %s", route);
+	free(route);
 	v->title = text_sanitize(b.data, b.len, 0);
 	hbuf_free(&b);
 	store_contact_clear(&c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hark/engine.h"
 #include "hark/store.h"
 
 #include "thread_view.h"
@@ -23,6 +24,7 @@ struct tw_batch {
 static int tw_collect(void *arg, const struct store_message *m);
 static void tw_batch_free(struct tw_batch *b);
 static void tw_job_fill(struct store *st, struct tv_msg *vm);
+static void tw_fallback_fill(struct store *st, struct tv_msg *vm);
 static void tw_batch_fill(struct store *st, struct tw_batch *b);
 static int tw_prepend(struct thread_window *w, int64_t at, int64_t id, char **cause);
 static int tw_append(struct thread_window *w, int64_t at, int64_t id, int limit,
@@ -92,7 +94,8 @@ tw_job_fill(struct store *st, struct tv_msg *vm)
 	struct store_job j;
 	int need_at, need_why;
 
-	need_at = vm->status == HARK_ST_SCHEDULED && vm->run_at == 0;
+	/* A held message's job says why it waits (quiet hours, the cap). */
+	need_at = vm->status == HARK_ST_SCHEDULED;
 	need_why = (vm->status == HARK_ST_FAILED || vm->status == HARK_ST_UNDELIVERED ||
 	    vm->status == HARK_ST_UNCERTAIN) && vm->error == NULL;
 	if (vm->direction != HARK_DIR_OUT || (!need_at && !need_why))
@@ -102,6 +105,9 @@ tw_job_fill(struct store *st, struct tv_msg *vm)
 		return;
 	if (need_at)
 		vm->run_at = j.run_at;
+	if (need_at && vm->extra == NULL && j.last_error != NULL &&
+	    hark_startswith(j.last_error, "held for "))
+		vm->extra = text_sanitize(j.last_error, strlen(j.last_error), 0);
 	if (need_why && j.last_error != NULL && *j.last_error != '\0')
 		vm->error = text_sanitize(j.last_error, strlen(j.last_error), 0);
 	store_job_clear(&j);
@@ -362,6 +368,24 @@ tw_mail_warning(void *arg, const struct store_mail *mail)
 	return 0;
 }
 
+/* A fallback says which message it replaces and why: "↪ sent by email
+ * after sms undelivered: ...". Outbound messages only; one indexed query. */
+static void
+tw_fallback_fill(struct store *st, struct tv_msg *vm)
+{
+	char *note, *raw;
+
+	if (vm->direction != HARK_DIR_OUT ||
+	    (note = engine_fallback_note(st, vm->id)) == NULL)
+		return;
+	raw = vm->extra != NULL ? xasprintf("%s\n%s", note, vm->extra) :
+	    xstrdup(note);
+	free(note);
+	free(vm->extra);
+	vm->extra = text_sanitize(raw, strlen(raw), HARK_SAN_NEWLINES);
+	free(raw);
+}
+
 /*
  * What a page needs beyond its rows: outbox details of failed or scheduled
  * sends, calls' outcomes, and every message's media and email warnings in
@@ -375,6 +399,7 @@ tw_batch_fill(struct store *st, struct tw_batch *b)
 
 	for (i = 0; i < b->n; i++) {
 		tw_job_fill(st, &b->m[i]);
+		tw_fallback_fill(st, &b->m[i]);
 		if (b->m[i].channel == HARK_CH_VOICE)
 			tw_call_fill(st, &b->m[i]);
 		if (b->m[i].id < lo)

@@ -636,7 +636,7 @@ tui_end(struct tui *t)
 	free(t->message);
 	free(t->search);
 	free(t->hits);
-	tui_filter_clear(&t->filter);
+	contact_filter_clear(&t->filter);
 }
 
 static void

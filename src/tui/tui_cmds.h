@@ -54,6 +54,12 @@ TUI_CMD(tcmd_call);
 TUI_CMD(tcmd_outcome);
 TUI_CMD(tcmd_prefer);
 
+/* cmd_route.c: preferences and bulk sends */
+TUI_CMD(tcmd_set_pref);
+TUI_CMD(tcmd_bulk);
+struct hbuf;
+void tui_bulk_progress(struct tui *t, struct hbuf *b);
+
 /* pane_report.c: the dashboard */
 TUI_CMD(tcmd_report);
 

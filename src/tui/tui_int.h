@@ -25,6 +25,7 @@
 #include <uv.h>
 
 #include "hark/core.h"
+#include "hark/engine.h"
 #include "hark/store.h"
 #include "hark/tui.h"
 
@@ -321,7 +322,7 @@ struct tui {
 	int64_t message_id;
 	int64_t call_placed;        /* a call from here, until it ends */
 	int64_t call_ended;         /* the call :outcome applies to */
-	struct tui_filter filter;
+	struct contact_filter filter; /* the engine's, as bulk sends take it */
 	char *search;               /* the last `/` query, for n and N */
 	struct tui_hit {
 		int64_t message_id;
@@ -375,14 +376,8 @@ void composer_place_cursor(struct tui *t);
 void tui_suspend_curses(struct tui *t);
 void tui_resume_curses(struct tui *t);
 
-/* Parses a filter expression ("channel:sms status:failed unread since:7d
- * tag:buyer state:open"); 0 or -1 with cause naming the bad term. */
-int tui_filter_parse(const char *expr, struct tui_filter *f, char **cause);
-void tui_filter_clear(struct tui_filter *f);
-/* True when the filter has any term. */
-int tui_filter_active(const struct tui_filter *f);
-/* True when a contact passes the filter's contact-level terms. */
-int tui_filter_match(const struct tui_filter *f, const struct store_contact *c);
+/* Filter expressions are the engine's (contact_filter_* in engine.h), so
+ * that a bulk send takes the contact list's filter as its segment. */
 
 /* The composer's text, for commands (send, schedule, template). */
 const char *composer_text(struct tui *t);

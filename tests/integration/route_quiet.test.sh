@@ -36,7 +36,7 @@ eq "it waits until the window ends" "$(sql "select run_at / 1000 from jobs j joi
 eq "nothing reached the sandbox yet" "$(sqlite3 "$HOME/sandbox.db" 'select count(*) from accepted')" 0
 
 expect_exit 0 "a person's own send now goes" -- hark send --to Kiri --body 'Urgent: your car is ready' --wait
-contains "with a note about their quiet hours" "their quiet hours last until $end"
+contains "with a note about their quiet hours" "quiet hours until $end (it is"
 contains "it is delivered" "delivered"
 expect_exit 0 "an override goes now" -- hark send --to Kiri --body 'Overridden' --at +1s --override-quiet-hours
 eq "the override is audited" "$(sql "select action from audit_log where detail like '%quiet hours overridden%'")" "override-quiet-hours"
