@@ -74,6 +74,10 @@ static int	tpl_save(struct cli_ctx *ctx, struct store *st,
 		    const struct store_template *t, int adding);
 static int	tpl_file_opt(int argc, char **argv, const char **file, int *json,
 		    int *version);
+static int	tpl_from_input(struct cli_ctx *ctx, const char *file,
+		    const char *initial, const char *expect, int adding);
+static char	*tpl_variants_text(const struct store_template *t);
+static int	tpl_list_one(void *arg, const struct store_template *t);
 static int	tpl_add(struct cli_ctx *ctx, int argc, char **argv);
 static int	tpl_edit(struct cli_ctx *ctx, int argc, char **argv);
 static int	tpl_list(struct cli_ctx *ctx, int argc, char **argv);
