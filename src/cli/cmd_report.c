@@ -262,6 +262,12 @@ report_schedule(struct cli_ctx *ctx, struct report_args *a)
 		cli_err(ctx, "--schedule needs --email-to ADDR");
 		return HARK_EXIT_USAGE;
 	}
+	if (a->since != NULL || a->until != NULL) {
+		cli_err(ctx, "--since and --until do not go with --schedule: each "
+		    "report covers the %s that just ended", every == REPORT_BY_DAY ?
+		    "day" : every == REPORT_BY_WEEK ? "week" : "month");
+		return HARK_EXIT_USAGE;
+	}
 	if ((addr = addr_email_normalize(a->email_to, &cause)) == NULL) {
 		cli_err(ctx, "--email-to: %s", cause);
 		free(cause);

@@ -136,6 +136,8 @@ expect_exit 1 "a schedule needs an address" -- hark report --schedule weekly
 contains "it says so" "--email-to"
 expect_exit 1 "a bad address is refused" -- hark report --schedule weekly --email-to 'not an address'
 expect_exit 1 "a bad period is refused" -- hark report --schedule hourly --email-to boss@example.com
+expect_exit 1 "a schedule has no --since" -- hark report --schedule weekly --email-to boss@example.com --since 7d
+contains "it says why" "each report covers the week that just ended"
 expect_exit 0 "a weekly report is scheduled" -- hark report --schedule weekly --email-to boss@example.com --channel sms
 contains "it says who sends it" "sent by hark daemon"
 expect_exit 0 "schedules are listed" -- hark report --schedules --json
