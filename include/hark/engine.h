@@ -43,6 +43,9 @@ struct engine_opts {
 	 * arrived) waits at least this long, unless the provider says how long
 	 * (Retry-After, or twice its request timeout). 0 = 60 s. */
 	int unanswered_ms;
+	/* Run the automation rules while owning the outbox: the daemon and the
+	 * client do; one-shot commands (hark send) that own it briefly do not. */
+	int rules;
 };
 
 /* Creates the engine and its providers (one per configured account). With

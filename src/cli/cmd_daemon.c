@@ -173,6 +173,7 @@ cmd_daemon(struct cli_ctx *ctx, int argc, char **argv)
 	eo.st = d.st;
 	eo.cfg = cfg;
 	eo.take_outbox = 1;
+	eo.rules = 1;
 	if (engine_new(&eo, &e, &cause) != 0) {
 		cli_err(ctx, "%s", cause);
 		rc = HARK_EXIT_ERROR;

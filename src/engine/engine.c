@@ -126,7 +126,7 @@ engine_become_owner(struct engine *e)
 	uv_timer_start(&e->poll_timer, engine_poll_fire, 0, (uint64_t)e->poll_ms);
 	uv_timer_start(&e->watch_timer, engine_watch_fire, ENGINE_OUTBOX_WATCH_MS,
 	    ENGINE_OUTBOX_WATCH_MS);
-	if (e->rules == NULL)
+	if (e->run_rules && e->rules == NULL)
 		e->rules = rules_run_new(e);
 	outbox_kick(e);
 }
@@ -185,6 +185,7 @@ engine_new(const struct engine_opts *o, struct engine **out, char **cause)
 	e->max_inflight = o->max_inflight > 0 ? o->max_inflight : 8;
 	e->retry = o->retry;
 	e->unanswered_ms = o->unanswered_ms > 0 ? o->unanswered_ms : 60000;
+	e->run_rules = o->rules;
 	if (e->retry.base_ms <= 0)
 		e->retry.base_ms = 1000;
 	if (e->retry.cap_ms <= 0)

@@ -49,6 +49,7 @@ struct engine {
 	int reconciling;              /* lookups still running after a crash */
 	struct backoff_policy retry;
 	int unanswered_ms;
+	int run_rules;                /* engine_opts.rules */
 	uint64_t rng;
 	struct engine_sub *subs;
 	int nsubs;

@@ -655,6 +655,7 @@ struct rules_run *
 rules_run_new(struct engine *e)
 {
 	struct rules_run *rr = xcalloc(1, sizeof *rr);
+	int64_t cursor = 0;
 
 	rr->e = e;
 	rr->path = engine_rules_path(e->cfg);
@@ -663,6 +664,10 @@ rules_run_new(struct engine *e)
 	/* The engine's own timers keep the loop alive; this one need not. */
 	uv_unref((uv_handle_t *)&rr->tick);
 	engine_subscribe(e, rr_wake, rr);
+	/* Rules start from now, not from the history before them: from the
+	 * moment this process owns the outbox, nothing is missed. */
+	if (store_rule_cursor(e->st, &cursor, NULL) == 0)
+		store_rule_cursor_set(e->st, store_events_last_id(e->st), NULL);
 	/* The first tick loads the file, once the owner's subscribers listen. */
 	rr->last_stat = -RULES_STAT_MS;
 	uv_timer_start(&rr->tick, rr_tick, 0, RULES_TICK_MS);

@@ -580,6 +580,7 @@ tui_start_engine(struct tui *t, char **cause)
 	eo.st = t->st;
 	eo.cfg = t->cfg;
 	eo.take_outbox = 1;
+	eo.rules = 1;
 	if (engine_new(&eo, &t->engine, cause) != 0)
 		return -1;
 	engine_subscribe(t->engine, tui_engine_event, t);

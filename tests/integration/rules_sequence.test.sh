@@ -42,6 +42,9 @@ eq "step 2 for Carl is kept in the database" "$(sql "SELECT count(*) FROM rule_t
 rules_daemon_stop
 sleep 3
 eq "nothing is sent while no daemon runs" "$(sent_to $CARL Three)" 0
+# A one-shot command owns the outbox for a moment, but runs no rules.
+hark send --to 'Carl Opp' --body 'A quick question' --wait >/dev/null || fail "send to Carl"
+eq "hark send runs no rules while it owns the outbox" "$(sent_to $CARL Three)" 0
 rules_daemon_start
 wait_sql "step 2 goes to Carl after the restart" "SELECT count(*) FROM messages WHERE to_addr = '$CARL' AND body LIKE 'Three tips%'" 1 10
 eq "Carl got step 1 only once" "$(sent_to $CARL Welcome)" 1

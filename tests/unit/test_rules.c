@@ -496,6 +496,99 @@ test_unknown_template_is_named(void **state)
 	rules_free(set);
 }
 
+/* ---- the rules' state in the store (migration 5) ------------------------------------- */
+
+static int
+kinds(void *arg, const struct store_event *e)
+{
+	struct hbuf *b = arg;
+
+	if (strcmp(e->kind, "contact-changed") == 0 && e->payload != NULL)
+		hbuf_printf(b, "%s;", e->payload);
+	return 0;
+}
+
+static int
+due_rule(void *arg, const struct store_rule_timer *t)
+{
+	struct hbuf *b = arg;
+
+	hbuf_printf(b, "%s/%d;", t->rule, t->step);
+	return 0;
+}
+
+static void
+test_store_journals_tags_and_states_and_keeps_rule_state(void **state)
+{
+	char *dir = test_tmpdir(), *path, cmd[600];
+	struct store_rule_timer t;
+	struct store *st;
+	struct hbuf b = HBUF_INIT;
+	int64_t id, last, at = 0, now = hark_now_ms();
+	int n = -1;
+
+	path = malloc(strlen(dir) + 16);
+	sprintf(path, "%s/hark.db", dir);
+	assert_int_equal(store_open(path, 0, &st, NULL), 0);
+	assert_int_equal(store_contact_add(st, "Ann Lee", &id, NULL), 0);
+	last = store_events_last_id(st);
+	/* Tag and state changes reach the journal whoever makes them. */
+	assert_int_equal(store_contact_tag(st, id, "vip", 1, NULL), 0);
+	assert_int_equal(store_contact_tag(st, id, "vip", 1, NULL), 0);
+	assert_int_equal(store_conversation_set(st, id, "done", 0, NULL), 0);
+	assert_int_equal(store_conversation_set(st, id, "done", 0, NULL), 0);
+	assert_int_equal(store_contact_tag(st, id, "vip", 0, NULL), 0);
+	assert_int_equal(store_events_since(st, last, 0, kinds, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "tag-added vip;state done;tag-removed vip;");
+
+	/* Enabled by default; disable persists. */
+	assert_int_equal(store_rule_enabled(st, "vacation", NULL), 1);
+	assert_int_equal(store_rule_set_enabled(st, "vacation", 0, "rule vacation", NULL), 0);
+	assert_int_equal(store_rule_enabled(st, "vacation", NULL), 0);
+	assert_int_equal(store_rule_set_enabled(st, "vacation", 1, NULL, NULL), 0);
+	assert_int_equal(store_rule_enabled(st, "vacation", NULL), 1);
+
+	/* What fired, and the sends the rate limit counts. */
+	assert_int_equal(store_rule_last_fired(st, "vacation", id, &at, NULL), 0);
+	assert_int_equal(store_rule_log_add(st, "vacation", id, 0, 1, 0, "replied", NULL), 0);
+	assert_int_equal(store_rule_log_add(st, "vacation", id, 0, 0, 0, "once", NULL), 0);
+	assert_int_equal(store_rule_last_fired(st, "vacation", id, &at, NULL), 1);
+	assert_true(at >= now);
+	assert_int_equal(store_rule_sends_since(st, id, now - 1000, &n, NULL), 0);
+	assert_int_equal(n, 0);
+
+	/* Timers: due ones only, a duplicate kept once. */
+	memset(&t, 0, sizeof t);
+	t.rule = "onboarding";
+	t.contact_id = id;
+	t.step = 1;
+	t.due_at = now - 1;
+	t.since_at = now - 10;
+	t.ref = 7;
+	assert_int_equal(store_rule_timer_add(st, &t, NULL), 0);
+	assert_int_equal(store_rule_timer_add(st, &t, NULL), 0);
+	t.step = 2;
+	t.due_at = now + 60000;
+	assert_int_equal(store_rule_timer_add(st, &t, NULL), 0);
+	hbuf_reset(&b);
+	assert_int_equal(store_rule_timers_due(st, now, 0, due_rule, &b, NULL), 0);
+	assert_string_equal(hbuf_str(&b), "onboarding/1;");
+	assert_int_equal(store_rule_timer_next(st, &at, NULL), 1);
+	assert_int_equal(at, now - 1);
+
+	/* The cursor: none until set. */
+	assert_int_equal(store_rule_cursor(st, &at, NULL), 0);
+	assert_int_equal(store_rule_cursor_set(st, 42, NULL), 0);
+	assert_int_equal(store_rule_cursor(st, &at, NULL), 1);
+	assert_int_equal(at, 42);
+	hbuf_free(&b);
+	store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(path);
+	free(dir);
+}
+
 #define T(f) cmocka_unit_test(f)
 
 int
@@ -515,6 +608,7 @@ main(void)
 		T(test_rate_limit),
 		T(test_automatic_messages),
 		T(test_unknown_template_is_named),
+		T(test_store_journals_tags_and_states_and_keeps_rule_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
