@@ -113,13 +113,29 @@ assert "NOTE:Prefers mornings; gate code 4471\\, ring twice." in unfolded
 assert "X-HARK-FIELD:site\\; gate;north\\, rear" in unfolded
 P
 ok "CRLF, folded at 75 octets on character boundaries, escaped, one card per contact"
-if python3 -c 'import vobject' 2>/dev/null; then
-	python3 -c '
+vpy=""
+for py in python3 /usr/bin/python3; do
+	if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import vobject' 2>/dev/null; then
+		vpy=$py; break
+	fi
+done
+if [ -n "$vpy" ]; then
+	"$vpy" - <<'P' || fail "vobject cannot read the vCard"
 import vobject
-cards = list(vobject.readComponents(open("contacts.vcf").read()))
-assert len(cards) == 2 and cards[0].fn.value == "Ann Lee", cards
-' || fail "vobject cannot read the vCard"
-	ok "python vobject reads the vCard"
+cards = list(vobject.readComponents(open("contacts.vcf", encoding="utf-8").read()))
+assert len(cards) == 2, cards
+ann = cards[0]
+assert ann.fn.value == "Ann Lee" and ann.n.value.family == "Lee" and ann.n.value.given == "Ann"
+assert ann.org.value == ["Lee Roofing, Inc."], ann.org.value
+assert ann.note.value.startswith("Prefers mornings; gate code 4471, ring twice. Ünïcödé"), ann.note.value
+assert ann.note.value.endswith("so that the line must fold"), ann.note.value
+assert sorted(ann.categories.value) == ["lead", "vip"], ann.categories.value
+assert ann.tel.value == "tel:+14155552671" and ann.email.value == "ann@example.com"
+assert ann.impp.value == "whatsapp:+14155552671"
+P
+	ok "python vobject reads the vCard: names, organisation, folded note, tags, addresses"
+else
+	echo "python vobject missing: its check is left out"
 fi
 
 export HARK_DB="$HOME/cards.db"
