@@ -28,6 +28,9 @@ static void vc_name(struct hbuf *line, const char *name);
 static void vc_identity(struct hbuf *line, const struct store_xrow *r);
 static void vc_fields(struct hbuf *out, struct hbuf *line, const char *json);
 static void vc_rev(struct hbuf *line, const struct store_xrow *r);
+static void vc_sets(struct hbuf *out, struct hbuf *line, const struct store_xcontact *c);
+static void vc_text(struct hbuf *out, struct hbuf *line, const char *prop,
+    const char *value, int structured);
 
 static const char *
 vc_get(const struct store_xrow *r, const char *name)
@@ -169,23 +172,16 @@ vc_rev(struct hbuf *line, const struct store_xrow *r)
 	hbuf_printf(line, "REV:%s", buf);
 }
 
-void
-export_vcard(const struct store_xcontact *c, struct hbuf *out)
+/* Phones, then emails, then WhatsApp, as address books list them and as
+ * `hark contacts import` adds them back; then the tags as CATEGORIES. */
+static void
+vc_sets(struct hbuf *out, struct hbuf *line, const struct store_xcontact *c)
 {
-	struct hbuf line = HBUF_INIT;
 	static const char *const kinds[] = { "phone", "email", "whatsapp" };
-	const char *name = vc_get(&c->row, "name"), *s;
-	int i, j, k, ntags = 0;
+	const struct store_xset *set;
+	const char *s;
+	int i, j, k;
 
-	hbuf_adds(out, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
-	hbuf_adds(&line, "FN:");
-	vc_escape(&line, name != NULL ? name : "", 0);
-	vc_line(out, hbuf_str(&line));
-	hbuf_reset(&line);
-	vc_name(&line, name != NULL ? name : "");
-	vc_line(out, hbuf_str(&line));
-	/* Phones, then emails, then WhatsApp, as address books list them and
-	 * as `hark contacts import` adds them back. */
 	for (k = 0; k < 3; k++)
 		for (i = 0; i < c->nsets; i++)
 			for (j = 0; strcmp(c->sets[i].name, "identities") == 0 &&
@@ -193,39 +189,56 @@ export_vcard(const struct store_xcontact *c, struct hbuf *out)
 				s = vc_get(&c->sets[i].rows[j], "kind");
 				if (s == NULL || strcmp(s, kinds[k]) != 0)
 					continue;
-				hbuf_reset(&line);
-				vc_identity(&line, &c->sets[i].rows[j]);
-				vc_line(out, hbuf_str(&line));
+				hbuf_reset(line);
+				vc_identity(line, &c->sets[i].rows[j]);
+				vc_line(out, hbuf_str(line));
 			}
-	for (i = 0; i < c->nsets; i++)
-		for (j = 0; j < c->sets[i].nrows; j++) {
-			hbuf_reset(&line);
-			if (strcmp(c->sets[i].name, "tags") == 0 &&
-			    (s = vc_get(&c->sets[i].rows[j], "tag")) != NULL) {
-				if (ntags++ > 0)
-					continue;
-				hbuf_adds(&line, "CATEGORIES:");
-				for (k = 0; k < c->sets[i].nrows; k++) {
-					if (k > 0)
-						hbuf_addc(&line, ',');
-					vc_escape(&line, vc_get(&c->sets[i].rows[k], "tag"), 0);
-				}
-			}
-			if (line.len > 0)
-				vc_line(out, hbuf_str(&line));
+	for (i = 0; i < c->nsets; i++) {
+		set = &c->sets[i];
+		if (strcmp(set->name, "tags") != 0 || set->nrows == 0)
+			continue;
+		hbuf_reset(line);
+		hbuf_adds(line, "CATEGORIES:");
+		for (j = 0; j < set->nrows; j++) {
+			if ((s = vc_get(&set->rows[j], "tag")) == NULL)
+				continue;
+			if (line->len > 11)
+				hbuf_addc(line, ',');
+			vc_escape(line, s, 0);
 		}
-	if ((s = vc_get(&c->row, "company")) != NULL && *s != '\0') {
-		hbuf_reset(&line);
-		hbuf_adds(&line, "ORG:");
-		vc_escape(&line, s, 1);
-		vc_line(out, hbuf_str(&line));
+		vc_line(out, hbuf_str(line));
 	}
-	if ((s = vc_get(&c->row, "notes")) != NULL && *s != '\0') {
-		hbuf_reset(&line);
-		hbuf_adds(&line, "NOTE:");
-		vc_escape(&line, s, 0);
-		vc_line(out, hbuf_str(&line));
-	}
+}
+
+/* A text property when the contact has that column (ORG, NOTE). */
+static void
+vc_text(struct hbuf *out, struct hbuf *line, const char *prop, const char *value,
+    int structured)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	hbuf_reset(line);
+	hbuf_printf(line, "%s:", prop);
+	vc_escape(line, value, structured);
+	vc_line(out, hbuf_str(line));
+}
+
+void
+export_vcard(const struct store_xcontact *c, struct hbuf *out)
+{
+	struct hbuf line = HBUF_INIT;
+	const char *name = vc_get(&c->row, "name");
+
+	if (name == NULL)
+		name = "";
+	hbuf_adds(out, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
+	vc_text(out, &line, "FN", name, 0);
+	hbuf_reset(&line);
+	vc_name(&line, name);
+	vc_line(out, hbuf_str(&line));
+	vc_sets(out, &line, c);
+	vc_text(out, &line, "ORG", vc_get(&c->row, "company"), 1);
+	vc_text(out, &line, "NOTE", vc_get(&c->row, "notes"), 0);
 	vc_fields(out, &line, vc_get(&c->row, "fields"));
 	hbuf_reset(&line);
 	vc_rev(&line, &c->row);
