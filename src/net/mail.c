@@ -30,7 +30,6 @@ struct mail_xfer {
 	struct curl_slist *rcpts;
 	unsigned char *upload;
 	size_t upload_len, upload_off;
-	int upload_eof;
 	int imap;
 	int lines;
 	int got_reply;                 /* the server said anything at all */
@@ -193,8 +192,6 @@ mail_read_cb(char *p, size_t size, size_t nmemb, void *arg)
 		n = left;
 	memcpy(p, x->upload + x->upload_off, n);
 	x->upload_off += n;
-	if (n == 0)
-		x->upload_eof = 1;
 	return n;
 }
 
@@ -311,8 +308,8 @@ mail_done(struct net_req *r, CURLcode rc)
 		resp.code = x->err_code;
 		resp.reply = hbuf_str(&x->err_reply);
 	}
-	resp.upload_done = x->upload != NULL && x->upload_eof &&
-	    x->upload_off == x->upload_len;
+	/* curl knows the size and may never ask past the last byte. */
+	resp.upload_done = x->upload != NULL && x->upload_off == x->upload_len;
 	if (resp.kind != NET_MAIL_OK)
 		resp.error = r->errbuf[0] != '\0' ? r->errbuf : curl_easy_strerror(rc);
 	if (resp.kind == NET_MAIL_TOO_BIG) {
