@@ -82,6 +82,18 @@ static int export_format_parse(const char *s, enum export_format *out);
 int
 export_emit(struct export *ex)
 {
+	char *t;
+
+	/* mbox and vCard carry what senders wrote, escape sequences included:
+	 * on a terminal they are shown, never run (CSV cells are cleaned one
+	 * by one, JSON escapes them itself). */
+	if (ex->safe && ex->buf.len > 0 && (ex->format == EXPORT_MBOX ||
+	    ex->format == EXPORT_VCARD)) {
+		t = cli_safe(hbuf_str(&ex->buf), HARK_SAN_NEWLINES | HARK_SAN_TABS);
+		hbuf_reset(&ex->buf);
+		hbuf_adds(&ex->buf, t);
+		free(t);
+	}
 	if (ex->buf.len > 0 &&
 	    fwrite(ex->buf.data, 1, ex->buf.len, ex->out) != ex->buf.len) {
 		ex->write_error = errno != 0 ? errno : EIO;

@@ -153,3 +153,18 @@ expect_exit 0 "export the imported contacts" -- hark export --format vcard -o ag
 grep -v '^REV:' contacts.vcf > a.vcf; grep -v '^REV:' again.vcf > b.vcf
 cmp -s a.vcf b.vcf || fail "vCard → import → vCard changed: $(diff a.vcf b.vcf)"
 ok "vCard → hark contacts import → vCard gives the same cards (but REV, the time of the change)"
+
+# On a terminal, what a sender wrote is shown, never run: no escape sequence
+# reaches it (to a file or a pipe the bytes stay as they are).
+export HARK_DB="$HOME/evil.db"
+printf '{"channel":"email","address":"eve@example.com","direction":"in","timestamp":"2026-11-20T09:00:00Z","subject":"hi","body":"look \\u001b]0;pwned\\u0007 here"}\n' > evil.jsonl
+expect_exit 0 "import a body with an escape sequence" -- hark import evil.jsonl
+if command -v script >/dev/null 2>&1; then
+	script -qc "$HARK_BIN export --format mbox" /dev/null > tty.out 2>&1 </dev/null
+	grep -q "look" tty.out || fail "the mbox did not reach the terminal: $(cat tty.out)"
+	if grep -q "$(printf '\033')" tty.out; then fail "an escape sequence reached the terminal"; fi
+	ok "mbox on a terminal: the escape sequence is removed"
+fi
+hark export --format mbox > piped.mbox
+grep -q "$(printf '\033')]0;pwned" piped.mbox || fail "the export to a pipe lost bytes"
+ok "mbox to a pipe keeps the bytes"
