@@ -27,6 +27,9 @@ static void	csv_costs(struct hbuf *b, const char *section, const char *period,
 		    const char *channel, const char *item, const struct report_costs *c);
 static void	csv_resp(struct hbuf *b, const char *period, const char *side,
 		    const struct report_resp *x);
+static void	csv_periods(const struct report *r, struct hbuf *b);
+static void	csv_channels(const struct report *r, struct hbuf *b);
+static void	csv_rest(const struct report *r, struct hbuf *b);
 static void	report_csv(const struct report *r, FILE *f);
 static void	json_costs(FILE *f, const struct report_costs *c);
 static void	json_resp(FILE *f, const struct report_resp *x);
@@ -110,82 +113,118 @@ csv_resp(struct hbuf *b, const char *period, const char *side,
 	}
 }
 
+/* Volume, responses and cost of each period, then the totals' responses. */
 static void
-report_csv(const struct report *r, FILE *f)
+csv_periods(const struct report *r, struct hbuf *b)
 {
-	struct hbuf b = HBUF_INIT;
+	const struct report_period *p;
 	struct csv_row row;
-	const struct report_channel *ch;
-	const struct report_template *t;
-	char ver[16];
-	int i, c, k;
+	int i, c;
 
-	hbuf_adds(&b, "section,period,channel,item,metric,currency,value,note\r\n");
 	for (i = 0; i < r->nperiods; i++) {
-		const struct report_period *p = &r->periods[i];
-
+		p = &r->periods[i];
 		for (c = 0; c < HARK_CH__COUNT; c++) {
 			row = (struct csv_row){ "volume", p->label, hark_channel_name(c),
 			    NULL, "in", NULL, NULL, p->in[c] };
-			csv_row(&b, &row);
+			csv_row(b, &row);
 			row.metric = "out";
 			row.value = p->out[c];
-			csv_row(&b, &row);
+			csv_row(b, &row);
 		}
-		csv_resp(&b, p->label, "we_answer_them", &p->ours);
-		csv_resp(&b, p->label, "they_answer_us", &p->theirs);
-		csv_costs(&b, "cost", p->label, NULL, NULL, &p->cost);
+		csv_resp(b, p->label, "we_answer_them", &p->ours);
+		csv_resp(b, p->label, "they_answer_us", &p->theirs);
+		csv_costs(b, "cost", p->label, NULL, NULL, &p->cost);
 	}
-	csv_resp(&b, "total", "we_answer_them", &r->ours);
-	csv_resp(&b, "total", "they_answer_us", &r->theirs);
+	csv_resp(b, "total", "we_answer_them", &r->ours);
+	csv_resp(b, "total", "they_answer_us", &r->theirs);
+}
+
+/* Each channel's counts, top errors and cost. */
+static void
+csv_channels(const struct report *r, struct hbuf *b)
+{
+	static const char *const names[] = { "in", "out", "left", "delivered", "failed" };
+	const struct report_channel *ch;
+	struct csv_row row;
+	long long v[HARK_NELEM(names)];
+	int c, k;
+
 	for (c = 0; c < HARK_CH__COUNT; c++) {
 		ch = &r->ch[c];
-		const char *names[] = { "in", "out", "left", "delivered", "failed" };
-		long long v[] = { ch->in, ch->out, ch->left, ch->delivered, ch->failed };
-
+		v[0] = ch->in;
+		v[1] = ch->out;
+		v[2] = ch->left;
+		v[3] = ch->delivered;
+		v[4] = ch->failed;
 		for (k = 0; k < (int)HARK_NELEM(names); k++) {
 			row = (struct csv_row){ "channel", "total", hark_channel_name(c),
 			    NULL, names[k], NULL, NULL, v[k] };
-			csv_row(&b, &row);
+			csv_row(b, &row);
 		}
 		for (k = 0; k < ch->nerrors; k++) {
 			row = (struct csv_row){ "error", "total", hark_channel_name(c),
 			    ch->errors[k].code, "count", NULL, ch->errors[k].text,
 			    ch->errors[k].n };
-			csv_row(&b, &row);
+			csv_row(b, &row);
 		}
-		csv_costs(&b, "cost", "total", hark_channel_name(c), NULL, &ch->cost);
+		csv_costs(b, "cost", "total", hark_channel_name(c), NULL, &ch->cost);
 	}
-	csv_costs(&b, "cost", "total", NULL, NULL, &r->cost);
-	for (i = 0; i < r->ncontacts; i++) {
-		struct report_costs one = { &r->contacts[i].cost, 1 };
+	csv_costs(b, "cost", "total", NULL, NULL, &r->cost);
+}
 
-		csv_costs(&b, "cost_by_contact", "total", NULL, r->contacts[i].name, &one);
+/* Costs by contact, templates and calls. */
+static void
+csv_rest(const struct report *r, struct hbuf *b)
+{
+	static const char *const tnames[] = { "sent", "delivered", "replied" };
+	static const char *const cnames[] = { "count", "in", "out", "answered",
+	    "duration_s" };
+	const struct report_template *t;
+	struct report_costs one;
+	struct csv_row row;
+	long long v[5];
+	char ver[16];
+	int i, k;
+
+	for (i = 0; i < r->ncontacts; i++) {
+		one.v = &r->contacts[i].cost;
+		one.n = 1;
+		csv_costs(b, "cost_by_contact", "total", NULL, r->contacts[i].name, &one);
 	}
 	for (i = 0; i < r->ntemplates; i++) {
 		t = &r->templates[i];
 		snprintf(ver, sizeof ver, "v%d", t->version);
-		const char *names[] = { "sent", "delivered", "replied" };
-		long long v[] = { t->sent, t->delivered, t->replied };
-
+		v[0] = t->sent;
+		v[1] = t->delivered;
+		v[2] = t->replied;
 		for (k = 0; k < 3; k++) {
-			row = (struct csv_row){ "template", "total", NULL, t->name, names[k],
-			    NULL, t->variant != NULL ? t->variant : ver, v[k] };
-			csv_row(&b, &row);
+			row = (struct csv_row){ "template", "total", NULL, t->name,
+			    tnames[k], NULL, t->variant != NULL ? t->variant : ver, v[k] };
+			csv_row(b, &row);
 		}
 	}
-	{
-		const char *names[] = { "count", "in", "out", "answered", "duration_s" };
-		long long v[] = { r->calls.n, r->calls.in, r->calls.out,
-		    r->calls.answered, r->calls.duration_s };
+	v[0] = r->calls.n;
+	v[1] = r->calls.in;
+	v[2] = r->calls.out;
+	v[3] = r->calls.answered;
+	v[4] = r->calls.duration_s;
+	for (k = 0; k < 5; k++) {
+		row = (struct csv_row){ "calls", "total", "voice", NULL, cnames[k], NULL,
+		    NULL, v[k] };
+		csv_row(b, &row);
+	}
+	csv_costs(b, "calls", "total", "voice", NULL, &r->calls.cost);
+}
 
-		for (k = 0; k < 5; k++) {
-			row = (struct csv_row){ "calls", "total", "voice", NULL, names[k],
-			    NULL, NULL, v[k] };
-			csv_row(&b, &row);
-		}
-		csv_costs(&b, "calls", "total", "voice", NULL, &r->calls.cost);
-	}
+static void
+report_csv(const struct report *r, FILE *f)
+{
+	struct hbuf b = HBUF_INIT;
+
+	hbuf_adds(&b, "section,period,channel,item,metric,currency,value,note\r\n");
+	csv_periods(r, &b);
+	csv_channels(r, &b);
+	csv_rest(r, &b);
 	fwrite(hbuf_str(&b), 1, b.len, f);
 	hbuf_free(&b);
 }

@@ -70,14 +70,15 @@ rd_short_label(const struct report *r, int i, char *buf, size_t size)
 	const char *l = r->periods[i].label;
 	int m;
 
-	if (strlen(l) < 7)
-		m = 0;
-	else if (r->opts.by == REPORT_BY_DAY)
-		l += 8;
-	else if (r->opts.by == REPORT_BY_WEEK)
-		l += 5;
-	else if ((m = atoi(l + 5)) >= 1 && m <= 12)
-		l = mon[m - 1];
+	/* Labels are "2026-11-23", "2026-W48", "2026-11" (report_period_label). */
+	if (strlen(l) >= 7) {
+		if (r->opts.by == REPORT_BY_DAY)
+			l += 8;
+		else if (r->opts.by == REPORT_BY_WEEK)
+			l += 5;
+		else if ((m = atoi(l + 5)) >= 1 && m <= 12)
+			l = mon[m - 1];
+	}
 	buf[0] = '\0';
 	strncat(buf, l, size - 1);
 }
