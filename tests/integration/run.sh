@@ -1,15 +1,22 @@
 #!/bin/sh
-# Runs every tests/integration/*.test.sh against the real hark binary ($HARK_BIN).
-# Each test runs in its own empty HOME with XDG_* pointing inside it, so it never
-# sees the user's config or history. Exit 0 = pass, 77 = skipped, else fail.
+# Runs every tests/integration/*.test.sh against the real hark binary ($HARK_BIN),
+# HARK_JOBS at a time (default 3: most of a test's time is spent waiting for
+# servers, terminals and timers, not computing). Each test runs in its own empty
+# HOME on ports it picks itself (run_one.sh), so tests never share state.
+# Exit 0 = pass, 77 = skipped, else fail. HARK_TESTS: words; a test runs when
+# its name starts with one of them.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${HARK_BIN:?set HARK_BIN to the hark binary}"
-pass=0; fail=0; skip=0; failed=""
+export HARK_BIN
+jobs=${HARK_JOBS:-3}
+# Tests that take longest (measured with HARK_JOBS=1), longest first.
+SLOW_TESTS=""
+results=$(mktemp -d "${TMPDIR:-/tmp}/hark-it-results.XXXXXX")
+list=""
 for t in "$here"/*.test.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .test.sh)
-	# HARK_TESTS: words; a test runs when its name starts with one of them.
 	if [ -n "${HARK_TESTS:-}" ]; then
 		want=0
 		for w in $HARK_TESTS; do
@@ -17,26 +24,29 @@ for t in "$here"/*.test.sh; do
 		done
 		[ $want -eq 1 ] || continue
 	fi
-	home=$(mktemp -d "${TMPDIR:-/tmp}/hark-it.XXXXXX")
-	log="$home.log"
-	start=$(date +%s)
-	( cd "$home" && env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
-	    XDG_DATA_HOME="$home/.local/share" XDG_STATE_HOME="$home/.local/state" \
-	    XDG_RUNTIME_DIR="$home/run" HARK_DB= TESTS="$here" HARK_BIN="$HARK_BIN" \
-	    HARK_BUILD="$(dirname "$HARK_BIN")" HARK_SRCDIR="$(dirname "$here")/.." \
-	    TUI_DIR="$home/tui" \
-	    sh "$t" ) >"$log" 2>&1
-	rc=$?
-	secs=$(( $(date +%s) - start ))
-	if [ $rc -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok   $name (${secs}s)"
-	elif [ $rc -eq 77 ]; then
-		skip=$((skip + 1)); echo "skip $name: $(tail -n 1 "$log")"
-	else
-		fail=$((fail + 1)); failed="$failed $name"
-		echo "FAIL $name (exit $rc, ${secs}s)"; sed 's/^/    /' "$log" | tail -n 60
-	fi
-	rm -rf "$home" "$log"
+	list="$list $t"
 done
-echo "integration: $pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ]
+begin=$(date +%s)
+# The longest tests start first, so that none of them ends the run alone.
+slow=$(for t in $list; do
+	case " $SLOW_TESTS " in *" $(basename "$t" .test.sh) "*) echo "$t" ;; esac
+done)
+rest=$(for t in $list; do
+	case " $SLOW_TESTS " in *" $(basename "$t" .test.sh) "*) ;; *) echo "$t" ;; esac
+done)
+printf '%s\n' $slow $rest | xargs -r -I{} -P "$jobs" sh "$here/run_one.sh" {} "$results"
+pass=0; fail=0; skip=0; failed=""
+for t in $list; do
+	name=$(basename "$t" .test.sh)
+	rc=$(cat "$results/$name.rc" 2>/dev/null || echo 99)
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	77) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)); failed="$failed $name"
+	   echo "---- $name (exit $rc): last lines of its output"
+	   tail -n 60 "$results/$name.log" 2>/dev/null | sed 's/^/    /' ;;
+	esac
+done
+rm -rf "$results"
+echo "integration: $pass passed, $fail failed, $skip skipped ($(( $(date +%s) - begin ))s, $jobs at a time)"
+[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }
