@@ -357,7 +357,7 @@ int engine_demo_seed(struct store *st, int64_t now, char **cause);
  * quick replies across categories; saving again adds no versions. */
 int engine_demo_templates(struct store *st, char **cause);
 
-/* ---- automation rules (src/engine/rules_{run,plan,test}.c; syntax in rules.h) ---- */
+/* ---- automation rules (src/engine/rules_{run,timers,plan,test}.c; syntax in rules.h) */
 
 struct rules;
 struct hbuf;

@@ -30,7 +30,7 @@
  * open|done | snooze DURATION | notify "TEXT".
  * Durations: 30s, 10m, 2h, 2d, 1w, or sums like 1h30m.
  *
- * Files: src/core/{rules,rules_parse,rules_eval}.c, rules_int.h
+ * Files: src/core/{rules,rules_parse,rules_do,rules_eval}.c, rules_int.h
  */
 #ifndef HARK_RULES_H
 #define HARK_RULES_H

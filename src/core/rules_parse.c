@@ -1,7 +1,8 @@
 /*
  * rules_parse.c — the rules file's grammar (rules.h): `set`, `rule`, `when`,
- * `if`, `once-per`, `do` and `then` lines into a struct rules. The first
- * error ends the parse with PATH:LINE:COLUMN and what was expected.
+ * `if` and `once-per` lines into a struct rules (`do` and `then` in
+ * rules_do.c). The first error ends the parse with PATH:LINE:COLUMN and
+ * what was expected.
  */
 
 #include <ctype.h>
@@ -10,30 +11,17 @@
 
 #include "rules_int.h"
 
-struct rparse {
-	struct rules *set;
-	struct rule *cur;       /* the open rule, NULL before the first */
-	struct rline *l;        /* the line being read */
-	int i;                  /* its next token */
-	struct hbuf src;        /* the open rule's lines */
-	char *err;
-};
-
-static int perr(struct rparse *, int, const char *, ...) HARK_PRINTF(3, 4);
-static const struct rtok *next(struct rparse *);
 static int parse_line(struct rparse *);
 static int parse_set(struct rparse *);
 static int parse_rule(struct rparse *);
 static int parse_when(struct rparse *);
 static int parse_if(struct rparse *);
 static int parse_cond(struct rparse *, struct rules_cond *);
-static int parse_step(struct rparse *, int);
-static int parse_action(struct rparse *, struct rules_action *);
 static int rule_finish(struct rparse *);
 
 /* Records the first error at column col of the current line. */
-static int
-perr(struct rparse *p, int col, const char *fmt, ...)
+int
+rparse_err(struct rparse *p, int col, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -48,15 +36,15 @@ perr(struct rparse *p, int col, const char *fmt, ...)
 	return -1;
 }
 
-static const struct rtok *
-next(struct rparse *p)
+const struct rtok *
+rparse_next(struct rparse *p)
 {
 	return p->i < p->l->n ? &p->l->t[p->i++] : NULL;
 }
 
 /* Column just past the line's last token, for "missing X" errors. */
-static int
-end_col(struct rparse *p)
+int
+rparse_end_col(struct rparse *p)
 {
 	const struct rtok *t;
 
@@ -66,15 +54,15 @@ end_col(struct rparse *p)
 	return t->col + (int)strlen(t->text) + (t->kind == RTOK_WORD ? 0 : 2);
 }
 
-static int
-is_word(const struct rtok *t, const char *w)
+int
+rparse_is_word(const struct rtok *t, const char *w)
 {
 	return t != NULL && t->kind == RTOK_WORD && strcmp(t->text, w) == 0;
 }
 
 /* A name for a rule or tag: letters, digits, - _ . : @ (no comma). */
-static int
-good_name(const char *s)
+int
+rparse_good_name(const char *s)
 {
 	if (*s == '\0')
 		return 0;
@@ -86,42 +74,42 @@ good_name(const char *s)
 }
 
 /* The next token must be a word (or quoted) naming something; what says what. */
-static const struct rtok *
-need_word(struct rparse *p, const char *what)
+const struct rtok *
+rparse_word(struct rparse *p, const char *what)
 {
-	const struct rtok *t = next(p);
+	const struct rtok *t = rparse_next(p);
 
 	if (t == NULL || t->kind == RTOK_SEMI) {
-		perr(p, t ? t->col : end_col(p), "missing %s", what);
+		rparse_err(p, t ? t->col : rparse_end_col(p), "missing %s", what);
 		return NULL;
 	}
 	if (t->kind == RTOK_REGEX) {
-		perr(p, t->col, "expected %s, not a regular expression", what);
+		rparse_err(p, t->col, "expected %s, not a regular expression", what);
 		return NULL;
 	}
 	return t;
 }
 
-static int
-need_duration(struct rparse *p, const char *what, int64_t *ms)
+int
+rparse_duration(struct rparse *p, const char *what, int64_t *ms)
 {
-	const struct rtok *t = need_word(p, what);
+	const struct rtok *t = rparse_word(p, what);
 
 	if (t == NULL)
 		return -1;
 	if (rules_duration_parse(t->text, ms) != 0)
-		return perr(p, t->col, "bad duration '%s' (30s, 10m, 2h, 2d, 1w,"
+		return rparse_err(p, t->col, "bad duration '%s' (30s, 10m, 2h, 2d, 1w,"
 		    " 1h30m; at most a year)", t->text);
 	return 0;
 }
 
-static int
-need_end(struct rparse *p)
+int
+rparse_end(struct rparse *p)
 {
-	const struct rtok *t = next(p);
+	const struct rtok *t = rparse_next(p);
 
 	if (t != NULL)
-		return perr(p, t->col, "unexpected '%s'", t->text);
+		return rparse_err(p, t->col, "unexpected '%s'", t->text);
 	return 0;
 }
 
@@ -130,7 +118,7 @@ need_state(struct rparse *p, const struct rtok *t)
 {
 	if (strcmp(t->text, "open") != 0 && strcmp(t->text, "snoozed") != 0 &&
 	    strcmp(t->text, "done") != 0)
-		return perr(p, t->col, "unknown state '%s' (open, snoozed, done)",
+		return rparse_err(p, t->col, "unknown state '%s' (open, snoozed, done)",
 		    t->text);
 	return 0;
 }
@@ -198,32 +186,32 @@ rules_parse(const char *text, size_t len, const char *path, char **cause)
 static int
 parse_line(struct rparse *p)
 {
-	const struct rtok *t = next(p);
+	const struct rtok *t = rparse_next(p);
 
-	if (is_word(t, "rule"))
+	if (rparse_is_word(t, "rule"))
 		return parse_rule(p);
-	if (is_word(t, "set"))
+	if (rparse_is_word(t, "set"))
 		return parse_set(p);
 	if (t->kind != RTOK_WORD)
-		return perr(p, t->col, "expected rule, set, when, if, once-per, do"
+		return rparse_err(p, t->col, "expected rule, set, when, if, once-per, do"
 		    " or then");
 	if (p->cur == NULL && (strcmp(t->text, "when") == 0 ||
 	    strcmp(t->text, "if") == 0 || strcmp(t->text, "do") == 0 ||
 	    strcmp(t->text, "then") == 0 || strcmp(t->text, "once-per") == 0))
-		return perr(p, t->col, "'%s' outside a rule: start one with"
+		return rparse_err(p, t->col, "'%s' outside a rule: start one with"
 		    " 'rule NAME'", t->text);
 	if (strcmp(t->text, "when") == 0)
 		return parse_when(p);
 	if (strcmp(t->text, "if") == 0)
 		return parse_if(p);
 	if (strcmp(t->text, "once-per") == 0)
-		return need_duration(p, "a period after once-per",
-		    &p->cur->once_per_ms) != 0 ? -1 : need_end(p);
+		return rparse_duration(p, "a period after once-per",
+		    &p->cur->once_per_ms) != 0 ? -1 : rparse_end(p);
 	if (strcmp(t->text, "do") == 0)
-		return parse_step(p, 0);
+		return rparse_step(p, 0);
 	if (strcmp(t->text, "then") == 0)
-		return parse_step(p, 1);
-	return perr(p, t->col, "unknown keyword '%s' (expected rule, set, when,"
+		return rparse_step(p, 1);
+	return rparse_err(p, t->col, "unknown keyword '%s' (expected rule, set, when,"
 	    " if, once-per, do or then)", t->text);
 }
 
@@ -231,7 +219,7 @@ parse_line(struct rparse *p)
 static int
 parse_set(struct rparse *p)
 {
-	const struct rtok *t = need_word(p, "a setting (rate-limit, repeat-window)");
+	const struct rtok *t = rparse_word(p, "a setting (rate-limit, repeat-window)");
 	const struct rtok *v;
 	char *slash, *end;
 	long n;
@@ -239,21 +227,21 @@ parse_set(struct rparse *p)
 	if (t == NULL)
 		return -1;
 	if (strcmp(t->text, "repeat-window") == 0)
-		return need_duration(p, "a duration", &p->set->repeat_ms) != 0 ?
-		    -1 : need_end(p);
+		return rparse_duration(p, "a duration", &p->set->repeat_ms) != 0 ?
+		    -1 : rparse_end(p);
 	if (strcmp(t->text, "rate-limit") != 0)
-		return perr(p, t->col, "unknown setting '%s' (rate-limit,"
+		return rparse_err(p, t->col, "unknown setting '%s' (rate-limit,"
 		    " repeat-window)", t->text);
-	if ((v = need_word(p, "a limit like 3/1h")) == NULL)
+	if ((v = rparse_word(p, "a limit like 3/1h")) == NULL)
 		return -1;
 	n = strtol(v->text, &end, 10);
 	slash = end;
 	if (end == v->text || *slash != '/' || n < 1 || n > 1000 ||
 	    rules_duration_parse(slash + 1, &p->set->rate_window_ms) != 0)
-		return perr(p, v->col, "bad rate limit '%s' (sends/period, e.g."
+		return rparse_err(p, v->col, "bad rate limit '%s' (sends/period, e.g."
 		    " 3/1h)", v->text);
 	p->set->rate_max = (int)n;
-	return need_end(p);
+	return rparse_end(p);
 }
 
 static int
@@ -264,14 +252,14 @@ parse_rule(struct rparse *p)
 
 	if (p->cur != NULL && rule_finish(p) != 0)
 		return -1;
-	if ((t = need_word(p, "the rule's name")) == NULL)
+	if ((t = rparse_word(p, "the rule's name")) == NULL)
 		return -1;
-	if (!good_name(t->text))
-		return perr(p, t->col, "bad rule name '%s' (letters, digits,"
+	if (!rparse_good_name(t->text))
+		return rparse_err(p, t->col, "bad rule name '%s' (letters, digits,"
 		    " - _ . : @)", t->text);
 	for (i = 0; i < p->set->n; i++)
 		if (strcmp(p->set->rules[i].name, t->text) == 0)
-			return perr(p, t->col, "rule '%s' is already defined at"
+			return rparse_err(p, t->col, "rule '%s' is already defined at"
 			    " line %d", t->text, p->set->rules[i].line);
 	p->set->rules = xreallocarray(p->set->rules, (size_t)p->set->n + 1,
 	    sizeof *p->set->rules);
@@ -281,7 +269,7 @@ parse_rule(struct rparse *p)
 	p->cur->line = p->l->lineno;
 	p->cur->when = (enum rules_when)-1;
 	hbuf_reset(&p->src);
-	return need_end(p);
+	return rparse_end(p);
 }
 
 /* A rule is complete at the next `rule` or the end of the file. */
@@ -347,7 +335,7 @@ parse_keyword(struct rparse *p, struct rule *r, const struct rtok *t)
 		hbuf_free(&b);
 	}
 	if (r->re == NULL) {
-		perr(p, t->col, "%s", why);
+		rparse_err(p, t->col, "%s", why);
 		free(why);
 		return -1;
 	}
@@ -367,58 +355,58 @@ parse_when(struct rparse *p)
 	size_t i;
 
 	if ((int)r->when != -1)
-		return perr(p, p->l->t[0].col, "rule '%s' already has a 'when'"
+		return rparse_err(p, p->l->t[0].col, "rule '%s' already has a 'when'"
 		    " line (one trigger per rule)", r->name);
-	if ((t = need_word(p, "a trigger after when")) == NULL)
+	if ((t = rparse_word(p, "a trigger after when")) == NULL)
 		return -1;
 	for (i = 0; i < HARK_NELEM(names); i++)
 		if (strcmp(t->text, names[i]) == 0 ||
 		    (i == 3 && strcmp(t->text, "state-changed") == 0))
 			break;
 	if (i == HARK_NELEM(names))
-		return perr(p, t->col, "unknown trigger '%s' (inbound, keyword,"
+		return rparse_err(p, t->col, "unknown trigger '%s' (inbound, keyword,"
 		    " no-reply, state, tag-added, tag-removed, schedule)", t->text);
 	r->when = (enum rules_when)i;
 	switch (r->when) {
 	case RULES_WHEN_INBOUND:
 		break;
 	case RULES_WHEN_KEYWORD:
-		if ((a = next(p)) == NULL || a->kind == RTOK_SEMI)
-			return perr(p, a ? a->col : end_col(p), "missing keyword:"
+		if ((a = rparse_next(p)) == NULL || a->kind == RTOK_SEMI)
+			return rparse_err(p, a ? a->col : rparse_end_col(p), "missing keyword:"
 			    " /regex/ or word,word");
 		if (parse_keyword(p, r, a) != 0)
 			return -1;
 		break;
 	case RULES_WHEN_NO_REPLY:
-		if (need_duration(p, "how long after no-reply", &r->after_ms) != 0)
+		if (rparse_duration(p, "how long after no-reply", &r->after_ms) != 0)
 			return -1;
 		break;
 	case RULES_WHEN_STATE:
-		if ((a = need_word(p, "a state (open, snoozed, done)")) == NULL ||
+		if ((a = rparse_word(p, "a state (open, snoozed, done)")) == NULL ||
 		    need_state(p, a) != 0)
 			return -1;
 		r->arg = xstrdup(a->text);
 		break;
 	case RULES_WHEN_TAG_ADDED:
 	case RULES_WHEN_TAG_REMOVED:
-		if ((a = need_word(p, "a tag")) == NULL)
+		if ((a = rparse_word(p, "a tag")) == NULL)
 			return -1;
-		if (!good_name(a->text))
-			return perr(p, a->col, "bad tag '%s'", a->text);
+		if (!rparse_good_name(a->text))
+			return rparse_err(p, a->col, "bad tag '%s'", a->text);
 		r->arg = xstrdup(a->text);
 		break;
 	case RULES_WHEN_SCHEDULE:
-		if ((a = need_word(p, "a schedule like \"Mon 09:00\"")) == NULL)
+		if ((a = rparse_word(p, "a schedule like \"Mon 09:00\"")) == NULL)
 			return -1;
 		if (rules_schedule_parse(a->text, &r->sched, &why) != 0) {
-			perr(p, a->col, "%s", why);
+			rparse_err(p, a->col, "%s", why);
 			free(why);
 			return -1;
 		}
 		r->arg = xstrdup(a->text);
 		break;
 	}
-	return need_end(p);
+	return rparse_end(p);
 }
 
 /* ---- if ------------------------------------------------------------------------------ */
@@ -435,10 +423,10 @@ parse_if(struct rparse *p)
 		memset(&r->conds[r->nconds], 0, sizeof *r->conds);
 		if (parse_cond(p, &r->conds[r->nconds++]) != 0)
 			return -1;
-		t = next(p);
-	} while (is_word(t, "and"));
+		t = rparse_next(p);
+	} while (rparse_is_word(t, "and"));
 	if (t != NULL)
-		return perr(p, t->col, "unexpected '%s' (conditions are joined"
+		return rparse_err(p, t->col, "unexpected '%s' (conditions are joined"
 		    " with 'and')", t->text);
 	return 0;
 }
@@ -451,7 +439,7 @@ parse_channels(struct rparse *p, struct rules_cond *c, const struct rtok *t)
 
 	for (w = strtok_r(copy, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
 		if (hark_channel_parse(w, &ch) != 0) {
-			perr(p, t->col, "unknown channel '%s' (sms, whatsapp, email,"
+			rparse_err(p, t->col, "unknown channel '%s' (sms, whatsapp, email,"
 			    " voice)", w);
 			free(copy);
 			return -1;
@@ -459,7 +447,7 @@ parse_channels(struct rparse *p, struct rules_cond *c, const struct rtok *t)
 		c->channels |= 1u << ch;
 	}
 	free(copy);
-	return c->channels != 0 ? 0 : perr(p, t->col, "missing channel");
+	return c->channels != 0 ? 0 : rparse_err(p, t->col, "missing channel");
 }
 
 static int
@@ -468,35 +456,35 @@ parse_field(struct rparse *p, struct rules_cond *c)
 	const struct rtok *op, *v;
 	char *why = NULL;
 
-	if (p->i >= p->l->n || is_word(&p->l->t[p->i], "and"))
+	if (p->i >= p->l->n || rparse_is_word(&p->l->t[p->i], "and"))
 		return 0;           /* present */
-	op = next(p);
-	if (is_word(op, "="))
+	op = rparse_next(p);
+	if (rparse_is_word(op, "="))
 		c->op = RULES_OP_EQ;
-	else if (is_word(op, "!="))
+	else if (rparse_is_word(op, "!="))
 		c->op = RULES_OP_NE;
-	else if (is_word(op, "~"))
+	else if (rparse_is_word(op, "~"))
 		c->op = RULES_OP_MATCH;
 	else
-		return perr(p, op->col, "expected =, != or ~ after field %s",
+		return rparse_err(p, op->col, "expected =, != or ~ after field %s",
 		    c->name);
 	if (c->negate)
-		return perr(p, op->col, "'not field' takes no comparison: use !=");
-	if ((v = next(p)) == NULL || v->kind == RTOK_SEMI)
-		return perr(p, v ? v->col : end_col(p), "missing value after %s",
+		return rparse_err(p, op->col, "'not field' takes no comparison: use !=");
+	if ((v = rparse_next(p)) == NULL || v->kind == RTOK_SEMI)
+		return rparse_err(p, v ? v->col : rparse_end_col(p), "missing value after %s",
 		    op->text);
 	if (c->op == RULES_OP_MATCH) {
 		if (v->kind != RTOK_REGEX)
-			return perr(p, v->col, "expected /regex/ after ~");
+			return rparse_err(p, v->col, "expected /regex/ after ~");
 		if ((c->re = rules_regex_new(v->text, v->flags, &why)) == NULL) {
-			perr(p, v->col, "%s", why);
+			rparse_err(p, v->col, "%s", why);
 			free(why);
 			return -1;
 		}
 		return 0;
 	}
 	if (v->kind == RTOK_REGEX)
-		return perr(p, v->col, "a regular expression needs ~, not %s",
+		return rparse_err(p, v->col, "a regular expression needs ~, not %s",
 		    op->text);
 	c->value = xstrdup(v->text);
 	return 0;
@@ -505,184 +493,38 @@ parse_field(struct rparse *p, struct rules_cond *c)
 static int
 parse_cond(struct rparse *p, struct rules_cond *c)
 {
-	const struct rtok *t = need_word(p, "a condition (channel, tag, state,"
+	const struct rtok *t = rparse_word(p, "a condition (channel, tag, state,"
 	    " field)"), *a;
 
 	if (t == NULL)
 		return -1;
 	c->line = p->l->lineno;
 	c->col = t->col;
-	if (is_word(t, "not")) {
+	if (rparse_is_word(t, "not")) {
 		c->negate = 1;
-		if ((t = need_word(p, "a condition after not")) == NULL)
+		if ((t = rparse_word(p, "a condition after not")) == NULL)
 			return -1;
 	}
 	if (strcmp(t->text, "channel") == 0) {
 		c->kind = RULES_IF_CHANNEL;
-		if ((a = need_word(p, "'in' or a channel")) == NULL)
+		if ((a = rparse_word(p, "'in' or a channel")) == NULL)
 			return -1;
 		if (strcmp(a->text, "in") == 0 &&
-		    (a = need_word(p, "channels (sms,whatsapp)")) == NULL)
+		    (a = rparse_word(p, "channels (sms,whatsapp)")) == NULL)
 			return -1;
 		return parse_channels(p, c, a);
 	}
 	if (strcmp(t->text, "tag") != 0 && strcmp(t->text, "state") != 0 &&
 	    strcmp(t->text, "field") != 0)
-		return perr(p, t->col, "unknown condition '%s' (channel, tag, state,"
+		return rparse_err(p, t->col, "unknown condition '%s' (channel, tag, state,"
 		    " field)", t->text);
 	c->kind = t->text[0] == 't' ? RULES_IF_TAG : t->text[0] == 's' ?
 	    RULES_IF_STATE : RULES_IF_FIELD;
-	if ((a = need_word(p, c->kind == RULES_IF_FIELD ? "a field name" :
+	if ((a = rparse_word(p, c->kind == RULES_IF_FIELD ? "a field name" :
 	    c->kind == RULES_IF_TAG ? "a tag" : "a state")) == NULL)
 		return -1;
 	if (c->kind == RULES_IF_STATE && need_state(p, a) != 0)
 		return -1;
 	c->name = xstrdup(a->text);
 	return c->kind == RULES_IF_FIELD ? parse_field(p, c) : 0;
-}
-
-/* ---- do / then ------------------------------------------------------------------------ */
-
-/* do ACTIONS | then after DURATION [unless replied] do ACTIONS */
-static int
-parse_step(struct rparse *p, int then)
-{
-	struct rule *r = p->cur;
-	struct rules_step s;
-	const struct rtok *t;
-
-	memset(&s, 0, sizeof s);
-	s.line = p->l->lineno;
-	if (!then && r->nsteps > 0)
-		return perr(p, p->l->t[0].col, "rule '%s' already has a 'do' line:"
-		    " put more actions after ';', later steps on 'then' lines",
-		    r->name);
-	if (then && r->nsteps == 0)
-		return perr(p, p->l->t[0].col, "'then' before 'do': the first step"
-		    " is 'do'");
-	if (then) {
-		if (!is_word(t = next(p), "after"))
-			return perr(p, t ? t->col : end_col(p), "expected 'after"
-			    " DURATION' after then");
-		if (need_duration(p, "a delay after 'then after'", &s.after_ms) != 0)
-			return -1;
-		t = next(p);
-		if (is_word(t, "unless")) {
-			if (!is_word(t = next(p), "replied"))
-				return perr(p, t ? t->col : end_col(p),
-				    "expected 'replied' after unless");
-			s.unless_replied = 1;
-			t = next(p);
-		}
-		if (!is_word(t, "do"))
-			return perr(p, t ? t->col : end_col(p), "expected 'do' and"
-			    " the step's actions");
-	}
-	r->steps = xreallocarray(r->steps, (size_t)r->nsteps + 1, sizeof *r->steps);
-	r->steps[r->nsteps++] = s;
-	do {
-		struct rules_step *sp = &r->steps[r->nsteps - 1];
-
-		sp->acts = xreallocarray(sp->acts, (size_t)sp->nacts + 1,
-		    sizeof *sp->acts);
-		memset(&sp->acts[sp->nacts], 0, sizeof *sp->acts);
-		if (parse_action(p, &sp->acts[sp->nacts++]) != 0)
-			return -1;
-		t = next(p);
-	} while (t != NULL && t->kind == RTOK_SEMI && p->i < p->l->n);
-	if (t != NULL && t->kind != RTOK_SEMI)
-		return perr(p, t->col, "unexpected '%s' (actions are separated"
-		    " by ';')", t->text);
-	return 0;
-}
-
-/* template=NAME channel=CH once-per=D after reply / send. */
-static int
-parse_send_opts(struct rparse *p, struct rules_action *a)
-{
-	const struct rtok *t;
-	const char *v;
-
-	while (p->i < p->l->n && p->l->t[p->i].kind == RTOK_WORD) {
-		t = next(p);
-		v = strchr(t->text, '=');
-		if (v == NULL)
-			return perr(p, t->col, "expected template=NAME, channel=CH"
-			    " or once-per=DURATION, not '%s'", t->text);
-		v++;
-		if (hark_startswith(t->text, "template=") && *v != '\0') {
-			free(a->arg);
-			a->arg = xstrdup(v);
-		} else if (hark_startswith(t->text, "channel=") &&
-		    a->kind == RULES_DO_SEND) {
-			if (hark_channel_parse(v, &a->channel) != 0 ||
-			    a->channel == HARK_CH_VOICE)
-				return perr(p, t->col + 8, "unknown channel '%s' (sms,"
-				    " whatsapp, email)", v);
-			a->has_channel = 1;
-		} else if (hark_startswith(t->text, "once-per=")) {
-			if (rules_duration_parse(v, &p->cur->once_per_ms) != 0)
-				return perr(p, t->col + 9, "bad duration '%s' (30s,"
-				    " 10m, 2h, 2d, 1w)", v);
-		} else
-			return perr(p, t->col, "unknown option '%s' for %s", t->text,
-			    a->kind == RULES_DO_SEND ? "send" : "reply");
-	}
-	if (a->arg == NULL)
-		return perr(p, a->col, "%s needs template=NAME",
-		    a->kind == RULES_DO_SEND ? "send" : "reply");
-	return 0;
-}
-
-static int
-parse_action(struct rparse *p, struct rules_action *a)
-{
-	const struct rtok *t = need_word(p, "an action (reply, send, tag, state,"
-	    " snooze, notify)"), *v;
-
-	if (t == NULL)
-		return -1;
-	a->line = p->l->lineno;
-	a->col = t->col;
-	if (strcmp(t->text, "reply") == 0 || strcmp(t->text, "send") == 0) {
-		a->kind = t->text[0] == 'r' ? RULES_DO_REPLY : RULES_DO_SEND;
-		return parse_send_opts(p, a);
-	}
-	if (strcmp(t->text, "tag") == 0) {
-		if ((v = need_word(p, "add or remove")) == NULL)
-			return -1;
-		if (strcmp(v->text, "add") != 0 && strcmp(v->text, "remove") != 0)
-			return perr(p, v->col, "expected 'tag add TAG' or 'tag remove"
-			    " TAG'");
-		a->kind = v->text[0] == 'a' ? RULES_DO_TAG_ADD : RULES_DO_TAG_REMOVE;
-		if ((v = need_word(p, "a tag")) == NULL)
-			return -1;
-		if (!good_name(v->text))
-			return perr(p, v->col, "bad tag '%s'", v->text);
-		a->arg = xstrdup(v->text);
-		return 0;
-	}
-	if (strcmp(t->text, "state") == 0) {
-		a->kind = RULES_DO_STATE;
-		if ((v = need_word(p, "open or done")) == NULL)
-			return -1;
-		if (strcmp(v->text, "open") != 0 && strcmp(v->text, "done") != 0)
-			return perr(p, v->col, "state takes open or done (snooze"
-			    " DURATION snoozes)");
-		a->arg = xstrdup(v->text);
-		return 0;
-	}
-	if (strcmp(t->text, "snooze") == 0) {
-		a->kind = RULES_DO_SNOOZE;
-		return need_duration(p, "how long to snooze", &a->ms);
-	}
-	if (strcmp(t->text, "notify") == 0) {
-		a->kind = RULES_DO_NOTIFY;
-		if ((v = need_word(p, "the notification's text")) == NULL)
-			return -1;
-		a->arg = xstrdup(v->text);
-		return 0;
-	}
-	return perr(p, t->col, "unknown action '%s' (reply, send, tag, state,"
-	    " snooze, notify)", t->text);
 }

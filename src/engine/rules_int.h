@@ -7,6 +7,8 @@
 #ifndef HARK_ENGINE_RULES_INT_H
 #define HARK_ENGINE_RULES_INT_H
 
+#include <uv.h>
+
 #include "hark/rules.h"
 #include "hark/store.h"
 
@@ -66,5 +68,46 @@ int rplan_render(struct store *st, const struct config *cfg, struct rctx *x,
 void rsend_clear(struct rsend *s);
 /* "reply template=away", "tag add lead", "snooze 2h", "notify \"...\"". */
 void rplan_describe(const struct rules_action *a, struct hbuf *b);
+
+/* ---- the runner (rules_run.c) and its timers (rules_timers.c) ---------------- */
+
+#define RULES_CHAINS 64
+
+/* Journal events some rules' actions wrote: ids lo..hi, caused by names. */
+struct rchain {
+	int64_t lo, hi;
+	int depth;
+	char *names;            /* ",a,b," */
+};
+
+struct rules_run {
+	struct engine *e;
+	struct rules *set;
+	char *path;
+	struct timespec mtime;
+	off_t size;
+	int exists;
+	int64_t last_stat;
+	uv_timer_t tick;
+	int running, again;
+	int batch;              /* a schedule's run: notify once, not per contact */
+	struct rchain chains[RULES_CHAINS];
+	unsigned nchains;
+};
+
+/* Runs step x->step of x->r for x->contact_id (ch: the chain of rules that
+ * caused the trigger, NULL for none). 1 when it ran, 0 when not. */
+int rules_run_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch);
+/* Appends a journal event the daemon prints ("rule", "rule-error", "rule-notify"). */
+void rules_run_say(struct rules_run *rr, const char *kind, int64_t contact_id,
+    const char *fmt, ...) HARK_PRINTF(4, 5);
+/* 1 when the rule is enabled in the database. */
+int rules_run_enabled(struct rules_run *rr, const struct rule *r);
+/* Gives every schedule rule its next run, unless it has one for the same spec. */
+void rules_timers_sync(struct rules_run *rr);
+/* An outbound message m starts each no-reply rule's wait (unless a rule sent it). */
+void rules_timers_wait(struct rules_run *rr, const struct store_message *m);
+/* store_rule_timers_due's callback: runs one due timer, then deletes it. */
+int rules_timer_run(void *arg, const struct store_rule_timer *t);
 
 #endif

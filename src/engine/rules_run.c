@@ -27,31 +27,8 @@
 
 #define RULES_TICK_MS 500
 #define RULES_STAT_MS 2000
-#define RULES_CHAINS 64
 #define RULES_EVENTS_BATCH 200
 #define RULES_ROUNDS 8
-
-/* Journal events some rules' actions wrote: ids lo..hi, caused by names. */
-struct rchain {
-	int64_t lo, hi;
-	int depth;
-	char *names;            /* ",a,b," */
-};
-
-struct rules_run {
-	struct engine *e;
-	struct rules *set;
-	char *path;
-	struct timespec mtime;
-	off_t size;
-	int exists;
-	int64_t last_stat;
-	uv_timer_t tick;
-	int running, again;
-	int batch;              /* a schedule's run: notify once, not per contact */
-	struct rchain chains[RULES_CHAINS];
-	unsigned nchains;
-};
 
 struct rjevent {
 	int64_t id, message_id, contact_id;
@@ -60,13 +37,10 @@ struct rjevent {
 
 static void rr_tick(uv_timer_t *t);
 static void rr_run(struct rules_run *rr);
-static int rr_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch);
-static void rr_say(struct rules_run *rr, const char *kind, int64_t contact_id,
-    const char *fmt, ...) HARK_PRINTF(4, 5);
 
 /* Appends a journal event the daemon prints ("rule", "rule-error", "rule-notify"). */
-static void
-rr_say(struct rules_run *rr, const char *kind, int64_t contact_id,
+void
+rules_run_say(struct rules_run *rr, const char *kind, int64_t contact_id,
     const char *fmt, ...)
 {
 	va_list ap;
@@ -81,37 +55,6 @@ rr_say(struct rules_run *rr, const char *kind, int64_t contact_id,
 
 /* ---- loading ---------------------------------------------------------------------- */
 
-/* The schedules' next runs, kept in rule_timers so a restart keeps them. */
-static void
-rr_schedules(struct rules_run *rr)
-{
-	struct store_rule_timer t, want;
-	const struct rule *r;
-	int i, found;
-
-	for (i = 0; rr->set != NULL && i < rr->set->n; i++) {
-		r = &rr->set->rules[i];
-		if (r->when != RULES_WHEN_SCHEDULE)
-			continue;
-		memset(&t, 0, sizeof t);
-		found = store_rule_timer_find(rr->e->st, r->name, 0, &t, NULL);
-		if (found == 1 && t.spec != NULL && strcmp(t.spec, r->arg) == 0) {
-			store_rule_timer_clear(&t);
-			continue;
-		}
-		if (found == 1)
-			store_rule_timer_delete(rr->e->st, t.id, NULL);
-		store_rule_timer_clear(&t);
-		memset(&want, 0, sizeof want);
-		want.rule = r->name;
-		want.due_at = rules_schedule_next(&r->sched, hark_now_ms());
-		want.since_at = hark_now_ms();
-		want.ref = want.due_at;
-		want.spec = r->arg;
-		store_rule_timer_add(rr->e->st, &want, NULL);
-	}
-}
-
 /* (Re)reads the file. On an error the rules already loaded stay. */
 static void
 rr_load(struct rules_run *rr)
@@ -122,16 +65,16 @@ rr_load(struct rules_run *rr)
 
 	rc = engine_rules_load(rr->e->st, rr->e->cfg, rr->path, &set, &cause);
 	if (rc < 0) {
-		rr_say(rr, "rule-error", 0, "%s (the rules loaded before stay)",
+		rules_run_say(rr, "rule-error", 0, "%s (the rules loaded before stay)",
 		    cause);
 		free(cause);
 		return;
 	}
 	rules_free(rr->set);
 	rr->set = set;
-	rr_schedules(rr);
+	rules_timers_sync(rr);
 	if (set != NULL)
-		rr_say(rr, "rule", 0, "%d rule%s loaded from %s", set->n,
+		rules_run_say(rr, "rule", 0, "%d rule%s loaded from %s", set->n,
 		    set->n == 1 ? "" : "s", rr->path);
 }
 
@@ -157,7 +100,7 @@ rr_watch(struct rules_run *rr)
 	if (!exists && rr->set != NULL) {
 		rules_free(rr->set);
 		rr->set = NULL;
-		rr_say(rr, "rule", 0, "%s is gone: no rules run", rr->path);
+		rules_run_say(rr, "rule", 0, "%s is gone: no rules run", rr->path);
 	}
 }
 
@@ -295,7 +238,7 @@ rr_act(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 		break;
 	case RULES_DO_NOTIFY:
 		if (!rr->batch)
-			rr_say(rr, "rule-notify", x->contact_id, "%s: %s", x->c.name,
+			rules_run_say(rr, "rule-notify", x->contact_id, "%s: %s", x->c.name,
 			    a->arg);
 		break;
 	}
@@ -307,15 +250,15 @@ rr_act(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 
 /* ---- firing a step ------------------------------------------------------------------- */
 
-static int
-rr_enabled(struct rules_run *rr, const struct rule *r)
+int
+rules_run_enabled(struct rules_run *rr, const struct rule *r)
 {
 	return store_rule_enabled(rr->e->st, r->name, NULL) == 1;
 }
 
 /* Runs step x->step of x->r for x->contact_id. 1 when it ran, 0 when not. */
-static int
-rr_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
+int
+rules_run_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 {
 	struct store *st = rr->e->st;
 	struct store_rule_timer t;
@@ -324,7 +267,7 @@ rr_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 	int64_t before, now = hark_now_ms();
 	int i, log = 0, ran = 0;
 
-	if (!rr_enabled(rr, x->r) || rctx_load(st, x, NULL) != 0)
+	if (!rules_run_enabled(rr, x->r) || rctx_load(st, x, NULL) != 0)
 		return 0;
 	if (rr_chain_has(ch, x->r->name) || (ch != NULL && ch->depth >=
 	    RULES_MAX_CHAIN)) {
@@ -351,7 +294,7 @@ rr_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 			    (char *)hark_channel_name(x->channel) : NULL;
 			store_rule_timer_add(st, &t, NULL);
 		}
-		rr_say(rr, "rule", x->contact_id, "%s (step %d) for %s: %s",
+		rules_run_say(rr, "rule", x->contact_id, "%s (step %d) for %s: %s",
 		    x->r->name, x->step + 1, x->c.name, hbuf_str(&did));
 		ran = 1;
 		goto out;
@@ -359,7 +302,7 @@ rr_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 	if (log) {
 		store_rule_log_add(st, x->r->name, x->contact_id, x->step, 0, 0,
 		    hbuf_str(&why), NULL);
-		rr_say(rr, "rule", x->contact_id, "%s (step %d) skipped for %s: %s",
+		rules_run_say(rr, "rule", x->contact_id, "%s (step %d) skipped for %s: %s",
 		    x->r->name, x->step + 1, x->c.name, hbuf_str(&why));
 	}
 out:
@@ -389,37 +332,12 @@ rr_trigger(struct rules_run *rr, const struct rules_event *ev, int64_t contact_i
 		x.since_at = hark_now_ms();
 		if (m != NULL && store_message_get(rr->e->st, m->id, &x.m, NULL) != 0)
 			continue;
-		rr_fire(rr, &x, ch);
+		rules_run_fire(rr, &x, ch);
 		rctx_clear(&x);
 	}
 }
 
 /* ---- the journal ------------------------------------------------------------------------ */
-
-/* An outbound message a person sent starts each no-reply rule's wait. */
-static void
-rr_outbound(struct rules_run *rr, const struct store_message *m)
-{
-	struct store_rule_timer t;
-	const struct rule *r;
-	int i;
-
-	if (store_rule_sent(rr->e->st, m->id, NULL) != 0)
-		return;
-	for (i = 0; rr->set != NULL && i < rr->set->n; i++) {
-		r = &rr->set->rules[i];
-		if (r->when != RULES_WHEN_NO_REPLY)
-			continue;
-		memset(&t, 0, sizeof t);
-		t.rule = r->name;
-		t.contact_id = m->contact_id;
-		t.due_at = m->created_at + r->after_ms;
-		t.since_at = m->created_at;
-		t.ref = m->id;
-		t.channel = (char *)hark_channel_name(m->channel);
-		store_rule_timer_add(rr->e->st, &t, NULL);
-	}
-}
 
 static void
 rr_event(struct rules_run *rr, const struct rjevent *je)
@@ -439,7 +357,7 @@ rr_event(struct rules_run *rr, const struct rjevent *je)
 			ev.text = m.body;
 			rr_trigger(rr, &ev, m.contact_id, &m, m.id, ch);
 		} else if (m.channel != HARK_CH_VOICE)
-			rr_outbound(rr, &m);
+			rules_timers_wait(rr, &m);
 		store_message_clear(&m);
 		return;
 	}
@@ -500,7 +418,7 @@ rr_journal(struct rules_run *rr)
 	for (i = 0; a[i].kind != NULL; i++) {
 		rr_event(rr, &a[i]);
 		if (store_rule_cursor_set(st, a[i].id, &cause) != 0) {
-			rr_say(rr, "rule-error", 0, "%s", cause);
+			rules_run_say(rr, "rule-error", 0, "%s", cause);
 			break;
 		}
 	}
@@ -512,99 +430,6 @@ rr_journal(struct rules_run *rr)
 	}
 	free(a);
 	return rc;
-}
-
-/* ---- timers ------------------------------------------------------------------------------ */
-
-static int
-rr_collect_contact(void *arg, const struct store_contact *c)
-{
-	int64_t **ids = arg;
-	size_t n = 0;
-
-	while ((*ids)[n] != 0)
-		n++;
-	*ids = xreallocarray(*ids, n + 2, sizeof **ids);
-	(*ids)[n] = c->id;
-	(*ids)[n + 1] = 0;
-	return 0;
-}
-
-/* A schedule's run: the rule for every contact its conditions pick, then
- * its notification once. The next run is written first. */
-static void
-rr_schedule_run(struct rules_run *rr, const struct rule *r,
-    const struct store_rule_timer *t)
-{
-	struct store_rule_timer next = *t;
-	struct rctx x;
-	int64_t *ids = xcalloc(1, sizeof *ids);
-	int i, j, n = 0;
-
-	next.due_at = rules_schedule_next(&r->sched, hark_now_ms() > t->due_at ?
-	    hark_now_ms() : t->due_at);
-	next.ref = next.due_at;
-	store_rule_timer_add(rr->e->st, &next, NULL);
-	if (!rr_enabled(rr, r)) {
-		free(ids);
-		return;
-	}
-	store_contacts_list(rr->e->st, 0, rr_collect_contact, &ids, NULL);
-	rr->batch = 1;
-	for (i = 0; ids[i] != 0; i++) {
-		memset(&x, 0, sizeof x);
-		x.set = rr->set;
-		x.r = r;
-		x.contact_id = ids[i];
-		x.ref = t->due_at;
-		n += rr_fire(rr, &x, NULL);
-		rctx_clear(&x);
-	}
-	rr->batch = 0;
-	free(ids);
-	for (j = 0; j < r->steps[0].nacts; j++)
-		if (r->steps[0].acts[j].kind == RULES_DO_NOTIFY && (n > 0 ||
-		    r->nconds == 0))
-			rr_say(rr, "rule-notify", 0, "%s (%d contact%s)",
-			    r->steps[0].acts[j].arg, n, n == 1 ? "" : "s");
-}
-
-static int
-rr_timer(void *arg, const struct store_rule_timer *t)
-{
-	struct rules_run *rr = arg;
-	struct store *st = rr->e->st;
-	const struct rule *r = rules_find(rr->set, t->rule);
-	struct rctx x;
-	int64_t at;
-
-	if (r == NULL || t->step >= r->nsteps) {
-		store_rule_log_add(st, t->rule, t->contact_id, t->step, 0, 0,
-		    "the rule is no longer in the rules file", NULL);
-	} else if (t->contact_id == 0) {
-		if (r->when == RULES_WHEN_SCHEDULE)
-			rr_schedule_run(rr, r, t);
-	} else if (t->step == 0 && (store_inbound_after(st, t->contact_id,
-	    t->since_at, &at, NULL) != 0 || store_message_newer(st, t->contact_id,
-	    t->ref, HARK_DIR_OUT, NULL) != 0)) {
-		/* No-reply: they replied, or a newer message has its own wait. */
-	} else {
-		memset(&x, 0, sizeof x);
-		x.set = rr->set;
-		x.r = r;
-		x.step = t->step;
-		x.contact_id = t->contact_id;
-		x.since_at = t->since_at;
-		x.ref = t->ref;
-		if (t->channel != NULL && hark_channel_parse(t->channel,
-		    &x.channel) == 0)
-			x.has_channel = 1;
-		rr_fire(rr, &x, NULL);
-		rctx_clear(&x);
-	}
-	/* Deleted after the step ran: a crash between runs it again, and its
-	 * sends' idempotency keys keep that from sending twice. */
-	return store_rule_timer_delete(st, t->id, NULL) != 0;
 }
 
 /* ---- the loop --------------------------------------------------------------------------- */
@@ -625,7 +450,7 @@ rr_run(struct rules_run *rr)
 		rr->again = 0;
 		if (rr_journal(rr) == RULES_EVENTS_BATCH)
 			rr->again = 1;
-		store_rule_timers_due(rr->e->st, hark_now_ms(), 100, rr_timer, rr,
+		store_rule_timers_due(rr->e->st, hark_now_ms(), 100, rules_timer_run, rr,
 		    NULL);
 	} while (rr->again && ++rounds < RULES_ROUNDS);
 	rr->running = 0;
