@@ -109,15 +109,15 @@ bulk_add_optout(void *arg, const struct store_optout *o)
 static int
 bulk_has_prefs(const struct bulk_pick *bp, int64_t id)
 {
-	return bsearch(&id, bp->with_prefs, (size_t)bp->nprefs, sizeof id,
-	    bulk_cmp_id) != NULL;
+	return bp->nprefs > 0 && bsearch(&id, bp->with_prefs, (size_t)bp->nprefs,
+	    sizeof id, bulk_cmp_id) != NULL;
 }
 
 static int
 bulk_opted_out(const struct bulk_pick *bp, const char *to)
 {
-	return bsearch(&to, bp->optouts, (size_t)bp->noptouts, sizeof to,
-	    bulk_cmp_str) != NULL;
+	return bp->noptouts > 0 && bsearch(&to, bp->optouts,
+	    (size_t)bp->noptouts, sizeof to, bulk_cmp_str) != NULL;
 }
 
 static int
@@ -271,8 +271,13 @@ bulk_select(struct engine *e, const struct engine_bulk_spec *s,
 	    store_prefs_each(e->st, bulk_add_prefs, bp, cause) != 0 ||
 	    store_optouts_each(e->st, 0, bulk_add_optout, bp, cause) != 0)
 		return -1;
-	qsort(bp->with_prefs, (size_t)bp->nprefs, sizeof *bp->with_prefs, bulk_cmp_id);
-	qsort(bp->optouts, (size_t)bp->noptouts, sizeof *bp->optouts, bulk_cmp_str);
+	/* qsort and bsearch take no NULL array, even of no elements. */
+	if (bp->nprefs > 1)
+		qsort(bp->with_prefs, (size_t)bp->nprefs, sizeof *bp->with_prefs,
+		    bulk_cmp_id);
+	if (bp->noptouts > 1)
+		qsort(bp->optouts, (size_t)bp->noptouts, sizeof *bp->optouts,
+		    bulk_cmp_str);
 	bp->p = engine_provider_for(e, s->account, NULL, s->channel);
 	if (bp->p == NULL) {
 		set_cause(cause, "no account can send %s%s%s", hark_channel_name(s->channel),
