@@ -23,35 +23,35 @@
 
 const struct x_table x_msg_tables[4] = {
 	{ "status_history", "message_status_history", "message_id",
-	  "SELECT * FROM message_status_history WHERE message_id = ?1 ORDER BY id", 0, 0 },
+	  "SELECT * FROM message_status_history WHERE message_id = ?1 ORDER BY id", 0, 0, NULL },
 	{ "attachments", "attachments", "message_id",
-	  "SELECT * FROM attachments WHERE message_id = ?1 ORDER BY id", 0, 0 },
+	  "SELECT * FROM attachments WHERE message_id = ?1 ORDER BY id", 0, 0, NULL },
 	{ "call", "calls", "message_id",
-	  "SELECT * FROM calls WHERE message_id = ?1", 1, 0 },
+	  "SELECT * FROM calls WHERE message_id = ?1", 1, 0, "voice" },
 	{ "mail", "mail", "message_id",
-	  "SELECT * FROM mail WHERE message_id = ?1", 1, 0 },
+	  "SELECT * FROM mail WHERE message_id = ?1", 1, 0, "email" },
 };
 /* Unread count, last activity and channels follow from the messages, so a
  * conversation carries only what the user set. */
 const struct x_table x_contact_tables[4] = {
 	{ "identities", "identities", "contact_id",
-	  "SELECT * FROM identities WHERE contact_id = ?1 ORDER BY id", 0, 0 },
+	  "SELECT * FROM identities WHERE contact_id = ?1 ORDER BY id", 0, 0, NULL },
 	{ "tags", "contact_tags", "contact_id",
-	  "SELECT * FROM contact_tags WHERE contact_id = ?1 ORDER BY tag", 0, 1 },
+	  "SELECT * FROM contact_tags WHERE contact_id = ?1 ORDER BY tag", 0, 1, NULL },
 	{ "conversation", "conversations", "contact_id",
-	  "SELECT status, snooze_until FROM conversations WHERE contact_id = ?1", 1, 0 },
+	  "SELECT status, snooze_until FROM conversations WHERE contact_id = ?1", 1, 0, NULL },
 	{ "preferences", "preferences", "contact_id",
-	  "SELECT * FROM preferences WHERE contact_id = ?1", 1, 0 },
+	  "SELECT * FROM preferences WHERE contact_id = ?1", 1, 0, NULL },
 };
 /* A variant names its version by number, which means the same in another
  * database; the version's row id does not. */
 const struct x_table x_template_tables[2] = {
 	{ "versions", "template_versions", "template_id",
-	  "SELECT * FROM template_versions WHERE template_id = ?1 ORDER BY version", 0, 0 },
+	  "SELECT * FROM template_versions WHERE template_id = ?1 ORDER BY version", 0, 0, NULL },
 	{ "variants", "template_variants", "template_version_id",
 	  "SELECT v.version AS version, tv.* FROM template_variants tv"
 	  " JOIN template_versions v ON v.id = tv.template_version_id"
-	  " WHERE v.template_id = ?1 ORDER BY v.version, tv.id", 0, 0 },
+	  " WHERE v.template_id = ?1 ORDER BY v.version, tv.id", 0, 0, NULL },
 };
 const char *const store_xtemplate_sets[] = { "versions", "variants", NULL };
 const char *const store_xmessage_sets[] = { "status_history", "attachments", "call",
@@ -87,8 +87,8 @@ static void	x_row_read(sqlite3_stmt *stmt, int ncols, const char *skip1,
 static void	x_rows_reset(struct x_rows *own);
 static void	x_rows_free(struct x_rows *own);
 static int	x_sets_read(struct store *st, const struct x_table *t, size_t nt,
-		    int64_t key, struct store_xset *sets, struct x_rows *own,
-		    char **cause);
+		    int64_t key, const char *channel, struct store_xset *sets,
+		    struct x_rows *own, char **cause);
 static void	x_msg_field(struct store_message *m, const char *name,
 		    sqlite3_stmt *stmt, int col);
 static void	x_msg_refs_out(struct store *st, struct store_xrow *extra,
@@ -193,10 +193,11 @@ x_row_read(sqlite3_stmt *stmt, int ncols, const char *skip1, const char *skip2,
 }
 
 /* The related rows of one owner, one set per table. The sets point into
- * own->rows only once every table is read, as reading may move it. */
+ * own->rows only once every table is read, as reading may move it. A table
+ * of one channel's messages (calls, mail) is not asked about the others. */
 static int
 x_sets_read(struct store *st, const struct x_table *t, size_t nt, int64_t key,
-    struct store_xset *sets, struct x_rows *own, char **cause)
+    const char *channel, struct store_xset *sets, struct x_rows *own, char **cause)
 {
 	const char *what = "cannot read for export";
 	sqlite3_stmt *stmt;
@@ -205,10 +206,16 @@ x_sets_read(struct store *st, const struct x_table *t, size_t nt, int64_t key,
 
 	HARK_ASSERT(nt <= STORE_XSETS_MAX);
 	for (i = 0; i < nt && rc == SQLITE_DONE; i++) {
+		first[i] = own->nrows;
+		sets[i].name = t[i].set;
+		sets[i].one = t[i].one;
+		sets[i].list = t[i].list;
+		sets[i].nrows = 0;
+		if (t[i].only != NULL && (channel == NULL || strcmp(t[i].only, channel) != 0))
+			continue;
 		if ((stmt = store_stmt(st, t[i].select, what, cause)) == NULL)
 			return -1;
 		sqlite3_bind_int64(stmt, 1, key);
-		first[i] = own->nrows;
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 			if (own->nrows == own->caprows) {
 				own->rows = xreallocarray(own->rows,
@@ -223,9 +230,6 @@ x_sets_read(struct store *st, const struct x_table *t, size_t nt, int64_t key,
 		if (rc != SQLITE_DONE)
 			store_err(st, cause, what);
 		store_stmt_done(st, stmt);
-		sets[i].name = t[i].set;
-		sets[i].one = t[i].one;
-		sets[i].list = t[i].list;
 		sets[i].nrows = own->nrows - first[i];
 	}
 	for (i = 0; i < nt; i++)
@@ -410,7 +414,7 @@ store_export_messages(struct store *st, const struct store_filter *f,
 		x.template_version = sqlite3_column_int(stmt, n + 2);
 		x.nsets = (int)HARK_NELEM(x_msg_tables);
 		if (x_sets_read(st, x_msg_tables, HARK_NELEM(x_msg_tables), x.m.id,
-		    x.sets, &own, cause) != 0)
+		    hark_channel_name(x.m.channel), x.sets, &own, cause) != 0)
 			failed = 1;
 		else
 			stop = fn(arg, &x);
@@ -450,7 +454,7 @@ store_export_contacts(struct store *st, int64_t contact_id,
 		x_rows_reset(&own);
 		c.nsets = (int)HARK_NELEM(x_contact_tables);
 		if (x_sets_read(st, x_contact_tables, HARK_NELEM(x_contact_tables),
-		    sqlite3_column_int64(stmt, 0), c.sets, &own, cause) != 0)
+		    sqlite3_column_int64(stmt, 0), NULL, c.sets, &own, cause) != 0)
 			failed = 1;
 		else
 			stop = fn(arg, &c);
@@ -485,7 +489,7 @@ store_export_templates(struct store *st,
 		x_rows_reset(&own);
 		t.nsets = (int)HARK_NELEM(x_template_tables);
 		if (x_sets_read(st, x_template_tables, HARK_NELEM(x_template_tables),
-		    sqlite3_column_int64(stmt, 0), t.sets, &own, cause) != 0)
+		    sqlite3_column_int64(stmt, 0), NULL, t.sets, &own, cause) != 0)
 			failed = 1;
 		else
 			stop = fn(arg, &t);

@@ -13,6 +13,7 @@ struct x_table {
 	const char *key;       /* the column pointing at the owner */
 	const char *select;    /* its rows for one owner (?1), in a stable order */
 	int one, list;
+	const char *only;      /* the channel whose messages may have rows, or NULL */
 };
 
 extern const struct x_table x_msg_tables[4];
