@@ -26,6 +26,8 @@
 #define MAPI_MAX_HEADERS 8
 
 static void mapi_done(void *arg, const struct net_response *r);
+static int mapi_start(struct mapi *m, struct mapi_op *op,
+    const struct net_request *req, char **cause);
 static void mapi_op_detach(struct mapi_op *op);
 static char *mapi_trim_url(const char *url);
 static int mapi_file_read(const char *path, size_t room, unsigned char **data,
@@ -143,12 +145,43 @@ mapi_post(struct mapi *m, const char *url, const char **headers,
 	req.timeout_ms = m->timeout_ms;
 	req.policy.max_attempts = 1;
 	op = xcalloc(1, sizeof *op);
-	op->m = m;
 	op->answer = answer;
 	op->message_id = message_id;
 	op->cb = cb;
 	op->arg = arg;
-	op->net_id = net_request(m->p->env.net, &req, mapi_done, op, cause);
+	return mapi_start(m, op, &req, cause);
+}
+
+int
+mapi_get(struct mapi *m, const char *url, mapi_answer_fn answer,
+    provider_lookup_cb lcb, void *arg, char **cause)
+{
+	static const struct backoff_policy policy = { 500, 5000, 3 };
+	const char *hdrs[3] = { "Accept: application/json", m->auth_header, NULL };
+	struct net_request req;
+	struct mapi_op *op;
+
+	memset(&req, 0, sizeof req);
+	req.method = "GET";
+	req.url = url;
+	req.headers = hdrs;
+	req.userpwd = m->userpwd;
+	req.timeout_ms = m->timeout_ms;
+	req.policy = policy;
+	op = xcalloc(1, sizeof *op);
+	op->answer = answer;
+	op->lcb = lcb;
+	op->arg = arg;
+	return mapi_start(m, op, &req, cause);
+}
+
+/* Starts op's request and links op into m; frees op when it cannot. */
+static int
+mapi_start(struct mapi *m, struct mapi_op *op, const struct net_request *req,
+    char **cause)
+{
+	op->m = m;
+	op->net_id = net_request(m->p->env.net, req, mapi_done, op, cause);
 	if (op->net_id == 0) {
 		free(op);
 		return -1;
@@ -165,7 +198,7 @@ mapi_done(void *arg, const struct net_response *r)
 {
 	struct mapi_op *op = arg;
 	struct provider_result res;
-	struct mapi_out o = { NULL, NULL, NULL, 0 };
+	struct mapi_out o = { NULL, NULL, NULL, 0, -1 };
 
 	op->net_id = 0;
 	op->busy = 1;
@@ -177,7 +210,10 @@ mapi_done(void *arg, const struct net_response *r)
 	res.error_text = o.text;
 	res.provider_id = o.id;
 	mapi_op_detach(op);
-	op->cb(op->arg, &res);
+	if (op->lcb != NULL)
+		op->lcb(op->arg, o.found, &res);
+	else
+		op->cb(op->arg, &res);
 	free(o.code);
 	free(o.text);
 	free(o.id);
@@ -362,6 +398,13 @@ mapi_common_failure(struct mapi *m, const struct net_response *r,
 			res->outcome = PROVIDER_TRANSIENT;
 			res->retry_after_ms = 0;
 			o->text = xasprintf("cannot reach %s: %s", m->service, err);
+		} else if (m->lookup) {
+			/* It may still be taking it: the retry waits twice the
+			 * timeout, then asks whether it arrived. */
+			res->outcome = PROVIDER_TRANSIENT;
+			res->retry_after_ms = 2 * m->timeout_ms;
+			o->text = xasprintf("no answer from %s (%s)", m->service,
+			    err);
 		} else {
 			res->outcome = PROVIDER_PERMANENT;
 			o->text = xasprintf("no answer from %s (%s): the mail may "

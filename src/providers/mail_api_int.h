@@ -28,6 +28,7 @@ struct mapi_out {
 	char *text;                /* error_text */
 	char *id;                  /* provider_id */
 	int64_t message_id;        /* in: hark's id of the message sent */
+	int found;                 /* a lookup's answer: 1, 0, or -1 (can't tell) */
 };
 
 /* Turns a complete answer into a result (its strings in o). */
@@ -40,7 +41,8 @@ struct mapi_op {
 	int busy;                  /* its callback is on the stack */
 	mapi_answer_fn answer;
 	int64_t message_id;
-	provider_send_cb cb;
+	provider_send_cb cb;       /* a send's callback, or */
+	provider_lookup_cb lcb;    /* a lookup's */
 	void *arg;
 	struct mapi_op *prev, *next;
 };
@@ -53,6 +55,7 @@ struct mapi {
 	char *auth_header;         /* "Authorization: Bearer ..." or NULL */
 	char *userpwd;             /* "api:KEY" for Basic auth, or NULL */
 	long timeout_ms;
+	int lookup;                /* a send can be looked up: an unanswered one is retried */
 	struct mapi_op *ops;
 };
 
@@ -83,6 +86,11 @@ int mapi_post(struct mapi *m, const char *url, const char **headers,
  * NULL when neither is set. */
 const char *mapi_from_name(const struct mapi *m, const struct provider_send *req);
 
+/* GETs url (retried by net on 429, 5xx and transport errors) for a
+ * lookup; answer sets o->found and res, lcb gets them. 0 or -1 with cause. */
+int mapi_get(struct mapi *m, const char *url, mapi_answer_fn answer,
+    provider_lookup_cb lcb, void *arg, char **cause);
+
 /* Reads the attachments of req, at most max_total bytes in all. 0 with
  * *out (n entries), or -1 with cause naming the file. */
 int mapi_files_read(const struct provider_send *req, size_t max_total,
@@ -93,7 +101,8 @@ void mapi_files_free(struct mapi_file *f, int n);
 char *mapi_base64(const unsigned char *data, size_t len);
 
 /* The outcome of an answer that is not a success, in the ways every API
- * shares: no answer (transient before connecting, permanent after), 429
+ * shares: no answer (transient before connecting; after connecting,
+ * permanent, or with m->lookup transient after twice the timeout), 429
  * and 5xx (transient, with the wish of Retry-After or X-RateLimit-Reset),
  * 401 (authentication: check keys). Returns 1 when it filled res and
  * *text, 0 when the status is the provider's to explain. */

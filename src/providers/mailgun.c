@@ -12,6 +12,13 @@
  * recipient's client threads the mail; attachments are file parts named
  * "attachment" (or "inline" for parts the HTML shows by cid:). Mailgun
  * takes at most 25 MB per message.
+ *
+ * A send Mailgun never answered can be looked up: its Message-ID (hark's,
+ * sent as h:Message-Id) names it in the Events API, GET /v3/{domain}/events
+ * ?message-id=...&event=accepted. So an unanswered send is retried after
+ * twice the timeout, once Mailgun says it has no such message, and a send
+ * in flight when hark stopped is settled the same way. Events appear there
+ * within seconds, long before the retry asks.
  */
 
 #include <openssl/rand.h>
@@ -50,14 +57,19 @@ static int mg_body(struct mailgun *, const struct provider_send *,
     const char *, struct hbuf *, char **);
 static void mg_answer(struct mapi *, const struct net_response *,
     struct provider_result *, struct mapi_out *);
+static int mg_lookup(struct provider *, const struct provider_send *,
+    provider_lookup_cb, void *, char **);
+static void mg_found(struct mapi *, const struct net_response *,
+    struct provider_result *, struct mapi_out *);
 
 const struct provider_ops provider_mailgun_ops = {
 	.name = "mailgun",
 	.channels = 1u << HARK_CH_EMAIL,
-	.caps = 0,
+	.caps = PROVIDER_CAP_LOOKUP,
 	.open = mg_open,
 	.close = mg_close,
 	.send = mg_send,
+	.lookup = mg_lookup,
 };
 
 static int
@@ -84,6 +96,7 @@ mg_open(struct provider *p, char **cause)
 		return -1;
 	}
 	mg->m.userpwd = xasprintf("api:%s", mg->m.secret);
+	mg->m.lookup = 1;
 	mg->domain = xstrdup(domain);
 	mg->region = strcmp(region, "eu") == 0 ? "eu" : "us";
 	p->priv = mg;
@@ -298,5 +311,73 @@ mg_answer(struct mapi *m, const struct net_response *r,
 		o->text = xasprintf("Mailgun answered HTTP %ld", r->status);
 	}
 	mapi_scrub(m, r->status, &o->text);
+	cJSON_Delete(json);
+}
+
+/* ---- lookup --------------------------------------------------------------- */
+
+static int
+mg_lookup(struct provider *p, const struct provider_send *req,
+    provider_lookup_cb cb, void *arg, char **cause)
+{
+	struct mailgun *mg = p->priv;
+	struct hbuf q = HBUF_INIT;
+	const char *id = req->message_id_hdr;
+	char *bare, *url;
+	int rc;
+
+	if (id == NULL || *id == '\0') {
+		set_cause(cause, "Mailgun: a send without a Message-ID cannot be "
+		    "looked up");
+		return -1;
+	}
+	if (*id == '<')
+		id++;
+	bare = xstrndup(id, strcspn(id, ">"));
+	net_form_add(&q, "message-id", bare);
+	net_form_add(&q, "event", "accepted");
+	net_form_add(&q, "limit", "1");
+	url = xasprintf("%s/v3/%s/events?%s", mg->m.base, mg->domain,
+	    hbuf_str(&q));
+	rc = mapi_get(&mg->m, url, mg_found, cb, arg, cause);
+	free(url);
+	free(bare);
+	hbuf_free(&q);
+	return rc;
+}
+
+/* The events page: an accepted event of the message means Mailgun has it. */
+static void
+mg_found(struct mapi *m, const struct net_response *r,
+    struct provider_result *res, struct mapi_out *o)
+{
+	cJSON *json, *items, *it;
+	const char *id;
+
+	if (r->status != 200) {
+		mapi_common_failure(m, r, "api_key and region", res, o);
+		if (o->text == NULL)
+			o->text = xasprintf("Mailgun answered HTTP %ld to the "
+			    "events query", r->status);
+		o->found = -1;
+		return;
+	}
+	json = cJSON_ParseWithLength(r->body, r->body_len);
+	items = cJSON_GetObjectItemCaseSensitive(json, "items");
+	if (!cJSON_IsArray(items)) {
+		o->text = xstrdup("Mailgun's events could not be read");
+		o->found = -1;
+	} else if ((it = cJSON_GetArrayItem(items, 0)) == NULL) {
+		o->found = 0;
+	} else {
+		id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    it, "message"), "headers"), "message-id"));
+		o->found = 1;
+		o->id = xstrdup(id != NULL ? id : "");
+		res->outcome = PROVIDER_OK;
+		res->status = HARK_ST_SENT;
+		res->at = hark_now_ms();
+	}
 	cJSON_Delete(json);
 }

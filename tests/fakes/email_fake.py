@@ -28,7 +28,7 @@ SENDGRID (POST /v3/mail/send; tsg_mail_v3.json, subset in sendgrid_mail_v3.subse
     sg_message_id (X-Message-Id + ".filter..."), email, timestamp, smtp-id and the
     personalization's custom_args as top-level keys.
 
-MAILGUN (POST /v3/{domain}/messages; Mailgun's API reference)
+MAILGUN (POST /v3/{domain}/messages, GET /v3/{domain}/events; Mailgun's API reference)
     HTTP Basic api:KEY (missing: 401 "Forbidden" and a violation; wrong: 401). Unknown
     domain: 404. multipart/form-data or urlencoded; from, to and subject required, one of
     text, html, amp-html or template; known fields only (cc, bcc, attachment, inline,
@@ -38,6 +38,9 @@ MAILGUN (POST /v3/{domain}/messages; Mailgun's API reference)
     Events go to DELIVER/mailgun/events, one per POST: {"signature":{"timestamp","token",
     "signature":hex(HMAC-SHA256(signing key, timestamp + token))},"event-data":{...}} with
     message.headers.message-id (the id without brackets) and user-variables (the v:*).
+    GET /v3/{domain}/events?message-id=ID&event=accepted&limit=N lists the accepted event
+    of each message the fake holds (filters: message-id without brackets, event, limit
+    1-300, begin, end, ascending, recipient; others are violations).
 
 LIFECYCLE (by recipient's local part; each step after 1 s x speed)
     anything else  delivered, open, click        (SendGrid: processed first;
@@ -414,17 +417,7 @@ class Fake:
 
     def mg_send(self, path, headers, body):
         m = re.match(r"^/v3/([^/]+)/messages$", path)
-        auth = headers.get("Authorization", "")
-        if not auth.startswith("Basic "):
-            raise Problem(401, "Forbidden")
-        try:
-            user, _, key = base64.b64decode(auth[6:]).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Problem(401, "Forbidden")
-        if user != "api":
-            raise Problem(401, "Forbidden")
-        if key != self.a.api_key:
-            raise Problem(401, "Forbidden", violation=False)
+        self.mg_auth(headers)
         if m.group(1) != self.a.domain:
             raise Problem(404, "Domain not found: %s" % m.group(1), violation=False)
         if len(body) > MG_MAX + 65536:
@@ -489,6 +482,46 @@ class Fake:
                "events": []}
         answer = json.dumps({"id": "<%s>" % mid, "message": "Queued. Thank you."})
         return msg, 200, answer.encode(), {"Content-Type": "application/json"}
+
+    def mg_auth(self, headers):
+        auth = headers.get("Authorization", "")
+        if not auth.startswith("Basic "):
+            raise Problem(401, "Forbidden")
+        try:
+            user, _, key = base64.b64decode(auth[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Problem(401, "Forbidden")
+        if user != "api":
+            raise Problem(401, "Forbidden")
+        if key != self.a.api_key:
+            raise Problem(401, "Forbidden", violation=False)
+
+    def mg_events(self, path, query, headers):
+        """GET /v3/{domain}/events: the accepted events, filtered as asked."""
+        self.mg_auth(headers)
+        if path.split("/")[2] != self.a.domain:
+            raise Problem(404, "Domain not found: %s" % path.split("/")[2], violation=False)
+        q = urllib.parse.parse_qs(query, keep_blank_values=True)
+        known = {"message-id", "event", "limit", "begin", "end", "ascending", "recipient"}
+        for k in q:
+            if k not in known:
+                raise Problem(400, "unknown filter '%s'" % k)
+        if "limit" in q and not (q["limit"][0].isdigit() and 1 <= int(q["limit"][0]) <= 300):
+            raise Problem(400, "limit must be 1 to 300")
+        want = q.get("message-id", [None])[0]
+        if want is not None and want.startswith("<"):
+            raise Problem(400, "message-id is given without angle brackets")
+        items = []
+        with self.lock:
+            for m in self.messages.values():
+                if want is not None and m["id"] != want:
+                    continue
+                if q.get("event", ["accepted"])[0] not in ("accepted",):
+                    continue
+                items.append(self.mg_event(m, "accepted"))
+        limit = int(q.get("limit", ["100"])[0])
+        return {"items": items[:limit], "paging": {"next": self.a.api_base + path + "?page=next",
+                                                   "first": self.a.api_base + path}}
 
     def mg_signature(self, bad=False):
         ts, token = str(int(time.time())), secrets.token_hex(25)
@@ -654,6 +687,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         f = self.fake
+        path, _, query = self.path.partition("?")
+        if f.mode == "mailgun" and re.match(r"^/v3/[^/]+/events$", path):
+            try:
+                out = f.mg_events(path, query, self.headers)
+            except Problem as p:
+                return self.problem(p, b"")
+            f.requests.write({"method": "GET", "path": self.path, "status": 200,
+                              "found": len(out["items"])})
+            return self.answer_json(200, out)
         if self.path == "/_fake/state":
             with f.lock:
                 self.answer_json(200, {"messages": list(f.messages.values())})
@@ -688,12 +730,13 @@ class Handler(BaseHTTPRequestHandler):
         f.requests.write({"method": "POST", "path": self.path, "status": status,
                           "id": msg["id"], "to": msg["to"], "custom_args": msg["custom_args"],
                           "headers": msg["headers"], "attachments": msg["attachments"]})
-        self.answer(status, out, hdrs)
+        # The mail goes its way even when the client has stopped listening.
         threading.Thread(target=f.life, args=(msg,), daemon=True).start()
+        self.answer(status, out, hdrs)
 
     def problem(self, p, body):
         f = self.fake
-        entry = {"method": "POST", "path": self.path, "status": p.status,
+        entry = {"method": self.command, "path": self.path, "status": p.status,
                  "error": p.message, "field": p.field, "to": p.to}
         f.requests.write(entry)
         if p.violation:
@@ -743,8 +786,9 @@ def main():
     ap.add_argument("--slow-seconds", type=float, default=5.0)
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    Handler.fake = Fake(a)
     server = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    a.api_base = "http://127.0.0.1:%d" % server.server_address[1]
+    Handler.fake = Fake(a)
     server.daemon_threads = True
     with open(os.path.join(a.dir, "port.tmp"), "w") as f:
         f.write("%d\n" % server.server_address[1])

@@ -22,14 +22,15 @@ FAKE_DIR="$HOME/fake"
 SPEED=${EM_SPEED:-0.05}  # every lifecycle step of the fake (1 s -> 50 ms)
 FAKE_PID=
 RELAY_PID=
+DAEMON_PID=
 
 ms_now() { date +%s%3N; }
 
 em_cleanup() {
-	for pid in $RELAY_PID $FAKE_PID; do
+	for pid in $DAEMON_PID $RELAY_PID $FAKE_PID; do
 		kill -TERM "$pid" 2>/dev/null
 	done
-	for pid in $RELAY_PID $FAKE_PID; do
+	for pid in $DAEMON_PID $RELAY_PID $FAKE_PID; do
 		wait "$pid" 2>/dev/null
 	done
 	return 0

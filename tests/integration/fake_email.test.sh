@@ -70,7 +70,17 @@ eq "its id is the Message-Id given" "$(printf '%s' "$BODY" | $PY -c 'import json
     "<m1@mg.example.test>"
 cmp -s "$HOME/inv.pdf" "$FAKE_DIR"/attachments/*-1-inv.pdf || fail "the attachment differs"
 ok "its attachment is kept byte for byte"
+post -u "api:$EM_KEY" -G --data-urlencode message-id=m1@mg.example.test -d event=accepted \
+    "$FAKE_URL/v3/mg.example.test/events"
+eq "the Events API finds it by its Message-ID" \
+    "$(printf '%s' "$BODY" | $PY -c 'import json,sys; print([i["message"]["headers"]["message-id"] for i in json.load(sys.stdin)["items"]])')" \
+    "['m1@mg.example.test']"
 eq "no violation so far" "$(violations)" 0
+post -u "api:$EM_KEY" -G --data-urlencode 'message-id=<m1@mg.example.test>' \
+    "$FAKE_URL/v3/mg.example.test/events"
+eq "a Message-ID in angle brackets is a bad filter (400)" "$CODE" 400
+eq "and a violation" "$(violations)" 1
+: > "$FAKE_DIR/violations.jsonl"
 post -u "api:wrong" -F from=me@mg.example.test -F to=bo@example.com -F subject=s -F text=t "$MG"
 eq "a wrong key gets 401" "$CODE" 401
 post -u "api:$EM_KEY" -F from=me@mg.example.test -F to=bo@example.com -F subject=s -F text=t \

@@ -35,6 +35,7 @@ struct stub_answer {
 
 struct stub_req {
 	char *method, *path, *auth, *ctype;
+	struct hbuf query;         /* decoded "name=value", '&' between */
 	struct hbuf body;
 };
 
@@ -57,6 +58,7 @@ stub_clear(void)
 		free(stub_reqs[i].path);
 		free(stub_reqs[i].auth);
 		free(stub_reqs[i].ctype);
+		hbuf_free(&stub_reqs[i].query);
 		hbuf_free(&stub_reqs[i].body);
 	}
 	stub_nreqs = stub_nanswers = stub_next = 0;
@@ -93,6 +95,17 @@ stub_nhits(void)
 }
 
 static enum MHD_Result
+stub_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct hbuf *q = cls;
+
+	hbuf_printf(q, "%s%s=%s", q->len > 0 ? "&" : "", key,
+	    value != NULL ? value : "");
+	return MHD_YES;
+}
+
+static enum MHD_Result
 stub_handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **con_cls)
@@ -122,6 +135,9 @@ stub_handler(void *cls, struct MHD_Connection *c, const char *url,
 		r->auth = xstrdup(v != NULL ? v : "");
 		v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 		r->ctype = xstrdup(v != NULL ? v : "");
+		memset(&r->query, 0, sizeof r->query);
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND,
+		    stub_query_arg, &r->query);
 		memset(&r->body, 0, sizeof r->body);
 		hbuf_add(&r->body, in->data != NULL ? in->data : "", in->len);
 	}
@@ -192,6 +208,7 @@ struct stub_fx {
 	struct net *net;
 	struct provider *p;
 	int called;
+	int found;                   /* a lookup's answer */
 	struct provider_result res;  /* strings copied */
 };
 
@@ -306,17 +323,22 @@ stub_on_sent(void *arg, const struct provider_result *r)
 	f->called++;
 }
 
-/* Sends req and runs the loop until its one callback, which must not come
- * from inside the send. */
+/* Inline: a test without lookups leaves them unused, without a warning. */
+static inline void
+stub_on_lookup(void *arg, int found, const struct provider_result *r)
+{
+	struct stub_fx *f = arg;
+
+	stub_on_sent(f, r);
+	f->found = found;
+}
+
+/* Runs the loop until the callback of what was started has come, once. */
 static void
-stub_send(struct stub_fx *f, const struct provider_send *req)
+stub_run(struct stub_fx *f)
 {
 	int64_t deadline = hark_mono_ms() + 30000, end;
-	char *cause = NULL;
 
-	stub_result_clear(f);
-	if (f->p->ops->send(f->p, req, stub_on_sent, f, &cause) != 0)
-		fail_msg("send: %s", cause);
 	assert_int_equal(f->called, 0);
 	uv_timer_start(&f->tick, stub_tick, 10, 10);
 	while (f->called == 0) {
@@ -328,6 +350,32 @@ stub_send(struct stub_fx *f, const struct provider_send *req)
 		uv_run(&f->loop, UV_RUN_ONCE);
 	uv_timer_stop(&f->tick);
 	assert_int_equal(f->called, 1);
+}
+
+/* Looks req up and waits for the answer. */
+static inline void
+stub_lookup(struct stub_fx *f, const struct provider_send *req)
+{
+	char *cause = NULL;
+
+	stub_result_clear(f);
+	f->found = -2;
+	if (f->p->ops->lookup(f->p, req, stub_on_lookup, f, &cause) != 0)
+		fail_msg("lookup: %s", cause);
+	stub_run(f);
+}
+
+/* Sends req and runs the loop until its one callback, which must not come
+ * from inside the send. */
+static void
+stub_send(struct stub_fx *f, const struct provider_send *req)
+{
+	char *cause = NULL;
+
+	stub_result_clear(f);
+	if (f->p->ops->send(f->p, req, stub_on_sent, f, &cause) != 0)
+		fail_msg("send: %s", cause);
+	stub_run(f);
 }
 
 /* Writes len bytes to a new file in f->dir; returns its path. */

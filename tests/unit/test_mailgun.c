@@ -320,6 +320,8 @@ test_send_rate_limit_wish(void **state)
 	assert_int_equal(f->res.retry_after_ms, 3000);
 }
 
+/* No answer: Mailgun may still take it. The retry waits twice the timeout
+ * and, since Mailgun can be asked, asks first (test_lookup). */
 static void
 test_send_no_answer(void **state)
 {
@@ -328,8 +330,51 @@ test_send_no_answer(void **state)
 
 	stub_add(200, OK_BODY, NULL, NULL, 1500);
 	stub_send(f, &req);
-	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
-	assert_non_null(strstr(f->res.error_text, "may have gone out"));
+	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
+	assert_non_null(strstr(f->res.error_text, "no answer from Mailgun"));
+	assert_null(f->res.error_code);
+	assert_int_equal(f->res.retry_after_ms, 2000);
+	assert_true(provider_mailgun_ops.caps & PROVIDER_CAP_LOOKUP);
+}
+
+/* The Events API by Message-ID: found, not found, and cannot tell. */
+static void
+test_lookup(void **state)
+{
+	struct stub_fx *f = *state;
+	struct provider_send req = mail("bo@example.com");
+	char *cause = NULL;
+
+	req.message_id_hdr = "<hark.7@mg.example.test>";
+	stub_add(200, "{\"items\":[{\"event\":\"accepted\",\"message\":"
+	    "{\"headers\":{\"message-id\":\"hark.7@mg.example.test\"}}}],"
+	    "\"paging\":{}}", NULL, NULL, 0);
+	stub_lookup(f, &req);
+	assert_int_equal(f->found, 1);
+	assert_string_equal(f->res.provider_id, "hark.7@mg.example.test");
+	assert_string_equal(stub_reqs[0].method, "GET");
+	assert_string_equal(stub_reqs[0].path, "/v3/mg.example.test/events");
+	assert_string_equal(stub_reqs[0].query.data,
+	    "message-id=hark.7@mg.example.test&event=accepted&limit=1");
+	assert_string_equal(stub_reqs[0].auth, "Basic YXBpOmtleS11bml0LXRlc3Qt"
+	    "MDEyMzQ1Njc4OWFiY2RlZg==");
+
+	stub_clear();
+	stub_add(200, "{\"items\":[],\"paging\":{}}", NULL, NULL, 0);
+	stub_lookup(f, &req);
+	assert_int_equal(f->found, 0);
+
+	stub_clear();
+	stub_add(401, "Forbidden", NULL, NULL, 0);
+	stub_lookup(f, &req);
+	assert_int_equal(f->found, -1);
+	assert_non_null(strstr(f->res.error_text, "authentication failed"));
+
+	req.message_id_hdr = NULL;
+	assert_int_equal(f->p->ops->lookup(f->p, &req, stub_on_lookup, f,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "Message-ID"));
+	free(cause);
 }
 
 /* A file over 25 MB is refused before anything is sent. */
@@ -383,6 +428,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_no_answer, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_attachment_too_large,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_needs_domain, setup,
