@@ -452,6 +452,10 @@ int store_message_template_set(struct store *st, int64_t message_id,
  * the message used no template, -1. */
 int store_message_template_get(struct store *st, int64_t message_id,
     int64_t *version_id, char **variant, char **cause);
+/* The contact's last inbound message on any channel: 0 with *at (0 when
+ * none) and *ch, or -1. One indexed walk (a template's last_inbound). */
+int store_last_inbound_any(struct store *st, int64_t contact_id, int64_t *at,
+    enum hark_channel *ch, char **cause);
 
 /* ---- A/B reports (src/store/abreport.c) ---------------------------------------- */
 

@@ -106,27 +106,17 @@ tu_contact(struct store *st, int64_t contact_id, cJSON *v)
 static void
 tu_conversation(struct store *st, int64_t contact_id, cJSON *v)
 {
-	static const enum hark_channel chs[] = { HARK_CH_SMS, HARK_CH_WHATSAPP,
-		HARK_CH_EMAIL, HARK_CH_VOICE };
-	int64_t at, last = 0;
-	enum hark_channel last_ch = HARK_CH_SMS;
+	enum hark_channel ch = HARK_CH_SMS;
+	int64_t last = 0;
 	char when[40];
-	size_t i;
 
-	if (contact_id <= 0)
-		return;
-	for (i = 0; i < sizeof chs / sizeof chs[0]; i++) {
-		if (store_last_inbound(st, contact_id, chs[i], &at, NULL) == 0 &&
-		    at > last) {
-			last = at;
-			last_ch = chs[i];
-		}
-	}
-	if (last == 0)
+	if (contact_id <= 0 ||
+	    store_last_inbound_any(st, contact_id, &last, &ch, NULL) != 0 ||
+	    last == 0)
 		return;
 	tu_local_time(last, when, sizeof when, 0);
 	tu_set(v, "last_inbound", when);
-	tu_set(v, "last_inbound_channel", hark_channel_name(last_ch));
+	tu_set(v, "last_inbound_channel", hark_channel_name(ch));
 }
 
 cJSON *

@@ -234,7 +234,7 @@ tplv_same(struct store *st, int64_t version_id, const struct store_template *t,
 	return same;
 }
 
-/* ---- the template a message used ------------------------------------------------ */
+/* ---- what templates read of messages ----------------------------------------------- */
 
 int
 store_message_template_set(struct store *st, int64_t message_id,
@@ -277,6 +277,33 @@ store_message_template_get(struct store *st, int64_t message_id,
 		rc = 0;
 	else
 		rc = store_err(st, cause, what);
+	store_stmt_done(st, stmt);
+	return rc;
+}
+
+int
+store_last_inbound_any(struct store *st, int64_t contact_id, int64_t *at,
+    enum hark_channel *ch, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *what = "cannot read the last inbound message";
+	int rc;
+
+	/* One walk back along messages_contact_time, whatever the channel. */
+	stmt = store_stmt(st, "SELECT created_at, channel FROM messages"
+	    " WHERE contact_id = ?1 AND direction = 'in'"
+	    " ORDER BY created_at DESC LIMIT 1", what, cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, contact_id);
+	*at = 0;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*at = sqlite3_column_int64(stmt, 0);
+		if (hark_channel_parse(store_col_text(stmt, 1), ch) != 0)
+			*ch = HARK_CH_SMS;
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
 	store_stmt_done(st, stmt);
 	return rc;
 }
