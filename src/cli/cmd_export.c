@@ -31,10 +31,10 @@ const char cmd_export_usage[] =
     "\n"
     "Writes the history, oldest first, to standard output or FILE.\n"
     "\n"
-    "  jsonl  every contact (identities, tags, custom fields, preferences),\n"
-    "         opt-out and message (status history, attachments, call, price,\n"
-    "         template, threading, read state) as the JSON lines `hark import`\n"
-    "         reads: an export imports back into an empty database unchanged\n"
+    "  jsonl  every template, contact (identities, tags, custom fields,\n"
+    "         preferences), opt-out and message (status history, attachments,\n"
+    "         call, price, template, threading, read state) as the JSON lines\n"
+    "         `hark import` reads: into an empty database it imports unchanged\n"
     "  csv    one row per message with a header row, quoted as RFC 4180 says;\n"
     "         a text cell starting with = + - @ gets a leading ' so that a\n"
     "         spreadsheet shows it rather than running it (--raw: no guard)\n"
@@ -54,7 +54,9 @@ const char cmd_export_usage[] =
     "\n"
     "Memory stays the same whatever the history's size. On a terminal stderr\n"
     "shows count / total and the rate. A failed write (disk full, a closed\n"
-    "pipe) stops the export with exit 2 and says the output is partial.\n";
+    "pipe) stops the export with exit 2 and says the output is partial; an\n"
+    "email whose attachment cannot be read is written without it, the reason\n"
+    "is printed, and the exit is 3.\n";
 
 static const char *const export_csv_header[] = {
 	"timestamp", "channel", "direction", "contact", "address", "subject",

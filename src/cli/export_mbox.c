@@ -36,7 +36,7 @@ struct mbox {
 	struct export *ex;
 	struct hbuf msg;       /* one message's source */
 	char *cause;           /* why the last message could not be built */
-	int64_t skipped;
+	int64_t skipped;       /* messages left out or written without attachments */
 };
 
 /* Where mbox_quote is in a rebuilt message: which part, encoded how. */
@@ -116,7 +116,8 @@ mbox_unbracket(const char *id)
  * Rebuilds a message from what hark stored, with the date it was written.
  * One without a Message-ID gets one made from its provider id, so that two
  * exports of the same history are the same file. An attachment known only
- * by URL (MMS media) has no bytes here and is left out.
+ * by URL (MMS media) has no bytes here and is left out. Returns 0, 1 when
+ * the message was built without its attachments (cause says why), or -1.
  */
 static int
 mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
@@ -160,7 +161,14 @@ mbox_build(const struct store_xmessage *x, struct hbuf *out, char **cause)
 		}
 	o.attachments = atts;
 	rc = mime_build(&o, &raw, &len, cause);
-	if (rc == 0)
+	if (rc != 0 && o.nattachments > 0) {
+		/* An attachment that cannot be read as it was (a directory now, too
+		 * big): the message goes out without its attachments, not at all. */
+		o.nattachments = 0;
+		if (mime_build(&o, &raw, &len, NULL) == 0)
+			rc = 1;
+	}
+	if (rc >= 0)
 		hbuf_add(out, raw, len);
 	free(raw);
 	free(atts);
@@ -267,10 +275,11 @@ mbox_message(void *arg, const struct store_xmessage *x)
 	if (raw == NULL || mbox_read_file(raw, &mb->msg) != 0) {
 		hbuf_reset(&mb->msg);
 		built = 1;
-		if (mbox_build(x, &mb->msg, &mb->cause) != 0) {
+		if ((built = mbox_build(x, &mb->msg, &mb->cause)) != 0)
 			mb->skipped++;
+		if (built < 0)
 			return 0;
-		}
+		built = 1;
 	}
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
@@ -291,8 +300,8 @@ export_mbox(struct export *ex, const struct store_filter *f, char **cause)
 
 	rc = store_export_messages(ex->st, f, mbox_message, &mb, cause);
 	if (rc == 0 && mb.skipped > 0 && mb.cause != NULL)
-		fprintf(stderr, "hark export: %lld message%s left out: %s\n",
-		    (long long)mb.skipped, mb.skipped == 1 ? "" : "s", mb.cause);
+		fprintf(stderr, "hark export: %lld message%s incomplete or left out: "
+		    "%s\n", (long long)mb.skipped, mb.skipped == 1 ? "" : "s", mb.cause);
 	ex->skipped = mb.skipped;
 	free(mb.cause);
 	hbuf_free(&mb.msg);

@@ -168,3 +168,15 @@ fi
 hark export --format mbox > piped.mbox
 grep -q "$(printf '\033')]0;pwned" piped.mbox || fail "the export to a pipe lost bytes"
 ok "mbox to a pipe keeps the bytes"
+
+# An attachment that can no longer be read as it was: the email is still
+# written, without it; the reason is printed and the exit is 3.
+export HARK_DB="$HOME/h.db"
+mkdir -p "$HOME/not-a-file"
+sqlite3 "$HARK_DB" "UPDATE attachments SET path = '$HOME/not-a-file' WHERE filename = 'quote.pdf'" ||
+    fail "pointing the attachment at a directory"
+expect_exit 3 "an unreadable attachment is a partial export" -- hark export --format mbox -o part.mbox
+contains "the reason names the file" "not-a-file"
+eq "every email is still there" "$(grep -c '^From ' part.mbox)" 4
+grep -q "the quote is attached" part.mbox || fail "the message lost its text"
+ok "the message is written without the attachment"
