@@ -82,6 +82,7 @@ struct config {
 	int fallback_after_s;  /* undelivered this long: fall back; 0 = only on failure */
 	char *keymap;          /* default "vi" */
 	char *theme;           /* default "default" */
+	char *rules;           /* the automation rules file; NULL: $XDG_CONFIG_HOME/hark/rules */
 	/* [identity] */
 	char *identity_name;
 	char *identity_email;

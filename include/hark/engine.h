@@ -368,7 +368,8 @@ char *engine_rules_path(const struct config *cfg);
  * Reads and parses a rules file (path NULL: engine_rules_path), and when st
  * is not NULL checks that every template it names exists. 1 with *out, 0
  * when the default file does not exist (*out NULL), -1 with cause
- * "FILE:LINE:COLUMN: what is wrong".
+ * "FILE:LINE:COLUMN: what is wrong" (a missing file that the config's
+ * `rules = PATH` names is an error).
  */
 int engine_rules_load(struct store *st, const struct config *cfg, const char *path,
     struct rules **out, char **cause);

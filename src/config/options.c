@@ -70,6 +70,10 @@ const struct config_option config_options[] = {
 	{ .name = "theme", .scope = CONFIG_GENERAL, .type = CONFIG_STRING,
 	  .def = "default", .offset = GEN(theme),
 	  .help = "Colours: a themes/NAME.theme file." },
+	{ .name = "rules", .scope = CONFIG_GENERAL, .type = CONFIG_STRING,
+	  .offset = GEN(rules),
+	  .help = "The automation rules file; a leading ~/ is your home. Unset "
+		  "means $XDG_CONFIG_HOME/hark/rules." },
 
 	/* [identity] */
 	{ .name = "name", .scope = CONFIG_IDENTITY, .type = CONFIG_STRING,

@@ -19,8 +19,11 @@
 char *
 engine_rules_path(const struct config *cfg)
 {
-	char *dir = hark_config_dir(), *path;
+	char *dir, *path;
 
+	if (cfg != NULL && cfg->rules != NULL)
+		return hark_expand_home(cfg->rules);
+	dir = hark_config_dir();
 	path = xasprintf("%s/rules", dir);
 	free(dir);
 	return path;
@@ -52,7 +55,9 @@ engine_rules_load(struct store *st, const struct config *cfg, const char *path,
 
 	*out = NULL;
 	if ((f = fopen(p, "r")) == NULL) {
-		rc = errno == ENOENT && path == NULL ? 0 : -1;
+		/* No file at the default place: no rules. A file named in
+		 * the config or on the command line must be there. */
+		rc = errno == ENOENT && path == NULL && cfg->rules == NULL ? 0 : -1;
 		if (rc < 0)
 			set_cause(cause, "%s: %s", p, strerror(errno));
 		free(own);

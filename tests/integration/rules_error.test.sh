@@ -28,6 +28,16 @@ contains "list names the place" "other.rules:3:18"
 expect_exit 1 "check of a missing file" -- hark rules check "$HOME/none.rules"
 contains "names the missing file" "none.rules: No such file"
 
+# `rules = PATH` in the config names another file, which must exist.
+cp "$XDG_CONFIG_HOME/hark/config" "$HOME/config.saved"
+sed 's|^\[general\]$|[general]\nrules = ~/elsewhere.rules|' "$HOME/config.saved" > "$XDG_CONFIG_HOME/hark/config"
+expect_exit 1 "a configured rules file that is missing" -- hark rules check
+contains "names the configured file" "$HOME/elsewhere.rules: No such file"
+printf 'rule a\n  when inbound\n  do state done\n' > "$HOME/elsewhere.rules"
+expect_exit 0 "the configured file is the one checked" -- hark rules check
+contains "check names the configured file" "$HOME/elsewhere.rules: 1 rule, 1 step, ok"
+cp "$HOME/config.saved" "$XDG_CONFIG_HOME/hark/config"
+
 # A good file; then a broken save while the daemon runs keeps the old rules.
 head -n 3 "$RULES" > "$HOME/good.rules" && mv "$HOME/good.rules" "$RULES"
 expect_exit 0 "the fixed file checks" -- hark rules check
