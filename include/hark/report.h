@@ -39,7 +39,9 @@
  *   (of the scheduled time, else of when it was written).
  * - Calls: answered = status completed or in-progress.
  *
- * Files: src/engine/{report,report_period,report_sched}.c
+ * Files: src/engine/{report,report_model,report_period,report_text,
+ *        report_sched}.c (with report_int.h); the store's side is
+ *        src/store/report.c
  */
 #ifndef HARK_REPORT_H
 #define HARK_REPORT_H
