@@ -100,12 +100,6 @@ bulk_run(struct engine *e)
 	store_bulks_each(e->st, "running", bulk_feed, e, NULL);
 }
 
-void
-bulk_runner_free(struct engine *e)
-{
-	e->bulk = NULL;
-}
-
 int
 engine_bulk_control(struct store *st, int64_t id, const char *action, char **cause)
 {

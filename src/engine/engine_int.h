@@ -68,8 +68,7 @@ struct engine {
 #define ENGINE_PACE_MAX 32
 	double pace_next[ENGINE_PACE_MAX];
 	int64_t pace_wait;
-	unsigned watch_ticks;
-	struct bulk_runner *bulk;     /* bulk.c: the bulk sends this owner feeds */
+	unsigned watch_ticks;         /* fallbacks are looked at every 4th */
 };
 
 /* engine.c */
