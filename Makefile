@@ -148,6 +148,7 @@ bench: all $(BENCH_BIN)
 	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) tests/bench/run.sh
 	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/tui.sh
 	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/relay.sh
+	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/imap.sh
 	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/bulk.sh
 
 install: all

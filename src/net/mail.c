@@ -32,6 +32,8 @@ struct mail_xfer {
 	size_t upload_len, upload_off;
 	int imap;
 	int lines;
+	char *custom;                  /* the command whose answer `lines` keeps */
+	int capturing;                 /* its answer is coming in */
 	int got_reply;                 /* the server said anything at all */
 	int reply_final;               /* the last SMTP line ended its reply */
 	int imap_refused;              /* the last tagged IMAP answer was NO or BAD */
@@ -51,6 +53,7 @@ static size_t mail_read_cb(char *p, size_t size, size_t nmemb, void *arg);
 static size_t mail_write_cb(char *p, size_t size, size_t nmemb, void *arg);
 static int mail_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len,
     void *arg);
+static int mail_sends(const char *data, size_t len, const char *cmd);
 static void mail_server_line(struct net_req *r, struct mail_xfer *x,
     const char *line, size_t len);
 static void mail_done(struct net_req *r, CURLcode rc);
@@ -77,6 +80,8 @@ net_mail(struct net *n, const struct net_mail_request *req, net_mail_cb cb,
 	r->retry_after_ms = -1;
 	x->imap = imap;
 	x->lines = req->lines;
+	if (req->lines && req->custom != NULL)
+		x->custom = xstrdup(req->custom);
 	x->cb = cb;
 	x->arg = arg;
 	r->easy = curl_easy_init();
@@ -211,8 +216,9 @@ mail_write_cb(char *p, size_t size, size_t nmemb, void *arg)
 }
 
 /*
- * Every command we send starts a new answer, so `lines` keeps only the
- * last command's. The data of HEADER_OUT is never looked at: it holds the
+ * `lines` keeps the answer to our command: from the line that sends it to
+ * the next command curl sends (a LOGOUT when the connection closes). What
+ * we send is only compared with the command, never kept: it holds the
  * login.
  */
 static int
@@ -223,13 +229,15 @@ mail_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len, void *arg)
 	const char *p = data, *end = data + len, *nl;
 
 	if (type == CURLINFO_HEADER_OUT) {
-		hbuf_reset(&x->lines_buf);
+		x->capturing = x->custom != NULL && mail_sends(data, len, x->custom);
+		if (x->capturing)
+			hbuf_reset(&x->lines_buf);
 		return 0;
 	}
 	if (type != CURLINFO_HEADER_IN)
 		return 0;
 	x->got_reply = 1;
-	if (x->lines) {
+	if (x->capturing) {
 		if (len > r->max_response - x->lines_buf.len)
 			r->too_big = 1;
 		else
@@ -242,6 +250,17 @@ mail_debug_cb(CURL *easy, curl_infotype type, char *data, size_t len, void *arg)
 		p = nl;
 	}
 	return 0;
+}
+
+/* Whether the line we send ("A004 UID FETCH ...") is cmd after its tag. */
+static int
+mail_sends(const char *data, size_t len, const char *cmd)
+{
+	const char *sp = memchr(data, ' ', len);
+	size_t n = strlen(cmd);
+
+	return sp != NULL && (size_t)(data + len - (sp + 1)) >= n &&
+	    memcmp(sp + 1, cmd, n) == 0;
 }
 
 /*
@@ -386,6 +405,7 @@ mail_cleanup(struct net_req *r)
 	hbuf_free(&x->reply);
 	hbuf_free(&x->err_reply);
 	hbuf_free(&x->lines_buf);
+	free(x->custom);
 	free(x);
 	r->ext = NULL;
 }

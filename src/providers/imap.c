@@ -40,17 +40,19 @@
 #include "hark/provider.h"
 #include "imap_int.h"
 
-#define IMAP_BATCH 100             /* messages per UID FETCH */
+#define IMAP_BATCH 50              /* messages per UID FETCH */
 /*
- * curl counts every line of a command's answer against its 300 KB limit of
- * response headers, so one answer must stay below it: a batch holds at most
- * this many bytes of mail (sizes asked first), a larger message comes alone
- * through a ;UID=n URL (whose body curl streams), and UIDs are searched and
- * sized in slices.
+ * curl (7.88) counts the lines of a command's answer against a 300 KB limit
+ * of response headers, and counts them generously (a few hundred short
+ * lines already pass it), so one answer must stay small: a batch holds at
+ * most this many bytes of mail (sizes asked first, 80 UIDs at a time), a
+ * larger message comes alone through a ;UID=n URL (whose body curl
+ * streams), UIDs are searched in slices, and a batch that still overflows
+ * is fetched again message by message.
  */
-#define IMAP_BATCH_BYTES 200000
+#define IMAP_BATCH_BYTES 100000
 #define IMAP_SEARCH_SPAN 20000     /* UIDs per UID SEARCH */
-#define IMAP_SIZE_SLICE 2000       /* UIDs per RFC822.SIZE fetch */
+#define IMAP_SIZE_SLICE 80         /* UIDs per RFC822.SIZE fetch */
 
 
 static int imap_open(struct provider *, char **);
