@@ -706,7 +706,8 @@ int store_export_optouts(struct store *st, int64_t contact_id,
 /*
  * Writes a contact record: into *existing when it is not 0 (its columns are
  * replaced, sets added to), else as a new contact, with the record's id when
- * that id is free. Unknown columns are ignored. 0 with *id, or -1.
+ * that id is free. Unknown columns are ignored. 0 with *id; -2 when a value
+ * breaks a rule of the database (nothing written: reject the record); -1.
  */
 int store_contact_import(struct store *st, const struct store_xcontact *c,
     int64_t existing, int64_t *id, char **cause);

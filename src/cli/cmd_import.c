@@ -179,7 +179,7 @@ import_contact_line(struct import *imp, const struct jsonl_line *jl, char **caus
 	const struct store_xval *k, *a;
 	int64_t existing = 0, id;
 	char key[32];
-	int i, j, kind, found;
+	int i, j, kind, found, rc;
 
 	for (i = 0; i < jl->c.nsets; i++)
 		if (strcmp(jl->c.sets[i].name, "identities") == 0)
@@ -203,7 +203,13 @@ import_contact_line(struct import *imp, const struct jsonl_line *jl, char **caus
 	}
 	if (existing == 0 && cli_map_get(imp->by_name, jl->contact, &id) && id > 0)
 		existing = id;
-	if (store_contact_import(imp->st, &jl->c, existing, &id, cause) != 0)
+	if ((rc = store_contact_import(imp->st, &jl->c, existing, &id, cause)) == -2) {
+		import_reject(imp, *cause != NULL ? *cause : "bad contact");
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	if (rc != 0)
 		return -1;
 	if (jl->contact_ref > 0) {
 		snprintf(key, sizeof key, "#%" PRId64, jl->contact_ref);

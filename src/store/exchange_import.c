@@ -226,6 +226,7 @@ store_contact_import(struct store *st, const struct store_xcontact *c,
 	struct store_tx tx;
 	sqlite3_stmt *stmt;
 	int64_t want;
+	int bad;
 
 	if (store_tx_begin(st, &tx, what, cause) != 0)
 		return -1;
@@ -262,8 +263,11 @@ store_contact_import(struct store *st, const struct store_xcontact *c,
 		goto fail;
 	return store_tx_commit(st, &tx, what, cause);
 fail:
+	/* A value the database's rules refuse (a conversation status it does
+	 * not know): the record is bad, not the database. */
+	bad = (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT;
 	store_tx_abort(st, &tx);
-	return -1;
+	return bad ? -2 : -1;
 }
 
 /* The id a template's version number has in this database, 0 when none. */

@@ -113,3 +113,20 @@ rc=$( (hark export --format csv 2>err.txt; echo $? > rc.txt) | head -c 1 >/dev/n
 eq "a closed pipe is exit 2" "$rc" 2
 grep -q "Broken pipe" err.txt || fail "closed pipe not reported: $(cat err.txt)"
 ok "a closed pipe is reported"
+
+# A contact line the database refuses (a conversation status it does not
+# know) is rejected with its line number; the lines around it are imported.
+export HARK_DB="$HOME/bad-contact.db"
+cat > bad-contact.jsonl <<'L'
+{"type":"contact","id":1,"name":"Ann Lee","identities":[{"kind":"phone","address":"+14155552671"}],"conversation":{"status":"archived"}}
+{"type":"contact","id":2,"name":"Bo Diaz","identities":[{"kind":"email","address":"bo@example.com"}],"tags":["lead"]}
+{"channel":"email","address":"bo@example.com","direction":"in","timestamp":"2026-11-21T08:00:00Z","body":"hi","contact_id":2}
+{"type":"contact","name":"Cy","identities":[{"kind":"fax","address":"1"}]}
+L
+expect_exit 3 "an import with bad contact lines" -- hark import bad-contact.jsonl
+contains "the refused status is named with its line" "line 1: "
+contains "the unknown identity kind too" "line 4: identity 1: kind must be phone, whatsapp or email"
+contains "the rest is imported" "imported 1 message, 0 already present, 2 lines rejected; 1 contact"
+eq "Ann is not half-written" "$(sql "SELECT count(*) FROM contacts WHERE name = 'Ann Lee'")" 0
+eq "Bo has his tag and his message" "$(sql "SELECT count(*) FROM contact_tags JOIN messages USING (contact_id) WHERE tag = 'lead'")" 1
+expect_exit 0 "the database is sound" -- hark db check
