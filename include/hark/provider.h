@@ -12,7 +12,7 @@
  * provider; strings in results and events are valid only during the callback.
  *
  * Files: src/providers/{provider,sandbox,twilio,twilio_poll,twilio_codes}.c,
- * smtp.c, imap*.c, sendgrid.c, mailgun.c; MIME in mime.h
+ * smtp.c, imap*.c, sendgrid.c, mailgun.c (sharing mail_api.c); MIME in mime.h
  */
 #ifndef HARK_PROVIDER_H
 #define HARK_PROVIDER_H
