@@ -157,6 +157,15 @@ tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template 
 	int fd, st;
 	FILE *f;
 
+	/* vi needs a terminal: a script names its editor or gives --file. */
+	if (!isatty(STDIN_FILENO) && (getenv("VISUAL") == NULL ||
+	    *getenv("VISUAL") == '\0') && (getenv("EDITOR") == NULL ||
+	    *getenv("EDITOR") == '\0')) {
+		cli_err(ctx, "no terminal to edit on: use --file FILE (- for "
+		    "standard input) or set EDITOR");
+		*rc = HARK_EXIT_USAGE;
+		return NULL;
+	}
 	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL ||
 	    fwrite(initial, 1, len, f) != len || fclose(f) != 0) {
 		cli_err(ctx, "cannot write a file to edit: %s", strerror(errno));

@@ -21,6 +21,8 @@ Dear {{name}},
 your quote of {{amount|money:USD}} is ready.
 {{my_name}}
 TPL
+expect_exit 1 "with no terminal and no editor, add asks for --file" -- sh -c 'env -u EDITOR -u VISUAL "$0" template add </dev/null' "$HARK_BIN"
+contains "it says how" "use --file FILE"
 expect_exit 0 "a template is added from a file" -- hark template add --file quote.txt
 contains "it is version 1" "saved version 1"
 expect_exit 1 "adding the same name again is refused" -- hark template add --file quote.txt
