@@ -157,13 +157,14 @@ mapi_get(struct mapi *m, const char *url, mapi_answer_fn answer,
     provider_lookup_cb lcb, void *arg, char **cause)
 {
 	static const struct backoff_policy policy = { 500, 5000, 3 };
-	const char *hdrs[3] = { "Accept: application/json", m->auth_header, NULL };
+	const char *hdrs[3] = { "Accept: application/json", NULL, NULL };
 	struct net_request req;
 	struct mapi_op *op;
 
 	memset(&req, 0, sizeof req);
 	req.method = "GET";
 	req.url = url;
+	hdrs[1] = m->auth_header;
 	req.headers = hdrs;
 	req.userpwd = m->userpwd;
 	req.timeout_ms = m->timeout_ms;
@@ -231,7 +232,7 @@ mapi_from_name(const struct mapi *m, const struct provider_send *req)
 	return NULL;
 }
 
-/* ---- attachments ---------------------------------------------------------- */
+/* ---- attachments ------------------------------------------------------- */
 
 /* Reads a regular file of at most room bytes. */
 static int
@@ -294,16 +295,19 @@ mapi_files_read(const struct provider_send *req, size_t max_total,
 		if (a->path == NULL || mapi_file_read(a->path, max_total - used,
 		    &f[i].data, &f[i].len, cause) != 0) {
 			if (a->path == NULL)
-				set_cause(cause, "attachment %d has no file", i + 1);
+				set_cause(cause, "attachment %d has no file",
+				    i + 1);
 			mapi_files_free(f, req->nattachments);
 			return -1;
 		}
 		used += f[i].len;
 		base = strrchr(a->path, '/');
-		f[i].name = xstrdup(a->filename != NULL && *a->filename != '\0' ?
-		    a->filename : base != NULL ? base + 1 : a->path);
+		f[i].name = xstrdup(a->filename != NULL &&
+		    *a->filename != '\0' ? a->filename :
+		    base != NULL ? base + 1 : a->path);
 		/* No type given: the one the file's name suggests. */
-		f[i].type = a->content_type != NULL && *a->content_type != '\0' &&
+		f[i].type = a->content_type != NULL &&
+		    *a->content_type != '\0' &&
 		    strcmp(a->content_type, "application/octet-stream") != 0 ?
 		    a->content_type : mime_guess_type(f[i].name);
 	}
@@ -333,7 +337,9 @@ mapi_base64(const unsigned char *data, size_t len)
 	out[0] = '\0';
 	/* EVP_EncodeBlock takes an int length: encode in whole groups. */
 	while (done < len) {
-		chunk = len - done > 3 * (1u << 20) ? 3 * (1u << 20) : len - done;
+		chunk = len - done;
+		if (chunk > 3 * (1u << 20))
+			chunk = 3 * (1u << 20);
 		n = EVP_EncodeBlock((unsigned char *)out + 4 * (done / 3),
 		    data + done, (int)chunk);
 		HARK_ASSERT(n >= 0);
@@ -392,23 +398,24 @@ mapi_common_failure(struct mapi *m, const struct net_response *r,
 
 	res->retry_after_ms = r->retry_after_ms;
 	if (r->status == 0) {
-		/* Not connected: nothing reached the service. Connected, then
-		 * silence: it may have taken the mail, and it cannot be asked. */
+		/* Not connected: nothing reached the service. Connected,
+		 * then silence: it may have taken the mail. */
 		if (mapi_not_connected(err)) {
 			res->outcome = PROVIDER_TRANSIENT;
 			res->retry_after_ms = 0;
-			o->text = xasprintf("cannot reach %s: %s", m->service, err);
+			o->text = xasprintf("cannot reach %s: %s", m->service,
+			    err);
 		} else if (m->lookup) {
 			/* It may still be taking it: the retry waits twice the
 			 * timeout, then asks whether it arrived. */
 			res->outcome = PROVIDER_TRANSIENT;
 			res->retry_after_ms = 2 * m->timeout_ms;
-			o->text = xasprintf("no answer from %s (%s)", m->service,
-			    err);
+			o->text = xasprintf("no answer from %s (%s)",
+			    m->service, err);
 		} else {
 			res->outcome = PROVIDER_PERMANENT;
-			o->text = xasprintf("no answer from %s (%s): the mail may "
-			    "have gone out; check before sending it again",
+			o->text = xasprintf("no answer from %s (%s): the mail "
+			    "may have gone out; check before sending it again",
 			    m->service, err);
 		}
 		return 1;
@@ -424,15 +431,15 @@ mapi_common_failure(struct mapi *m, const struct net_response *r,
 	if (r->status >= 500) {
 		res->outcome = PROVIDER_TRANSIENT;
 		o->code = xasprintf("%ld", r->status);
-		o->text = xasprintf("%s had a server error (HTTP %ld)", m->service,
-		    r->status);
+		o->text = xasprintf("%s had a server error (HTTP %ld)",
+		    m->service, r->status);
 		return 1;
 	}
 	if (r->status == 401) {
 		res->outcome = PROVIDER_PERMANENT;
 		o->code = xstrdup("401");
-		o->text = xasprintf("authentication failed: check %s of account %s",
-		    keys, m->p->account);
+		o->text = xasprintf("authentication failed: check %s of "
+		    "account %s", keys, m->p->account);
 		return 1;
 	}
 	res->outcome = PROVIDER_PERMANENT;
@@ -446,7 +453,7 @@ mapi_scrub(struct mapi *m, long status, char **text)
 	if (*text != NULL && m->secret != NULL && *m->secret != '\0' &&
 	    strstr(*text, m->secret) != NULL) {
 		free(*text);
-		*text = xasprintf("%s refused the request (HTTP %ld)", m->service,
-		    status);
+		*text = xasprintf("%s refused the request (HTTP %ld)",
+		    m->service, status);
 	}
 }

@@ -28,7 +28,7 @@ struct mapi_out {
 	char *text;                /* error_text */
 	char *id;                  /* provider_id */
 	int64_t message_id;        /* in: hark's id of the message sent */
-	int found;                 /* a lookup's answer: 1, 0, or -1 (can't tell) */
+	int found;                 /* a lookup's answer: 1, 0, -1 can't tell */
 };
 
 /* Turns a complete answer into a result (its strings in o). */
@@ -55,15 +55,15 @@ struct mapi {
 	char *auth_header;         /* "Authorization: Bearer ..." or NULL */
 	char *userpwd;             /* "api:KEY" for Basic auth, or NULL */
 	long timeout_ms;
-	int lookup;                /* a send can be looked up: an unanswered one is retried */
+	int lookup;                /* a lost answer can be looked up */
 	struct mapi_op *ops;
 };
 
 /* A file of an outbound attachment, read whole. */
 struct mapi_file {
 	const struct provider_attachment *a;
-	char *name;                /* the file name shown: filename or the path's base */
-	const char *type;          /* content type; unset: guessed from the name */
+	char *name;                /* shown: filename, else the path's base */
+	const char *type;          /* content type; unset: guessed from name */
 	unsigned char *data;
 	size_t len;
 };
@@ -84,7 +84,8 @@ int mapi_post(struct mapi *m, const char *url, const char **headers,
 
 /* The display name to send from: the request's, else [identity] name;
  * NULL when neither is set. */
-const char *mapi_from_name(const struct mapi *m, const struct provider_send *req);
+const char *mapi_from_name(const struct mapi *m,
+    const struct provider_send *req);
 
 /* GETs url (retried by net on 429, 5xx and transport errors) for a
  * lookup; answer sets o->found and res, lcb gets them. 0 or -1 with cause. */

@@ -293,8 +293,9 @@ mg_answer(struct mapi *m, const struct net_response *r,
 	} else if (mapi_common_failure(m, r, "api_key and region", res, o)) {
 		;
 	} else if (r->status == 402) {
-		o->text = xasprintf("Mailgun refused the mail: payment required "
-		    "(%s)", msg != NULL ? msg : "check the plan of your account");
+		o->text = xasprintf("Mailgun refused the mail: payment "
+		    "required (%s)", msg != NULL ? msg :
+		    "check the plan of your account");
 	} else if (r->status == 403) {
 		o->text = xasprintf("Mailgun denied access: %s", msg != NULL ?
 		    msg : "check api_key and the domain's permissions");
@@ -314,7 +315,7 @@ mg_answer(struct mapi *m, const struct net_response *r,
 	cJSON_Delete(json);
 }
 
-/* ---- lookup --------------------------------------------------------------- */
+/* ---- lookup ------------------------------------------------------------ */
 
 static int
 mg_lookup(struct provider *p, const struct provider_send *req,
@@ -327,8 +328,8 @@ mg_lookup(struct provider *p, const struct provider_send *req,
 	int rc;
 
 	if (id == NULL || *id == '\0') {
-		set_cause(cause, "Mailgun: a send without a Message-ID cannot be "
-		    "looked up");
+		set_cause(cause, "Mailgun: a send without a Message-ID "
+		    "cannot be looked up");
 		return -1;
 	}
 	if (*id == '<')
@@ -351,7 +352,7 @@ static void
 mg_found(struct mapi *m, const struct net_response *r,
     struct provider_result *res, struct mapi_out *o)
 {
-	cJSON *json, *items, *it;
+	cJSON *json, *items, *it, *hdrs;
 	const char *id;
 
 	if (r->status != 200) {
@@ -370,9 +371,10 @@ mg_found(struct mapi *m, const struct net_response *r,
 	} else if ((it = cJSON_GetArrayItem(items, 0)) == NULL) {
 		o->found = 0;
 	} else {
-		id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
-		    it, "message"), "headers"), "message-id"));
+		hdrs = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(it, "message"), "headers");
+		id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(hdrs,
+		    "message-id"));
 		o->found = 1;
 		o->id = xstrdup(id != NULL ? id : "");
 		res->outcome = PROVIDER_OK;

@@ -26,7 +26,7 @@
 
 #define SG_BASE_URL "https://api.sendgrid.com"
 #define SG_MAX_BYTES (30u * 1024 * 1024)  /* the whole request */
-/* base64 grows 3 bytes to 4: what the files may weigh, with room for the rest */
+/* base64 grows 3 bytes to 4: what the files may weigh, with room to spare */
 #define SG_MAX_FILES (SG_MAX_BYTES / 4 * 3 - 64 * 1024)
 #define SG_MAX_ERRORS 5                    /* errors[] entries shown */
 
@@ -156,7 +156,8 @@ sg_body(struct mapi *m, const struct provider_send *req, char **out,
 	cJSON_AddItemToArray(pers, cJSON_CreateObject());
 	to = cJSON_AddArrayToObject(cJSON_GetArrayItem(pers, 0), "to");
 	cJSON_AddItemToArray(to, sg_address(req->to, NULL));
-	cJSON_AddItemToObject(root, "from", sg_address(from, mapi_from_name(m, req)));
+	cJSON_AddItemToObject(root, "from", sg_address(from,
+	    mapi_from_name(m, req)));
 	if (req->subject != NULL && *req->subject != '\0')
 		cJSON_AddStringToObject(root, "subject", req->subject);
 	content = cJSON_AddArrayToObject(root, "content");
@@ -169,7 +170,8 @@ sg_body(struct mapi *m, const struct provider_send *req, char **out,
 	mapi_files_free(files, req->nattachments);
 	hdrs = cJSON_CreateObject();
 	if (req->message_id_hdr != NULL && *req->message_id_hdr != '\0')
-		cJSON_AddStringToObject(hdrs, "Message-ID", req->message_id_hdr);
+		cJSON_AddStringToObject(hdrs, "Message-ID",
+		    req->message_id_hdr);
 	if (req->in_reply_to != NULL && *req->in_reply_to != '\0')
 		cJSON_AddStringToObject(hdrs, "In-Reply-To", req->in_reply_to);
 	if (req->refs != NULL && *req->refs != '\0')
@@ -268,8 +270,9 @@ sg_answer(struct mapi *m, const struct net_response *r,
 		res->status = HARK_ST_SENT;
 		res->at = hark_now_ms();
 		if (id == NULL || *id == '\0') {
-			/* SendGrid took it but did not say its id: one of our own,
-			 * unique per message; events find it by its hark_id. */
+			/* SendGrid took it but did not say its id: one of
+			 * our own, unique per message; events find it by
+			 * its hark_id. */
 			free(id);
 			id = xasprintf("hark-%lld", (long long)o->message_id);
 		}
@@ -280,12 +283,12 @@ sg_answer(struct mapi *m, const struct net_response *r,
 		return;
 	why = sg_errors(r);
 	if (r->status == 403)
-		o->text = xasprintf("SendGrid refused the mail: %s", why != NULL ?
-		    why : "the API key lacks the Mail Send permission or the "
-		    "from address is not a verified sender");
+		o->text = xasprintf("SendGrid refused the mail: %s",
+		    why != NULL ? why : "the API key lacks the Mail Send "
+		    "permission or the from address is not a verified sender");
 	else if (r->status == 413)
-		o->text = xstrdup("the mail is too large for SendGrid (30 MB at "
-		    "most, attachments included)");
+		o->text = xstrdup("the mail is too large for SendGrid (30 MB "
+		    "at most, attachments included)");
 	else if (why != NULL)
 		o->text = xasprintf("SendGrid refused the mail: %s", why);
 	else
