@@ -337,6 +337,10 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 			if (cmd->exec == cmd_report && argc > 1 &&
 			    strcmp(argv[1], "ab") == 0)
 				fputs(cmd_report_ab_usage, stdout);
+			/* So has `hark contacts set` (contacts_set.c). */
+			else if (cmd->exec == cmd_contacts && argc > 1 &&
+			    strcmp(argv[1], "set") == 0)
+				fputs(cmd_contacts_set_usage, stdout);
 			else
 				cli_usage(cmd, stdout);
 			return HARK_EXIT_OK;

@@ -13,6 +13,7 @@ extern const char cmd_export_usage[];
 extern const char cmd_search_usage[];
 extern const char cmd_log_usage[];
 extern const char cmd_contacts_usage[];
+extern const char cmd_contacts_set_usage[];  /* contacts_set.c */
 extern const char cmd_db_usage[];
 extern const char cmd_relay_usage[];
 extern const char cmd_call_usage[];
