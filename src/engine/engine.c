@@ -268,7 +268,6 @@ engine_free(struct engine *e)
 		return;
 	rules_run_free(e->rules);
 	relay_client_free(e->relay);
-	bulk_runner_free(e);
 	for (i = 0; i < e->nprovs; i++)
 		provider_free(e->provs[i]);
 	free(e->provs);
