@@ -158,7 +158,7 @@ rr_chain_has(const struct rchain *c, const char *rule)
 
 /* ---- actions ------------------------------------------------------------------------ */
 
-static void
+static int
 rr_send(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
     struct hbuf *did)
 {
@@ -207,9 +207,11 @@ rr_send(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 	}
 	free(cause);
 	hbuf_free(&why);
+	return id != 0;
 }
 
-static void
+/* Does one action; 1 when it did something, 0 when it was refused. */
+static int
 rr_act(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
     struct hbuf *did)
 {
@@ -222,8 +224,7 @@ rr_act(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 	switch (a->kind) {
 	case RULES_DO_REPLY:
 	case RULES_DO_SEND:
-		rr_send(rr, x, a, did);
-		return;
+		return rr_send(rr, x, a, did);
 	case RULES_DO_TAG_ADD:
 	case RULES_DO_TAG_REMOVE:
 		rc = store_contact_tag(st, x->contact_id, a->arg,
@@ -246,6 +247,7 @@ rr_act(struct rules_run *rr, struct rctx *x, const struct rules_action *a,
 	if (rc != 0)
 		hbuf_printf(did, " failed: %s", cause);
 	free(cause);
+	return rc == 0;
 }
 
 /* ---- firing a step ------------------------------------------------------------------- */
@@ -265,7 +267,7 @@ rules_run_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 	struct hbuf why = HBUF_INIT, did = HBUF_INIT;
 	const struct rules_step *step = &x->r->steps[x->step];
 	int64_t before, now = hark_now_ms();
-	int i, log = 0, ran = 0;
+	int i, log = 0, ran = 0, acted = 0;
 
 	if (!rules_run_enabled(rr, x->r) || rctx_load(st, x, NULL) != 0)
 		return 0;
@@ -278,10 +280,18 @@ rules_run_fire(struct rules_run *rr, struct rctx *x, const struct rchain *ch)
 	} else if (rplan_may_run(st, x, now, &why, &log, NULL) == 1) {
 		before = store_events_last_id(st);
 		for (i = 0; i < step->nacts; i++)
-			rr_act(rr, x, &step->acts[i], &did);
+			acted += rr_act(rr, x, &step->acts[i], &did);
+		rr_chain_add(rr, before, store_events_last_id(st), ch, x->r->name);
+		if (acted == 0) {
+			/* Every action was refused (each logged why): the step
+			 * did not happen, so it starts no period and no next step. */
+			rules_run_say(rr, "rule", x->contact_id, "%s (step %d) skipped"
+			    " for %s: %s", x->r->name, x->step + 1, x->c.name,
+			    hbuf_str(&did));
+			goto out;
+		}
 		store_rule_log_add(st, x->r->name, x->contact_id, x->step, 1, 0,
 		    hbuf_str(&did), NULL);
-		rr_chain_add(rr, before, store_events_last_id(st), ch, x->r->name);
 		if (x->step + 1 < x->r->nsteps) {
 			memset(&t, 0, sizeof t);
 			t.rule = x->r->name;

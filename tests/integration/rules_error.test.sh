@@ -53,7 +53,7 @@ until grep -q "rule-error: $RULES:3:35: bad duration '7'" "$HOME/daemon.log"; do
 done
 ok "a broken reload is logged with its place"
 grep -q "the rules loaded before stay" "$HOME/daemon.log" || fail "it should say the old rules stay"
-hark contacts add 'Ann Lee' --phone +14155550177 >/dev/null || fail "contacts add"
-inbound SBIN-e1 +14155550177 "Hello?"
+hark contacts add 'Ann Lee' --phone +14155552677 >/dev/null || fail "contacts add"
+inbound SBIN-e1 +14155552677 "Hello?"
 wait_sql "the rules loaded before still answer" "SELECT count(*) FROM messages WHERE direction = 'out' AND body = 'I am away until Monday.'" 1 10
 rules_daemon_stop

@@ -38,7 +38,7 @@ rules_daemon_stop() {
 # inbound SID FROM BODY: the sandbox reports it on its next poll (500 ms).
 inbound() {
 	body=$(printf '%s' "$3" | sed "s/'/''/g")
-	sqlite3 "$HOME/sandbox.db" "INSERT INTO inbound(sid, channel, from_addr, to_addr, body, due_at)
+	sqlite3 -cmd ".timeout 5000" "$HOME/sandbox.db" "INSERT INTO inbound(sid, channel, from_addr, to_addr, body, due_at)
 	    VALUES ('$1', 'sms', '$2', '+14155550100', '$body', 0)" ||
 	    fail "cannot add an inbound message to the sandbox"
 }

@@ -5,7 +5,7 @@
 # message that looks automatic gets no auto-reply at all.
 . "$TESTS/rules_lib.sh"
 PERSONA=+14155550123
-ANN=+14155550177
+ANN=+14155552677
 rules_template ack 'Thanks, we got your message.'
 cat > "$RULES" <<'R'
 set rate-limit 2/1h
@@ -44,7 +44,7 @@ eq "after its last answer, still two acks" "$(sent_to $PERSONA Thanks)" 2
 [ "$(sql "SELECT count(*) FROM messages WHERE direction = 'in' AND from_addr = '$PERSONA'")" -le $((n + 1)) ] ||
     fail "the persona kept being answered"
 ok "the exchange has ended"
-grep -q "rule: ack (step 1) for .*did not reply ack: rate limit" "$HOME/daemon.log" ||
+grep -q "rule: ack (step 1) skipped for .*: did not reply ack: rate limit" "$HOME/daemon.log" ||
     fail "the daemon should log the rate limit: $(grep ack "$HOME/daemon.log")"
 ok "the daemon logs what the rate limit stopped"
 rules_daemon_stop

@@ -2,9 +2,9 @@
 # notifies once per run with how many, keeps its next run in the database,
 # and a no-op run tells nobody.
 . "$TESTS/rules_lib.sh"
-hark contacts add 'Ann Lee' --phone +14155550177 --tag stale >/dev/null || fail "contacts add"
-hark contacts add 'Bob Roe' --phone +14155550178 >/dev/null || fail "contacts add"
-hark contacts add 'Cara Diaz' --phone +14155550179 --tag stale >/dev/null || fail "contacts add"
+hark contacts add 'Ann Lee' --phone +14155552677 --tag stale >/dev/null || fail "contacts add"
+hark contacts add 'Bob Roe' --phone +14155552678 >/dev/null || fail "contacts add"
+hark contacts add 'Cara Diaz' --phone +14155552679 --tag stale >/dev/null || fail "contacts add"
 cat > "$RULES" <<'R'
 rule tidy
   when schedule "every 2s"

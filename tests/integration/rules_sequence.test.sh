@@ -3,11 +3,11 @@
 # replied; the step waiting survives a restart of the daemon; a no-reply
 # rule nudges only the contact who did not answer.
 . "$TESTS/rules_lib.sh"
-ANN=+14155550177
-BOB=+14155550178
-CARL=+14155550179
-DORA=+14155550180
-EVE=+14155550181
+ANN=+14155552677
+BOB=+14155552678
+CARL=+14155552679
+DORA=+14155552680
+EVE=+14155552681
 rules_template welcome 'Welcome aboard, {{first_name}}!'
 rules_template tips 'Three tips for your first week, {{first_name}}.'
 rules_template nudge 'Did you have a chance to look, {{first_name}}?'
