@@ -62,13 +62,13 @@ struct engine {
 	int64_t told_id;              /* journal events told to subscribers up to here */
 	int relay_up;
 	unsigned poll_ticks;
-	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
 	/* route.c: each account's next send time at its `rate`, and how long
 	 * the outbox waits for the earliest when every due job must pace. */
 #define ENGINE_PACE_MAX 32
 	double pace_next[ENGINE_PACE_MAX];
 	int64_t pace_wait;
 	unsigned watch_ticks;         /* fallbacks are looked at every 4th */
+	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
 };
 
 /* engine.c */
@@ -124,7 +124,6 @@ void fallback_run(struct engine *e);
 
 /* bulk.c: feeds running bulk sends into the outbox at the account's pace. */
 void bulk_run(struct engine *e);
-void bulk_runner_free(struct engine *e);
 
 /* rules_run.c: the rules at work (started when this engine owns the outbox). */
 struct rules_run *rules_run_new(struct engine *e);
@@ -134,29 +133,6 @@ void rules_run_free(struct rules_run *rr);
  * (the latest email they sent), both NULL when there is none. Caller frees. */
 void engine_mail_reply_ids(struct engine *e, int64_t contact_id,
     char **in_reply_to, char **refs);
-
-/* route.c: opt-outs, quiet hours, caps and pace on every send path. */
-struct store_prefs;
-const struct tz *route_zone(const char *name, char **cause);
-int route_quiet(const struct store_prefs *p, int64_t t, int64_t *until);
-void route_local_time(const struct store_prefs *p, int64_t t, char *buf, size_t size);
-char *route_actor(const char *actor);
-int route_optout(struct store *st, enum hark_channel ch, const char *to, char **cause);
-int route_check(struct engine *e, const struct engine_draft *d,
-    struct engine_estimate *est, char **cause);
-int route_enqueued(struct engine *e, int64_t id, int64_t contact_id,
-    const struct engine_draft *d, const struct engine_estimate *est,
-    int64_t run_at, char **cause);
-int route_due(struct engine *e, const struct store_job *j, int64_t now);
-
-/* fallback.c */
-int fallback_watch_new(struct engine *e, int64_t id, int64_t contact_id,
-    enum hark_channel ch, int64_t run_at, char **cause);
-void fallback_run(struct engine *e);
-
-/* bulk.c: feeds running bulk sends into the outbox at the account's pace. */
-void bulk_run(struct engine *e);
-void bulk_runner_free(struct engine *e);
 
 /* mail_out.c: an email's HTML and attached files, queued and sent. */
 struct engine_mail_out {
@@ -177,4 +153,3 @@ int engine_lock_take(const char *lock_path, int *fd, char **cause);
 void engine_lock_release(int fd);
 
 #endif
-

@@ -293,16 +293,6 @@ void tui_clear_eol(struct tui *t, WINDOW *win, enum tui_role role);
 
 /* ---- the client ------------------------------------------------------------------------ */
 
-struct tui_filter {
-	unsigned channels;      /* 0: any */
-	char *tag;              /* NULL: any */
-	char *state;            /* "open", "snoozed", "done"; NULL: any */
-	int unread;             /* only contacts with unread messages */
-	char *msg_status;       /* contacts with a message in this status */
-	int64_t since;          /* activity since, 0: any */
-	char *text;             /* the expression as typed, for the status bar */
-};
-
 struct tui {
 	uv_loop_t *loop;
 	struct store *st;
