@@ -154,8 +154,9 @@ mail_set_options(struct net_req *r, struct mail_xfer *x,
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	}
-	/* Long lines in a captured answer must reach us whole, not clipped. */
-	if (req->lines)
+	/* curl clips an answer line longer than half its buffer (a SEARCH
+	 * of thousands of UIDs, a long line of a message): make room. */
+	if (x->imap)
 		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 512L * 1024);
 	if (req->mail_from != NULL)
 		curl_easy_setopt(e, CURLOPT_MAIL_FROM, req->mail_from);

@@ -51,7 +51,7 @@
  * is fetched again message by message.
  */
 #define IMAP_BATCH_BYTES 100000
-#define IMAP_SEARCH_SPAN 20000     /* UIDs per UID SEARCH */
+#define IMAP_SEARCH_SPAN 5000      /* UIDs per UID SEARCH: one line, < 60 KB */
 #define IMAP_SIZE_SLICE 80         /* UIDs per RFC822.SIZE fetch */
 
 
@@ -476,14 +476,16 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 	size_t j = im->single;
 	char *err;
 
-	if (r->kind != NET_MAIL_OK && r->kind != NET_MAIL_REFUSED) {
+	/* A NO ends the poll too: the next one searches again, and a message
+	 * expunged meanwhile is then no longer asked for. */
+	if (r->kind != NET_MAIL_OK) {
 		err = imap_error(im, r);
 		imap_finish(im, err);
 		free(err);
 		return -1;
 	}
 	im->got[j] = 1;
-	if (r->kind == NET_MAIL_OK && r->body_len > 0) {
+	if (r->body_len > 0) {
 		im->in_event = 1;
 		imap_emit(im->p, &im->folders[im->fi], im->uids[im->pos + j],
 		    r->body, r->body_len);

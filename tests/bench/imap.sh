@@ -16,6 +16,7 @@
 # disk; mbsync writes one file per message.
 #
 # Needs root (Dovecot) and mbsync; otherwise says so and exits 0.
+# IMAP_BENCH_KEEP=1 keeps the work directory (logs, databases).
 set -eu
 
 : "${HARK_BIN:?set HARK_BIN to the hark binary}"
@@ -33,7 +34,7 @@ fi
 W=/tmp/hark-imap-bench.$$
 PD=$W/peer
 mkdir -p "$W" && chmod 755 "$W"
-cleanup() { "$PEER" stop "$PD" >/dev/null 2>&1 || true; rm -rf "$W"; }
+cleanup() { "$PEER" stop "$PD" >/dev/null 2>&1 || true; [ -n "${IMAP_BENCH_KEEP:-}" ] || rm -rf "$W"; }
 trap cleanup EXIT INT TERM
 export IMAP_PORT=${IMAP_BENCH_PORT:-21743} IMAPS_PORT=0 SMTP_PORT=${IMAP_BENCH_SMTP:-21725} SMTPS_PORT=0
 "$PEER" start "$PD" >"$W/peer.log" 2>&1 || { cat "$W/peer.log"; exit 1; }
