@@ -154,9 +154,11 @@ mail_set_options(struct net_req *r, struct mail_xfer *x,
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	}
-	/* curl clips an answer line longer than half its buffer (a SEARCH
-	 * of thousands of UIDs, a long line of a message): make room. */
-	if (x->imap)
+	/* curl clips an answer line longer than half its buffer (8 KB by
+	 * default): a message's long lines in a captured answer need room.
+	 * Other answers keep the default, for curl counts every answer line
+	 * against its header limit in a way that grows with the buffer. */
+	if (req->lines)
 		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 512L * 1024);
 	if (req->mail_from != NULL)
 		curl_easy_setopt(e, CURLOPT_MAIL_FROM, req->mail_from);

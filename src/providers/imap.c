@@ -51,7 +51,7 @@
  * is fetched again message by message.
  */
 #define IMAP_BATCH_BYTES 100000
-#define IMAP_SEARCH_SPAN 5000      /* UIDs per UID SEARCH: one line, < 60 KB */
+#define IMAP_SEARCH_SPAN 500       /* UIDs per UID SEARCH: one line < 8 KB */
 #define IMAP_SIZE_SLICE 80         /* UIDs per RFC822.SIZE fetch */
 
 
