@@ -147,7 +147,7 @@ engine_watch_fire(uv_timer_t *t)
 		outbox_kick(e);
 	/* Bulk sends are fed at the account's pace; failed messages fall back. */
 	bulk_run(e);
-	if (++e->watch_ticks % 4 == 0)
+	if (++e->watch_ticks % 2 == 0)
 		fallback_run(e);
 }
 
