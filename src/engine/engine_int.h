@@ -67,7 +67,7 @@ struct engine {
 #define ENGINE_PACE_MAX 32
 	double pace_next[ENGINE_PACE_MAX];
 	int64_t pace_wait;
-	unsigned watch_ticks;         /* fallbacks are looked at every 4th */
+	unsigned watch_ticks;         /* fallbacks are looked at every 2nd */
 	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
 };
 
