@@ -107,7 +107,7 @@ Host 127.0.0.1
 Port $IMAP_PORT
 User $MAIL_PEER_USER
 Pass $MAIL_PEER_PASS
-TLSType None
+SSLType None
 AuthMechs LOGIN
 
 IMAPStore remote
@@ -128,7 +128,7 @@ CFG
 t2=$(now)
 mbsync -q -c "$W/mbsync/rc" bench >"$W/mbsync.out" 2>&1 || { cat "$W/mbsync.out"; echo "imap bench: mbsync failed"; exit 1; }
 t3=$(now)
-mgot=$(ls "$W/mbsync/mail/INBOX/cur" "$W/mbsync/mail/INBOX/new" 2>/dev/null | grep -c bench || true)
+mgot=$(find "$W/mbsync/mail/INBOX/cur" "$W/mbsync/mail/INBOX/new" -type f 2>/dev/null | wc -l)
 
 awk -v n="$N" -v b="$bytes" -v h0="$t0" -v h1="$t1" -v m0="$t2" -v m1="$t3" -v mg="$mgot" 'BEGIN {
 	h = h1 - h0; m = m1 - m0
