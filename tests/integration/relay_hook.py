@@ -256,9 +256,18 @@ def cmd_hangup(args):
 
 
 def cmd_burst(args):
-    """COUNT requests GET PATH back to back; prints each status."""
+    """COUNT requests GET PATH back to back; prints each status, and after
+    the statuses the Retry-After header of the first 429 (taken in the same
+    burst: a separate request later may find the bucket refilled)."""
+    retry = None
     for _ in range(int(args[0])):
-        print(http("GET", args[1])[0])
+        status, hdrs, _ = http("GET", args[1])
+        print(status)
+        if status == "429" and retry is None:
+            retry = [h for h in hdrs.split("\r\n")
+                     if h.lower().startswith("retry-after:")]
+    if retry is not None:
+        print("first 429: " + (retry[0] if retry else "no Retry-After"))
     return None
 
 

@@ -142,7 +142,7 @@ n_creates=$(creates_to $ANN)
 inject $ANN 'Stop'
 eq "the STOP webhook is accepted" "$INJECT_STATUS" 200
 expect_exit 1 "a send to Ann after STOP is refused" -- hark send --to Ann --body 'Spring offer: 10% off gutters'
-contains "the reason names the opt-out" "has opted out of sms"
+contains "the reason names the opt-out" "opted out of sms on"
 contains "and the keyword" "Stop"
 eq "nothing reached Twilio" "$(creates_to $ANN)" "$n_creates"
 eq "nothing was queued" "$(msg "count(*)" "body LIKE 'Spring offer%'")" 0
@@ -206,7 +206,7 @@ contains "saying they opted out" "opted out"
 eq "the message is failed" "$(msg "status || ' ' || error_code" "to_addr = '+15005550004'")" "failed 21610"
 eq "and the number is opted out" "$(sql "SELECT source FROM opt_outs WHERE address = '+15005550004'")" provider
 expect_exit 1 "so the next send is refused before Twilio" -- hark send --to +15005550004 --body 'Hello again'
-contains "naming the opt-out" "has opted out of sms"
+contains "naming the opt-out" "opted out of sms on"
 eq "Twilio got one attempt only" "$(creates_to +15005550004)" 1
 
 for num in +15005550429 +15005550500; do
