@@ -152,6 +152,17 @@ int engine_price_pending(struct engine *e, int64_t message_id);
 int engine_busy(struct engine *e, int64_t within_ms);
 /* Polls every provider now (the owner also does so on a timer). */
 void engine_poll_now(struct engine *e);
+/* Called once when every poll of engine_sync_once has ended: polled is how
+ * many accounts were polled, failed how many of them failed, errors their
+ * texts one per line (NULL when none). */
+typedef void (*engine_sync_cb)(void *arg, int polled, int failed,
+    const char *errors);
+/* Polls every provider that polls (only account's, when not NULL) once,
+ * whether or not this engine owns the outbox (src/engine/sync.c). 0 (done
+ * will be called, maybe before this returns), or -1 with cause: no such
+ * account, or nothing that polls. */
+int engine_sync_once(struct engine *e, const char *account, engine_sync_cb done,
+    void *arg, char **cause);
 
 /* ---- templates for a contact (src/engine/template_use.c) ---------------------------- */
 
@@ -173,17 +184,6 @@ struct cJSON *engine_template_vars(struct store *st, const struct config *cfg,
     int64_t contact_id, enum hark_channel ch, int64_t now_ms);
 /* The A/B variant of t that contact_id gets (abtest_pick on the template's
  * id), or NULL when t has no variants. Points into t. */
-/* Called once when every poll of engine_sync_once has ended: polled is how
- * many accounts were polled, failed how many of them failed, errors their
- * texts one per line (NULL when none). */
-typedef void (*engine_sync_cb)(void *arg, int polled, int failed,
-    const char *errors);
-/* Polls every provider that polls (only account's, when not NULL) once,
- * whether or not this engine owns the outbox (src/engine/sync.c). 0 (done
- * will be called, maybe before this returns), or -1 with cause: no such
- * account, or nothing that polls. */
-int engine_sync_once(struct engine *e, const char *account, engine_sync_cb done,
-    void *arg, char **cause);
 const struct store_variant *engine_template_variant(const struct store_template *t,
     int64_t contact_id);
 
@@ -210,18 +210,6 @@ int engine_template_render(struct store *st, const struct config *cfg,
     const struct cJSON *extra, unsigned flags, struct engine_rendered *r,
     char **cause);
 
-/*
- * The plain-text form of a template for $EDITOR (src/engine/template_file.c
- * describes it): engine_template_format returns t as that text (a new
- * string; help adds a commented explanation first); engine_template_parse_file
- * fills *t (owned strings; store_template_clear) or returns -1 with a cause
- * naming the file's line and column: "line 9, column 14: sms body: unclosed
- * tag '{{name'", "line 20, column 3: variant B: whatsapp body: ...".
- */
-char *engine_template_format(const struct store_template *t, int help);
-int engine_template_parse_file(const char *text, struct store_template *t,
-    char **cause);
-
 /* ---- routing: preferences, quiet hours, caps (src/engine/route*.c) ------------------ */
 
 /* Checks an IANA time zone name ("Europe/Berlin") against the system's zone
@@ -242,6 +230,18 @@ int engine_pref_set(struct store *st, int64_t contact_id, const char *key,
  * 08:00 · cap 3/day · opted out: email (manual, 2026-11-23)"), "" when
  * nothing is set. Newly allocated. */
 char *engine_route_summary(struct store *st, int64_t contact_id, int64_t now_ms);
+
+/*
+ * The plain-text form of a template for $EDITOR (src/engine/template_file.c
+ * describes it): engine_template_format returns t as that text (a new
+ * string; help adds a commented explanation first); engine_template_parse_file
+ * fills *t (owned strings; store_template_clear) or returns -1 with a cause
+ * naming the file's line and column: "line 9, column 14: sms body: unclosed
+ * tag '{{name'", "line 20, column 3: variant B: whatsapp body: ...".
+ */
+char *engine_template_format(const struct store_template *t, int help);
+int engine_template_parse_file(const char *text, struct store_template *t,
+    char **cause);
 
 /* ---- contact filters (src/engine/contact_filter.c) ------------------------------------ */
 

@@ -492,7 +492,6 @@ void store_ab_report_clear(struct store_ab_report *r);
 int store_ab_report(struct store *st, const char *name, int64_t since,
     int64_t until, int64_t window_ms, struct store_ab_report *r, char **cause);
 
-
 /* ---- calls and attachments (src/store/calls.c) ------------------------------------ */
 
 /* A call: a message of channel voice plus its calls row. */

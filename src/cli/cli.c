@@ -49,19 +49,19 @@ static const struct cli_cmd cli_table[] = {
 	  cmd_template_usage, cmd_template },
 	{ "report", "volume, response times, delivery, cost, templates, calls",
 	  cmd_report_usage, cmd_report },
-	{ "bulk", "send a template to a segment: preview, send, pause, cancel",
-	  cmd_bulk_usage, cmd_bulk },
 	{ "rules", "automation rules: list, test, enable, disable, check",
 	  cmd_rules_usage, cmd_rules },
+	{ "bulk", "send a template to a segment: preview, send, pause, cancel",
+	  cmd_bulk_usage, cmd_bulk },
 	{ "daemon", "run the outbox, scheduler and polling with no screen",
 	  cmd_daemon_usage, cmd_daemon },
+	{ "sync", "fetch new mail (IMAP) and provider messages once, then exit",
+	  cmd_sync_usage, cmd_sync },
 	{ "relay", "receive provider webhooks (behind your proxy or tunnel)",
 	  cmd_relay_usage, cmd_relay },
 	{ "db", "check the database", cmd_db_usage, cmd_db },
 	{ "config", "check the configuration and print the effective settings",
 	  cmd_config_usage, cmd_config },
-	{ "sync", "fetch new mail (IMAP) and provider messages once, then exit",
-	  cmd_sync_usage, cmd_sync },
 };
 
 static const char cli_global_usage[] =

@@ -307,9 +307,9 @@ engine_send(struct engine *e, const struct engine_draft *d, int64_t *message_id,
 	}
 	free(key);
 	free(msgid);
-	engine_estimate_clear(&est);
 	free(irt);
 	free(refs);
+	engine_estimate_clear(&est);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)
