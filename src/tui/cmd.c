@@ -12,6 +12,8 @@
 
 /* Sorted by name, for completion and help. */
 const struct tui_cmd tui_cmds[] = {
+	{ "attach", NULL, "PATH", "attach a file to the email being written "
+	  "(~ expands)", CMD_NEEDS_CONTACT, 1, 1, tcmd_attach },
 	{ "bind", NULL, "MODE KEY COMMAND...", "bind a key for this session",
 	  0, 3, -1, tcmd_bind },
 	{ "bottom", NULL, "", "go to the bottom", 0, 0, 0, tcmd_bottom },
@@ -28,6 +30,8 @@ const struct tui_cmd tui_cmds[] = {
 	  0, 0, 1, tcmd_command_prompt },
 	{ "compose", NULL, "[CHANNEL]", "write a new message to the contact",
 	  CMD_NEEDS_CONTACT, 0, 1, tcmd_compose },
+	{ "detach", NULL, "[N]", "take attachment N (the last) off the email "
+	  "being written", CMD_NEEDS_CONTACT, 0, 1, tcmd_detach },
 	{ "down", NULL, "", "move down", 0, 0, 0, tcmd_down },
 	{ "edit", NULL, "", "edit the message in $EDITOR", 0, 0, 0, tcmd_edit },
 	{ "filter", NULL, "[EXPR]", "filter contacts: channel:sms status:failed "
@@ -42,6 +46,8 @@ const struct tui_cmd tui_cmds[] = {
 	{ "half-page-up", NULL, "", "move up half a screen", 0, 0, 0,
 	  tcmd_half_page_up },
 	{ "help", NULL, "", "show the keys of this mode", 0, 0, 0, tcmd_help },
+	{ "html", NULL, "PATH|none", "send the email being written with this "
+	  "file as its HTML alternative", CMD_NEEDS_CONTACT, 1, 1, tcmd_html },
 	{ "mark", NULL, "done|open|unread|read", "set the conversation's state",
 	  CMD_NEEDS_CONTACT, 1, 1, tcmd_mark },
 	{ "open-attachment", NULL, "[N|html]", "open the selected message's "

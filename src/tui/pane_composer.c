@@ -31,6 +31,7 @@ struct draft {
 	int in_subject;
 	int64_t template_version_id; /* the template the text came from, 0 none */
 	char *variant;            /* and its A/B variant, may be NULL */
+	struct compose_files *files; /* email: :attach and :html, NULL = none */
 	struct draft *next;
 };
 
@@ -64,6 +65,14 @@ draft_field(struct draft *d)
 	return d->in_subject ? &d->subject : &d->body;
 }
 
+/* The first row of the body: below the counter, subject and files lines. */
+static int
+draft_first_row(const struct draft *d)
+{
+	return 1 + (d->channel == HARK_CH_EMAIL) +
+	    (compose_files_count(d->files) > 0 || compose_files_html(d->files) != NULL);
+}
+
 static struct composer *
 composer_of(struct tui *t)
 {
@@ -87,6 +96,7 @@ composer_free(struct pane *p)
 		hbuf_free(&d->subject);
 		hbuf_free(&d->body);
 		free(d->variant);
+		compose_files_free(d->files);
 		free(d);
 	}
 	free(c->info);
@@ -151,6 +161,9 @@ composer_estimate(struct tui *t, struct composer *c)
 	d.channel = c->cur->channel;
 	d.body = *body != '\0' ? body : " x";
 	d.flags = ENGINE_SEND_INTERACTIVE;
+	d.attach = compose_files_paths(c->cur->files);
+	d.nattach = compose_files_count(c->cur->files);
+	d.html = compose_files_html(c->cur->files);
 	if (engine_check(t->engine, &d, &est, &cause) != 0) {
 		hbuf_printf(&b, "%s · %s", hark_channel_name(d.channel), cause);
 		c->info_warn = 1;
@@ -277,6 +290,7 @@ composer_draw(struct pane *p)
 	struct composer *c = p->data;
 	struct draft *d = c->cur;
 	int first = 1, row, col;
+	char *files;
 
 	werase(p->win);
 	wmove(p->win, 0, 0);
@@ -292,6 +306,11 @@ composer_draw(struct pane *p)
 		tui_put_raw(t, p->win, ROLE_COMPOSER_INFO, "Subject: ", p->w);
 		tui_put(t, p->win, ROLE_SUBJECT, hbuf_str(&d->subject), p->w - 9);
 		first = 2;
+	}
+	if ((files = compose_files_line(d->files)) != NULL) {
+		wmove(p->win, first++, 0);
+		tui_put(t, p->win, ROLE_COMPOSER_INFO, files, p->w);
+		free(files);
 	}
 	composer_locate(hbuf_str(&d->body), d->cursor, p->w, &row, &col);
 	if (row < c->scroll)
@@ -318,7 +337,7 @@ composer_place_cursor(struct tui *t)
 		curs_set(0);
 		return;
 	}
-	first = d->channel == HARK_CH_EMAIL ? 2 : 1;
+	first = draft_first_row(d);
 	if (d->in_subject) {
 		composer_locate(hbuf_str(&d->subject), d->cursor, 1 << 20, &row, &col);
 		row = 1;
@@ -527,6 +546,8 @@ composer_clear(struct tui *t)
 	hbuf_reset(&d->subject);
 	d->cursor = 0;
 	d->in_subject = 0;
+	compose_files_free(d->files);
+	d->files = NULL;
 	composer_set_template(t, 0, NULL);
 	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
 }
@@ -572,6 +593,9 @@ composer_send(struct tui *t, int64_t send_at, char **cause)
 	ed.flags = ENGINE_SEND_INTERACTIVE;
 	ed.template_version_id = d->template_version_id;
 	ed.variant = d->variant;
+	ed.attach = compose_files_paths(d->files);
+	ed.nattach = compose_files_count(d->files);
+	ed.html = compose_files_html(d->files);
 	if (engine_send(t->engine, &ed, &id, cause) != 0)
 		return -1;
 	t->message_id = id;
@@ -580,6 +604,23 @@ composer_send(struct tui *t, int64_t send_at, char **cause)
 	if (send_at == 0)
 		tui_say(t, 0, "sending…");
 	return 0;
+}
+
+struct compose_files *
+composer_files(struct tui *t)
+{
+	struct draft *d = composer_draft(t);
+
+	/* The commands that call this need a contact (CMD_NEEDS_CONTACT). */
+	if (d->files == NULL)
+		d->files = compose_files_new();
+	return d->files;
+}
+
+void
+composer_files_changed(struct tui *t)
+{
+	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
 }
 
 /* The whole file as a new string, or NULL. */

@@ -1,9 +1,13 @@
 /*
  * pane_status.c — the status bar and the message line under it: provider
- * and outbox state, unread total, the filter, the last error. Data: counts
- * rebuilt on recalc. Events: every change recalculates (cheap counts).
+ * and outbox state, unread total, the filter, a running sync's progress,
+ * the last error. Data: counts rebuilt on recalc. Events: every change
+ * recalculates (cheap counts); a message of ours that fails, or waits to be
+ * tried again, puts its error on the message line; "sync-progress" sets or
+ * clears the progress.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +22,11 @@ struct status_view {
 	int unread;
 	int jobs[6];
 	struct hbuf bulk;   /* running bulk sends' progress (cmd_route.c) */
+	char *sync;         /* "syncing INBOX 1,200/10,000", NULL when none */
 };
+
+static void status_sync_progress(struct status_view *v, const char *payload);
+static void status_send_error(struct tui *t, int64_t message_id);
 
 static void
 status_init(struct pane *p)
@@ -31,8 +39,10 @@ status_free(struct pane *p)
 {
 	struct status_view *v = p->data;
 
-	if (v != NULL)
+	if (v != NULL) {
 		hbuf_free(&v->bulk);
+		free(v->sync);
+	}
 	free(p->data);
 	p->data = NULL;
 }
@@ -79,6 +89,8 @@ status_draw(struct pane *p)
 	if (t->filter.text != NULL)
 		hbuf_printf(&left, " │ filter: %s", t->filter.text);
 	hbuf_adds(&left, hbuf_str(&v->bulk));
+	if (v->sync != NULL)
+		hbuf_printf(&left, " │ %s", v->sync);
 	used = tui_put(t, p->win, ROLE_BAR, hbuf_str(&left), p->w);
 	hbuf_free(&left);
 	if (used < p->w - 8) {
@@ -93,9 +105,92 @@ status_draw(struct pane *p)
 		    t->message, p->w);
 }
 
+/* 1200 → "1,200". */
+static void
+status_count(size_t n, char *buf, size_t len)
+{
+	char digits[32];
+	size_t i, nd, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+/* payload "ACCOUNT\tFOLDER\tDONE\tTOTAL" (engine.h), NULL: the sync ended. */
+static void
+status_sync_progress(struct status_view *v, const char *payload)
+{
+	const char *folder, *nums;
+	unsigned long long done, total;
+	char d[32], n[32], *what, *safe;
+
+	free(v->sync);
+	v->sync = NULL;
+	if (payload == NULL || (folder = strchr(payload, '\t')) == NULL ||
+	    (nums = strchr(++folder, '\t')) == NULL ||
+	    sscanf(nums + 1, "%llu\t%llu", &done, &total) != 2)
+		return;
+	status_count((size_t)done, d, sizeof d);
+	status_count((size_t)total, n, sizeof n);
+	what = xasprintf("syncing %.*s %s/%s", (int)(nums - folder), folder, d, n);
+	safe = text_sanitize(what, strlen(what), 0);
+	free(what);
+	v->sync = safe;
+}
+
+/*
+ * A message we sent failed, or failed for now and waits for its next
+ * attempt: its error on the message line (the thread shows it too, but the
+ * thread may be another contact's).
+ */
+static void
+status_send_error(struct tui *t, int64_t message_id)
+{
+	struct store_message m;
+	struct store_job j;
+	const char *ch;
+
+	memset(&m, 0, sizeof m);
+	memset(&j, 0, sizeof j);
+	if (store_message_get(t->st, message_id, &m, NULL) != 0 ||
+	    m.direction != HARK_DIR_OUT || m.channel == HARK_CH_VOICE)
+		goto out;
+	ch = m.channel == HARK_CH_EMAIL ? "email" : m.channel ==
+	    HARK_CH_WHATSAPP ? "WhatsApp" : "SMS";
+	if (m.status == HARK_ST_FAILED || m.status == HARK_ST_UNDELIVERED ||
+	    m.status == HARK_ST_UNCERTAIN) {
+		tui_say(t, 1, "%s to %s %s: %s%s%s%s", ch, m.to_addr,
+		    hark_status_name(m.status), m.error_text != NULL ? m.error_text :
+		    "no reason given", m.error_code != NULL ? " (" : "",
+		    m.error_code != NULL ? m.error_code : "",
+		    m.error_code != NULL ? ")" : "");
+	} else if (!hark_status_is_final(m.status) &&
+	    store_job_get_by_message(t->st, message_id, &j, NULL) == 0 &&
+	    j.state == STORE_JOB_PENDING && j.attempts > 0 && j.last_error != NULL)
+		tui_say(t, 1, "%s to %s not sent yet: %s", ch,
+		    m.to_addr, j.last_error);
+out:
+	store_job_clear(&j);
+	store_message_clear(&m);
+}
+
 static void
 status_event(struct pane *p, const struct store_event *ev)
 {
+	if (strcmp(ev->kind, "sync-progress") == 0) {
+		status_sync_progress(p->data, ev->payload);
+		pane_dirty(p, PANE_DRAW);
+		return;
+	}
+	/* The engine's own events come again from the journal: once is enough. */
+	if (strcmp(ev->kind, "status-changed") == 0 && ev->message_id > 0 &&
+	    (ev->id == 0 || ev->id > p->tui->last_event_id))
+		status_send_error(p->tui, ev->message_id);
 	pane_dirty(p, PANE_RECALC | PANE_DRAW);
 }
 

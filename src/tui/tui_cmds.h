@@ -38,6 +38,11 @@ TUI_CMD(tcmd_toggle_quotes);
 /* attach.c: an email's attachments */
 TUI_CMD(tcmd_open_attachment);
 
+/* compose_files.c: files that go with the email being written */
+TUI_CMD(tcmd_attach);
+TUI_CMD(tcmd_detach);
+TUI_CMD(tcmd_html);
+
 /* cmd_msg.c: writing, sending, the conversation's state */
 TUI_CMD(tcmd_reply);
 TUI_CMD(tcmd_compose);

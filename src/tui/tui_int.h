@@ -388,6 +388,19 @@ void composer_clear(struct tui *t);
 int composer_send(struct tui *t, int64_t send_at, char **cause);
 /* Edits the composer's text in $EDITOR. */
 int composer_edit(struct tui *t, char **cause);
+/* The files of the selected contact's draft (created empty when needed;
+ * needs a selected contact), and telling the composer they changed. */
+struct compose_files *composer_files(struct tui *t);
+void composer_files_changed(struct tui *t);
+
+/* An email draft's attachments and HTML part (compose_files.c). */
+struct compose_files;
+struct compose_files *compose_files_new(void);
+void compose_files_free(struct compose_files *f);
+int compose_files_count(const struct compose_files *f);
+const char *compose_files_html(const struct compose_files *f);
+const char *const *compose_files_paths(struct compose_files *f);
+char *compose_files_line(const struct compose_files *f);
 
 /* The template picker (template_pick.c): a list to choose from, or the
  * template `name` straight into the composer. */
