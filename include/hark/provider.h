@@ -165,7 +165,21 @@ struct provider_event {
 	struct hark_money price;
 	int segments;
 };
-typedef void (*provider_event_cb)(void *arg, const struct provider_event *e);
+/*
+ * 0 when the event is applied (or was already), -1 when it could not be
+ * stored: a provider that can ask for it again (IMAP) must not then count it
+ * as received. Providers that cannot retry may ignore the result.
+ */
+typedef int (*provider_event_cb)(void *arg, const struct provider_event *e);
+/*
+ * A batch: after on_batch(arg, 0) every event until on_batch(arg, 1) shares
+ * one transaction (each still kept or undone alone by on_event's result),
+ * committed with its files made durable by on_batch(arg, 1): 0, or -1 when
+ * the commit failed and none of the batch's events is stored. Begin returns
+ * -1 when no batch could start (each event is then committed alone). A
+ * batch must not stay open across a wait on the network.
+ */
+typedef int (*provider_batch_cb)(void *arg, int end);
 
 /* The environment a provider runs in; owned by the engine, outlives it. */
 struct provider_env {
@@ -175,6 +189,7 @@ struct provider_env {
 	const struct config_account *acct;
 	const char *state_dir;       /* where a provider may keep files */
 	provider_event_cb on_event;  /* inbound messages and status changes */
+	provider_batch_cb on_batch;  /* may be NULL */
 	void *event_arg;
 };
 

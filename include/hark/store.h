@@ -762,6 +762,17 @@ int store_mail_between(struct store *st, int64_t first_id, int64_t last_id,
  */
 int store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
     const char *ext, char **path, char sha256_hex[65], char **cause);
+/*
+ * A batch of blobs made durable together: after store_blob_batch_begin,
+ * store_blob_put only writes (to temporary names); store_blob_batch_sync
+ * fsyncs them all, renames them into place and fsyncs each directory once
+ * (0, or -1 with cause: the caller must then roll back), and is due before
+ * the commit of the transaction that names them. store_blob_batch_discard
+ * gives the batch up (after a rollback) and removes its temporary files.
+ */
+void store_blob_batch_begin(struct store *st);
+int store_blob_batch_sync(struct store *st, char **cause);
+void store_blob_batch_discard(struct store *st);
 /* Adds an attachment with its email facts (Content-ID, inline, digest). */
 int store_mail_attachment_add(struct store *st, const struct store_attachment *a,
     const char *content_id, int is_inline, const char *sha256, int64_t *id,

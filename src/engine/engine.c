@@ -106,6 +106,7 @@ engine_open_providers(struct engine *e, char **cause)
 		env.acct = &e->cfg->accounts[i];
 		env.state_dir = e->state_dir;
 		env.on_event = inbound_event;
+		env.on_batch = inbound_batch;
 		env.event_arg = e;
 		e->provs[i] = provider_new(&env, cause);
 		if (e->provs[i] == NULL)

@@ -69,6 +69,9 @@ struct engine {
 	int64_t pace_wait;
 	unsigned watch_ticks;         /* fallbacks are looked at every 2nd */
 	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
+	int batch_open;               /* inbound.c: a provider's batch transaction */
+	int64_t batch_before;         /* the journal's last id when it began */
+	int batch_stored;             /* it stored something to tell */
 };
 
 /* engine.c */
@@ -88,8 +91,10 @@ void outbox_reconcile(struct engine *e);
 int mail_ingest(struct store *st, const struct config *cfg,
     const struct provider_event *ev, char **cause);
 
-/* inbound.c: a provider's event (inbound message or status change). */
-void inbound_event(void *arg, const struct provider_event *ev);
+/* inbound.c: a provider's event (inbound message or status change), 0 or -1
+ * when not stored; a batch of them in one transaction (provider_batch_cb). */
+int inbound_event(void *arg, const struct provider_event *ev);
+int inbound_batch(void *arg, int end);
 /* Tells the subscribers every journal event after after_id. */
 void engine_tell_since(struct engine *e, int64_t after_id);
 

@@ -12,12 +12,16 @@
  *                                          write callback); what a batch answer
  *                                          leaves unreadable is fetched alone
  *                                          through a ;UID=n URL
- * Each message becomes one event; the engine commits it inside the event
- * callback. Only once every message of a batch has been handed over does the
+ * Each message becomes one event; the messages of a batch answer share one
+ * transaction (env.on_batch), committed before the state moves. Only once
+ * every message of a batch has been handed over and stored does the
  * folder's last UID advance and the state file (state_dir/imap-ACCOUNT.state,
  * one "uidvalidity last_uid folder" line per folder) get replaced atomically
  * (write, fsync, rename). A crash therefore re-delivers at most one batch,
- * which the engine recognises by provider id. A changed UIDVALIDITY means the
+ * which the engine recognises by provider id. A message the engine could
+ * not store stops its folder's sync just before it, so the next sync asks
+ * for it again; one that fails IMAP_MAX_TRIES syncs running is then stored
+ * as a broken message (imap_emit) rather than block the folder. A changed UIDVALIDITY means the
  * UIDs we kept name other messages now: the folder is read again from the
  * start, and the engine drops what it has by Message-ID. The folder named by
  * sent_folder (default Sent) holds mail the user sent: its events are marked
@@ -74,6 +78,7 @@ static int imap_on_one(struct imap *im, const struct net_mail_response *r);
 static void imap_fetch_batch(struct imap *im);
 static void imap_fetch_next_single(struct imap *im);
 static void imap_batch_done(struct imap *im);
+static void imap_batch_failed(struct imap *im, size_t k);
 static void imap_finish(struct imap *im, const char *error);
 static char *imap_error(struct imap *im, const struct net_mail_response *r);
 
@@ -147,6 +152,7 @@ imap_free(struct imap *im)
 	free(im->uids);
 	free(im->sizes);
 	free(im->got);
+	free(im->failed);
 	free(im);
 }
 
@@ -164,6 +170,8 @@ imap_poll(struct provider *p, void (*done)(void *, const char *), void *arg,
 	im->done = done;
 	im->done_arg = arg;
 	im->fi = -1;
+	free(im->failed);
+	im->failed = NULL;
 	imap_next_folder(im);
 	return 0;
 }
@@ -268,6 +276,8 @@ imap_on_status(struct imap *im, const struct net_mail_response *r)
 		/* A new folder, or the old UIDs name other messages now. */
 		f->uidvalidity = validity;
 		f->last_uid = 0;
+		f->fail_uid = 0;
+		f->fail_tries = 0;
 	}
 	if (next != 0 && next - 1 <= f->last_uid) {
 		imap_next_folder(im);
@@ -416,9 +426,12 @@ imap_on_batch(struct imap *im, const struct net_mail_response *r)
 {
 	struct imap_fetched *msgs = NULL;
 	size_t n = 0, i, j;
+	int batch;
 
 	if (r->kind == NET_MAIL_OK)
 		imap_parse_fetch(r->body, r->body_len, &msgs, &n);
+	batch = n > 0 && im->p->env.on_batch != NULL &&
+	    im->p->env.on_batch(im->p->env.event_arg, 0) == 0;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < im->nbatch; j++) {
 			if (im->uids[im->pos + j] == msgs[i].uid && !im->got[j])
@@ -426,18 +439,24 @@ imap_on_batch(struct imap *im, const struct net_mail_response *r)
 		}
 		if (j == im->nbatch)
 			continue;   /* not asked for, or twice */
-		im->got[j] = 1;
 		im->in_event = 1;
-		imap_emit(im->p, &im->folders[im->fi], msgs[i].uid, msgs[i].data,
-		    msgs[i].len);
+		im->got[j] = imap_emit(im->p, &im->folders[im->fi], msgs[i].uid,
+		    msgs[i].data, msgs[i].len) == 0 ? IMAP_GOT_STORED :
+		    IMAP_GOT_FAILED;
 		im->in_event = 0;
 		if (im->closed) {
+			/* The engine closes providers only between batches. */
 			free(msgs);
 			imap_free(im);
 			return -1;
 		}
 	}
 	free(msgs);
+	if (batch && im->p->env.on_batch(im->p->env.event_arg, 1) != 0) {
+		/* Nothing of it was committed: the next sync asks again. */
+		imap_batch_failed(im, 0);
+		return 0;
+	}
 	imap_fetch_next_single(im);
 	return 0;
 }
@@ -484,11 +503,12 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 		free(err);
 		return -1;
 	}
-	im->got[j] = 1;
+	im->got[j] = IMAP_GOT_STORED;
 	if (r->body_len > 0) {
 		im->in_event = 1;
-		imap_emit(im->p, &im->folders[im->fi], im->uids[im->pos + j],
-		    r->body, r->body_len);
+		if (imap_emit(im->p, &im->folders[im->fi], im->uids[im->pos + j],
+		    r->body, r->body_len) != 0)
+			im->got[j] = IMAP_GOT_FAILED;
 		im->in_event = 0;
 		if (im->closed) {
 			imap_free(im);
@@ -500,12 +520,28 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 	return 0;
 }
 
-/* Every message of the batch is with the engine: remember it, go on. */
+/*
+ * Every message of the batch went to the engine: remember how far it is
+ * stored and go on. A message the engine could not store stops the folder
+ * just before it (the messages after it that were stored come again next
+ * time and are known by provider id), and counts a try against it.
+ */
 static void
 imap_batch_done(struct imap *im)
 {
 	struct imap_folder *f = &im->folders[im->fi];
+	size_t k;
 
+	for (k = 0; k < im->nbatch; k++) {
+		if (im->got[k] == IMAP_GOT_FAILED) {
+			imap_batch_failed(im, k);
+			return;
+		}
+	}
+	if (f->fail_uid != 0 && f->fail_uid <= im->uids[im->pos + im->nbatch - 1]) {
+		f->fail_uid = 0;
+		f->fail_tries = 0;
+	}
 	f->last_uid = im->uids[im->pos + im->nbatch - 1];
 	im->pos += im->nbatch;
 	imap_state_save(im);
@@ -515,11 +551,46 @@ imap_batch_done(struct imap *im)
 		imap_next_folder(im);
 }
 
+/* The batch is stored up to (not including) index k: the folder ends there. */
+static void
+imap_batch_failed(struct imap *im, size_t k)
+{
+	struct imap_folder *f = &im->folders[im->fi];
+	uint32_t uid = im->uids[im->pos + k];
+
+	if (im->got[k] == IMAP_GOT_FAILED) {
+		if (f->fail_uid == uid)
+			f->fail_tries++;
+		else {
+			f->fail_uid = uid;
+			f->fail_tries = 1;
+		}
+	}
+	if (k > 0)
+		f->last_uid = im->uids[im->pos + k - 1];
+	if (im->failed == NULL && im->got[k] == IMAP_GOT_FAILED)
+		im->failed = xasprintf("account '%s': folder %s: message UID %u "
+		    "could not be stored (%d time%s); the next sync fetches it "
+		    "again%s", im->p->account, f->name, uid, f->fail_tries,
+		    f->fail_tries == 1 ? "" : "s", f->fail_tries >= IMAP_MAX_TRIES ?
+		    ", as a broken message shown raw" : "");
+	else if (im->failed == NULL)
+		im->failed = xasprintf("account '%s': folder %s: messages from "
+		    "UID %u could not be committed; the next sync fetches them "
+		    "again", im->p->account, f->name, uid);
+	imap_state_save(im);
+	imap_next_folder(im);
+}
+
 static void
 imap_finish(struct imap *im, const char *error)
 {
 	void (*done)(void *, const char *) = im->done;
+	char *msg = im->failed;
 
+	if (error == NULL)
+		error = msg;
+	im->failed = NULL;
 	im->polling = 0;
 	im->done = NULL;
 	free(im->uids);
@@ -528,6 +599,7 @@ imap_finish(struct imap *im, const char *error)
 	im->nuids = im->pos = im->nbatch = im->cap = im->nsized = 0;
 	if (done != NULL)
 		done(im->done_arg, error);
+	free(msg);
 }
 
 /* What went wrong, for the status bar and `hark sync`. */

@@ -16,6 +16,8 @@ struct imap_folder {
 	uint32_t uidvalidity;      /* 0: never synced */
 	uint32_t last_uid;
 	int outgoing;              /* the Sent folder: mail the user sent */
+	uint32_t fail_uid;         /* the UID the engine refused, 0 none */
+	int fail_tries;            /* in how many syncs running */
 };
 
 /* One message of a batch fetch: its bytes point into the answer. */
@@ -26,6 +28,10 @@ struct imap_fetched {
 };
 
 #define IMAP_MAX_FOLDERS 64
+
+#define IMAP_GOT_NONE 0            /* not fetched yet */
+#define IMAP_GOT_STORED 1          /* the engine has it (or it was empty) */
+#define IMAP_GOT_FAILED 2          /* fetched, the engine could not store it */
 
 enum imap_step {
 	IMAP_STATUS, IMAP_SEARCH, IMAP_SIZES, IMAP_BATCH_FETCH, IMAP_ONE_FETCH
@@ -50,11 +56,12 @@ struct imap {
 	uint32_t *sizes;               /* RFC822.SIZE of uids[i], 0 unknown */
 	size_t nsized;
 	size_t nbatch;
-	unsigned char *got;            /* per batch UID: handed over */
+	unsigned char *got;            /* per batch UID: IMAP_GOT_* */
 	size_t single;                 /* next batch index to try alone */
 	uint64_t req;
 	int in_event;                  /* an event callback is on the stack */
 	int closed;                    /* closed from inside it */
+	char *failed;                  /* what was not stored, for done() */
 	void (*done)(void *, const char *);
 	void *done_arg;
 };
@@ -87,9 +94,17 @@ void imap_parse_sizes(const char *body, const uint32_t *uids, size_t n,
  */
 void imap_parse_fetch(const char *buf, size_t len, struct imap_fetched **out,
     size_t *n);
-/* Parses raw and hands it to the engine as an inbound (or, from the Sent
- * folder, outgoing) email event. */
-void imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
+/*
+ * Parses raw and hands it to the engine as an inbound (or, from the Sent
+ * folder, outgoing) email event: 0 stored (or nothing to store), -1 not.
+ * A message the engine refused IMAP_MAX_TRIES syncs running (f->fail_uid)
+ * goes as a broken one instead: its sender, recipients, subject, date,
+ * Message-ID, text and raw source with a warning, but no attachments, no
+ * HTML and no threading headers, so that whatever the full form tripped
+ * over does not block the folder.
+ */
+#define IMAP_MAX_TRIES 3
+int imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
     const char *raw, size_t len);
 
 #endif

@@ -2,7 +2,9 @@
 
 /*
  * The state file, state_dir/imap-ACCOUNT.state, holds one line per folder:
- * "uidvalidity last_uid name". It is replaced whole (written to a temporary
+ * "uidvalidity last_uid name", then, for a folder whose next message the
+ * engine could not store, "retry uid tries name" (how many syncs running
+ * it failed; older hark ignores the line). It is replaced whole (written to a temporary
  * file, fsynced, renamed over), so a crash leaves the old state or the new,
  * never a mix; a line that does not read is ignored and its folder synced
  * from the start, which the engine deduplicates.
@@ -62,18 +64,25 @@ imap_state_load(struct imap *im)
 {
 	FILE *fp = fopen(im->state_path, "r");
 	char line[1024], *name;
-	unsigned long v, u;
-	int i, off;
+	unsigned long v, u, t;
+	int i, off, retry;
 
 	if (fp == NULL)
 		return;
 	while (fgets(line, sizeof line, fp) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%lu %lu %n", &v, &u, &off) != 2)
+		retry = strncmp(line, "retry ", 6) == 0;
+		if (retry ? sscanf(line + 6, "%lu %lu %n", &u, &t, &off) != 2 :
+		    sscanf(line, "%lu %lu %n", &v, &u, &off) != 2)
 			continue;
-		name = line + off;
+		name = line + off + (retry ? 6 : 0);
 		for (i = 0; i < im->nfolders; i++) {
-			if (strcmp(im->folders[i].name, name) == 0) {
+			if (strcmp(im->folders[i].name, name) != 0)
+				continue;
+			if (retry) {
+				im->folders[i].fail_uid = (uint32_t)u;
+				im->folders[i].fail_tries = (int)(t > 1000 ? 1000 : t);
+			} else {
 				im->folders[i].uidvalidity = (uint32_t)v;
 				im->folders[i].last_uid = (uint32_t)u;
 			}
@@ -97,6 +106,9 @@ imap_state_save(struct imap *im)
 		if (im->folders[i].uidvalidity != 0)
 			fprintf(fp, "%u %u %s\n", im->folders[i].uidvalidity,
 			    im->folders[i].last_uid, im->folders[i].name);
+		if (im->folders[i].uidvalidity != 0 && im->folders[i].fail_uid != 0)
+			fprintf(fp, "retry %u %d %s\n", im->folders[i].fail_uid,
+			    im->folders[i].fail_tries, im->folders[i].name);
 	}
 	ok = fflush(fp) == 0 && fsync(fileno(fp)) == 0;
 	ok = fclose(fp) == 0 && ok;

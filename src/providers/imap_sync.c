@@ -211,22 +211,23 @@ imap_parse_fetch(const char *buf, size_t len, struct imap_fetched **out, size_t 
 	}
 }
 
-void
+int
 imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
     const char *raw, size_t len)
 {
 	struct provider_event ev;
 	struct provider_attachment *att = NULL;
 	struct mime_message m;
-	char *id, *cause = NULL;
-	int i;
+	char *id, *cause = NULL, *warn = NULL;
+	int i, rc, broken;
 
 	if (len == 0)
-		return;
+		return 0;
 	if (mime_parse(raw, len, &m, &cause) != 0) {
 		free(cause);
-		return;
+		return -1;
 	}
+	broken = f->fail_uid == uid && f->fail_tries >= IMAP_MAX_TRIES;
 	id = xasprintf("%s;UIDVALIDITY=%u;UID=%u", f->name, f->uidvalidity, uid);
 	memset(&ev, 0, sizeof ev);
 	ev.type = PROVIDER_EV_INBOUND;
@@ -244,11 +245,17 @@ imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
 	ev.in_reply_to = m.in_reply_to;
 	ev.refs = m.refs;
 	ev.warning = m.warning;
+	if (broken) {
+		warn = xasprintf("shown raw: hark could not store this message in "
+		    "%d syncs (folder %s, UID %u)", f->fail_tries, f->name, uid);
+		ev.html = ev.in_reply_to = ev.refs = NULL;
+		ev.warning = warn;
+	}
 	ev.folder = f->name;
 	ev.outgoing = f->outgoing;
 	ev.raw = raw;
 	ev.raw_len = len;
-	if (m.nparts > 0) {
+	if (m.nparts > 0 && !broken) {
 		att = xcalloc((size_t)m.nparts, sizeof *att);
 		for (i = 0; i < m.nparts; i++) {
 			att[i].filename = m.parts[i].filename;
@@ -261,8 +268,10 @@ imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
 		ev.attachments = att;
 		ev.nattachments = m.nparts;
 	}
-	p->env.on_event(p->env.event_arg, &ev);
+	rc = p->env.on_event(p->env.event_arg, &ev);
 	free(att);
 	free(id);
+	free(warn);
 	mime_message_clear(&m);
+	return rc != 0 ? -1 : 0;
 }

@@ -164,7 +164,13 @@ tw_strip(const char *addr)
 	return addr;
 }
 
-static void
+/*
+ * An inbound message to the engine: its result (0 stored, -1 not). Only a
+ * stored message is then marked seen, by the caller once it knows the
+ * provider is still open, so one the engine could not store comes again
+ * with the next poll.
+ */
+static int
 tw_emit_inbound(struct twilio *tw, const cJSON *m,
     const struct provider_media *media, int nmedia)
 {
@@ -175,7 +181,7 @@ tw_emit_inbound(struct twilio *tw, const cJSON *m,
 	ev.provider = "twilio";
 	ev.provider_id = tw_str(m, "sid");
 	if (tw_inbound_channel(tw_str(m, "from"), &ev.channel) != 0)
-		return;
+		return 0;
 	ev.from = tw_strip(tw_str(m, "from"));
 	ev.to = tw_strip(tw_str(m, "to"));
 	ev.body = tw_str(m, "body");
@@ -186,8 +192,7 @@ tw_emit_inbound(struct twilio *tw, const cJSON *m,
 		ev.at = tw_time(m, "date_created");
 	ev.status = HARK_ST_RECEIVED;
 	ev.duration_s = -1;
-	tw_seen_put(tw, ev.provider_id, 1);
-	tw->p->env.on_event(tw->p->env.event_arg, &ev);
+	return tw->p->env.on_event(tw->p->env.event_arg, &ev);
 }
 
 static void
@@ -309,7 +314,8 @@ tw_poll_message(struct tw_op *op, const cJSON *m, char **err)
 	    tw_seen_same(tw, sid, 1))
 		return 0;
 	if (tw_int(m, "num_media") <= 0 || strpbrk(sid, "/?#%") != NULL) {
-		tw_emit_inbound(tw, m, NULL, 0);
+		if (tw_emit_inbound(tw, m, NULL, 0) == 0 && op->tw != NULL)
+			tw_seen_put(op->tw, sid, 1);
 		return 0;
 	}
 	rest = xasprintf("Messages/%s/Media.json", sid);
@@ -356,7 +362,9 @@ tw_poll_media(struct tw_op *op, const struct net_response *r)
 		n++;
 	}
 	items = cJSON_GetObjectItemCaseSensitive(op->page, "messages");
-	tw_emit_inbound(op->tw, cJSON_GetArrayItem(items, op->idx), media, n);
+	it = cJSON_GetArrayItem(items, op->idx);
+	if (tw_emit_inbound(op->tw, it, media, n) == 0 && op->tw != NULL)
+		tw_seen_put(op->tw, tw_str(it, "sid"), 1);
 	for (i = 0; i < n; i++)
 		free(urls[i]);
 	cJSON_Delete(page);

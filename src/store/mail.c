@@ -154,8 +154,9 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
 		free(dir);
 		return 0;
 	}
-	if (mail_mkdirs(dir) != 0 || mail_write(*path, data, len) != 0 ||
-	    mail_fsync_dir(dir) != 0) {
+	if (mail_mkdirs(dir) != 0 || (st->blob_batch ?
+	    store_blob_batch_put(st, dir, *path, data, len) < 0 :
+	    (mail_write(*path, data, len) != 0 || mail_fsync_dir(dir) != 0))) {
 		set_cause(cause, "cannot keep %s: %s: %s", what, *path, strerror(errno));
 		free(*path);
 		*path = NULL;

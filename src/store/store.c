@@ -264,6 +264,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	store_blob_batch_discard(st);
 	store_stmt_free_all(st);
 	if (st->db != NULL)
 		sqlite3_close(st->db);

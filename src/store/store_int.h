@@ -36,6 +36,10 @@ struct store {
 	/* Bulk loading: messages with id > bulk_marker have no FTS entry yet. */
 	int bulk;
 	int64_t bulk_marker;
+	/* blob_batch.c: files written for a batch, made durable before commit */
+	int blob_batch;
+	struct store_blob_pending *pending;
+	int npending;
 };
 
 /*
@@ -65,6 +69,11 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, const char *what,
 void store_stmt_done(struct store *st, sqlite3_stmt *stmt);
 /* Finalises every cached statement (before close). */
 void store_stmt_free_all(struct store *st);
+/* blob_batch.c: store_blob_put while a batch is open: 1 already noted, 0
+ * written to a temporary name beside path, -1 (errno). */
+struct store_blob_pending;
+int store_blob_batch_put(struct store *st, const char *dir, const char *path,
+    const void *data, size_t len);
 
 /* Runs a statement that returns no rows; 0 or -1 with cause "<what>: ...". */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,

@@ -351,6 +351,7 @@ struct fx {
 	struct provider_event ev[32]; /* strings copied */
 	int nev;
 	int free_on_event;            /* the first event frees the provider */
+	int refuse_inbound;           /* on_event says inbound messages were not stored */
 };
 
 static void
@@ -382,7 +383,7 @@ fx_config(struct fx *f, const char *top, const char *acct)
 	return cfg;
 }
 
-static void
+static int
 on_event(void *arg, const struct provider_event *e)
 {
 	struct fx *f = arg;
@@ -415,6 +416,7 @@ on_event(void *arg, const struct provider_event *e)
 		provider_free(f->p);
 		f->p = NULL;
 	}
+	return f->refuse_inbound && e->type == PROVIDER_EV_INBOUND ? -1 : 0;
 }
 
 static void
@@ -1315,6 +1317,33 @@ test_poll_pages(void **state)
 	poll_routes_free(mem);
 }
 
+/*
+ * An inbound message the engine could not store is not taken as seen: the
+ * next poll hands it over again (with its media), and once stored it is
+ * not handed over a third time.
+ */
+static void
+test_poll_retries_unstored(void **state)
+{
+	struct fx *f = *state;
+	char **mem = poll_routes("sent");
+
+	f->refuse_inbound = 1;
+	poll_and_wait(f);
+	assert_null(f->poll_error);
+	assert_int_equal(f->nev, 7);
+	f->refuse_inbound = 0;
+	poll_and_wait(f);
+	assert_int_equal(f->nev, 2);
+	assert_int_equal(event_for(f, "SM10000000000000000000000000000001",
+	    NULL)->type, PROVIDER_EV_INBOUND);
+	assert_int_equal(event_for(f, "SM10000000000000000000000000000003",
+	    NULL)->nmedia, 2);
+	poll_and_wait(f);
+	assert_int_equal(f->nev, 0);
+	poll_routes_free(mem);
+}
+
 /* An event handler may close the provider: the poll stops there, silently. */
 static void
 test_poll_closed_by_event(void **state)
@@ -1510,6 +1539,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_error,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_poll_pages,
+		    fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_poll_retries_unstored,
 		    fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_poll_closed_by_event,
 		    fx_setup, fx_teardown),
