@@ -136,7 +136,10 @@ int engine_send(struct engine *e, const struct engine_draft *d, int64_t *message
 int engine_cancel(struct engine *e, int64_t message_id, char **cause);
 
 /* Called after every change the engine commits (message added, status
- * changed, ...). The event is valid only during the call. */
+ * changed, ...). The event is valid only during the call. Events with id 0
+ * are this process's news, not journal entries: "relay-state" (payload up
+ * or down) and "sync-progress" (payload "ACCOUNT\tFOLDER\tDONE\tTOTAL"
+ * while a poll fetches, NULL once every poll running has ended). */
 typedef void (*engine_event_cb)(void *arg, const struct store_event *ev);
 void engine_subscribe(struct engine *e, engine_event_cb cb, void *arg);
 

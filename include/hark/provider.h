@@ -180,6 +180,13 @@ typedef int (*provider_event_cb)(void *arg, const struct provider_event *e);
  * batch must not stay open across a wait on the network.
  */
 typedef int (*provider_batch_cb)(void *arg, int end);
+/*
+ * Progress of a long poll (an IMAP folder's first sync): done of total
+ * items of what (a folder name) fetched so far. Called as often as the
+ * provider likes (once per batch); the engine says when the poll ends.
+ */
+typedef void (*provider_progress_cb)(void *arg, const char *account,
+    const char *what, size_t done, size_t total);
 
 /* The environment a provider runs in; owned by the engine, outlives it. */
 struct provider_env {
@@ -190,6 +197,7 @@ struct provider_env {
 	const char *state_dir;       /* where a provider may keep files */
 	provider_event_cb on_event;  /* inbound messages and status changes */
 	provider_batch_cb on_batch;  /* may be NULL */
+	provider_progress_cb on_progress; /* may be NULL; provider_progress() */
 	void *event_arg;
 };
 
@@ -253,6 +261,9 @@ struct provider *provider_new(const struct provider_env *env, char **cause);
 void provider_free(struct provider *p);
 /* True when the provider (as configured) can send on ch. */
 int provider_has_channel(const struct provider *p, enum hark_channel ch);
+/* Tells the engine how far a poll has come (env.on_progress, if any). */
+void provider_progress(struct provider *p, const char *what, size_t done,
+    size_t total);
 
 /*
  * The sandbox's rules, documented in the README: addresses that behave in a

@@ -106,6 +106,7 @@ engine_open_providers(struct engine *e, char **cause)
 		env.acct = &e->cfg->accounts[i];
 		env.state_dir = e->state_dir;
 		env.on_event = inbound_event;
+		env.on_progress = sync_progress;
 		env.on_batch = inbound_batch;
 		env.event_arg = e;
 		e->provs[i] = provider_new(&env, cause);
@@ -338,6 +339,8 @@ engine_poll_done(void *arg, const char *error)
 	e->polls_running--;
 	if (error != NULL)
 		engine_publish(e, "provider-error", 0, 0, error);
+	if (e->polls_running == 0)
+		sync_progress_end(e);
 }
 
 void

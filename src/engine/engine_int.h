@@ -69,6 +69,7 @@ struct engine {
 	int64_t pace_wait;
 	unsigned watch_ticks;         /* fallbacks are looked at every 2nd */
 	struct rules_run *rules;      /* rules_run.c: automation rules, while we own the outbox */
+	int progress_shown;           /* sync.c: a poll's progress was told */
 	int batch_open;               /* inbound.c: a provider's batch transaction */
 	int64_t batch_before;         /* the journal's last id when it began */
 	int batch_stored;             /* it stored something to tell */
@@ -97,6 +98,12 @@ int inbound_event(void *arg, const struct provider_event *ev);
 int inbound_batch(void *arg, int end);
 /* Tells the subscribers every journal event after after_id. */
 void engine_tell_since(struct engine *e, int64_t after_id);
+
+/* sync.c: a poll's progress told to subscribers (provider_progress_cb), and
+ * that the polls have ended (clears it; nothing when none was told). */
+void sync_progress(void *arg, const char *account, const char *what,
+    size_t done, size_t total);
+void sync_progress_end(struct engine *e);
 
 /* relay_client.c: wake(arg, connected) on every line and on (dis)connection. */
 struct relay_client *relay_client_new(uv_loop_t *loop, const char *path,

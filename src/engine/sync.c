@@ -3,8 +3,10 @@
  * lists, ...), for `hark sync` and scripts: start every poll at once, and
  * tell the caller when the last one has finished and which ones failed.
  * Events arrive and are committed exactly as on the timer-driven poll.
+ * Also the relay of a poll's progress to subscribers ("sync-progress").
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@ struct sync_run {
 	struct hbuf errors;
 	engine_sync_cb done;
 	void *arg;
+	struct engine *e;
 };
 
 struct sync_one {
@@ -46,6 +49,7 @@ engine_sync_once(struct engine *e, const char *account, engine_sync_cb done,
 	run = xcalloc(1, sizeof *run);
 	run->done = done;
 	run->arg = arg;
+	run->e = e;
 	run->pending = 1;   /* held until every poll has started */
 	for (i = 0; i < e->nprovs; i++) {
 		p = e->provs[i];
@@ -103,8 +107,52 @@ sync_end(struct sync_run *run)
 {
 	if (--run->pending > 0)
 		return;
+	if (run->polled > 0)
+		sync_progress_end(run->e);
 	run->done(run->arg, run->polled, run->failed, run->failed ? hbuf_str(&run->errors) :
 	    NULL);
 	hbuf_free(&run->errors);
 	free(run);
+}
+
+/* ---- progress ------------------------------------------------------------------------ */
+
+/* Tells the subscribers only (not journal news: the screen of the process
+ * that polls shows it), as engine.c does the relay's state. */
+static void
+sync_tell(struct engine *e, const char *payload)
+{
+	struct store_event ev;
+	int i;
+
+	memset(&ev, 0, sizeof ev);
+	ev.at = hark_now_ms();
+	ev.kind = "sync-progress";
+	ev.payload = payload;
+	for (i = 0; i < e->nsubs; i++)
+		e->subs[i].cb(e->subs[i].arg, &ev);
+}
+
+void
+sync_progress(void *arg, const char *account, const char *what, size_t done,
+    size_t total)
+{
+	struct engine *e = arg;
+	char *payload;
+
+	if (total == 0)
+		return;
+	payload = xasprintf("%s\t%s\t%zu\t%zu", account, what, done, total);
+	sync_tell(e, payload);
+	free(payload);
+	e->progress_shown = 1;
+}
+
+void
+sync_progress_end(struct engine *e)
+{
+	if (!e->progress_shown)
+		return;
+	e->progress_shown = 0;
+	sync_tell(e, NULL);
 }

@@ -396,6 +396,7 @@ imap_fetch_batch(struct imap *im)
 			break;
 		bytes += sz + 64;
 	}
+	provider_progress(im->p, f->name, im->pos, im->nuids);
 	free(im->got);
 	im->single = 0;
 	if (im->nbatch == 0) {

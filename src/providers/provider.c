@@ -72,3 +72,11 @@ provider_has_channel(const struct provider *p, enum hark_channel ch)
 		return 0;
 	return configured == 0 || (configured & bit) != 0;
 }
+
+void
+provider_progress(struct provider *p, const char *what, size_t done,
+    size_t total)
+{
+	if (p->env.on_progress != NULL)
+		p->env.on_progress(p->env.event_arg, p->account, what, done, total);
+}
