@@ -43,7 +43,8 @@ struct compose_files {
 };
 
 static char *files_expand(const char *path, char **cause);
-static int files_check(const char *path, struct stat *sb, char **cause);
+static int files_check(const char *path, const char *fail, struct stat *sb,
+    char **cause);
 static void files_size(int64_t size, char *buf, size_t len);
 static int files_email_only(struct tui *t, const char *what, char **cause);
 
@@ -81,21 +82,22 @@ files_expand(const char *path, char **cause)
 	return xasprintf("%s%s", home, rest != NULL ? rest : "");
 }
 
-/* Opens the file as the engine will: a regular file we may read. */
+/* Opens the file as the engine will: a regular file we may read. The
+ * error starts with fail ("cannot attach"). */
 static int
-files_check(const char *path, struct stat *sb, char **cause)
+files_check(const char *path, const char *fail, struct stat *sb, char **cause)
 {
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, sb) != 0) {
-		set_cause(cause, "cannot attach %s: %s", path, strerror(errno));
+		set_cause(cause, "%s %s: %s", fail, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	close(fd);
 	if (!S_ISREG(sb->st_mode)) {
-		set_cause(cause, "cannot attach %s: not a regular file", path);
+		set_cause(cause, "%s %s: not a regular file", fail, path);
 		return -1;
 	}
 	return 0;
@@ -216,7 +218,7 @@ tcmd_attach(struct tui *t, int argc, char **argv, char **cause)
 		return -1;
 	if ((path = files_expand(argv[1], cause)) == NULL)
 		return -1;
-	if (files_check(path, &sb, cause) != 0 ||
+	if (files_check(path, "cannot attach", &sb, cause) != 0 ||
 	    (abs = realpath(path, NULL)) == NULL) {
 		if (*cause == NULL)
 			set_cause(cause, "cannot attach %s: %s", path, strerror(errno));
@@ -231,7 +233,6 @@ tcmd_attach(struct tui *t, int argc, char **argv, char **cause)
 		free(abs);
 		return -1;
 	}
-	(void)argc;
 	f->v = xreallocarray(f->v, (size_t)f->n + 1, sizeof *f->v);
 	cf = &f->v[f->n++];
 	name = strrchr(abs, '/');
@@ -285,7 +286,6 @@ tcmd_html(struct tui *t, int argc, char **argv, char **cause)
 	ssize_t got;
 	int fd;
 
-	(void)argc;
 	if (files_email_only(t, "html", cause) != 0)
 		return -1;
 	f = composer_files(t);
@@ -299,7 +299,8 @@ tcmd_html(struct tui *t, int argc, char **argv, char **cause)
 	}
 	if ((path = files_expand(argv[1], cause)) == NULL)
 		return -1;
-	if (files_check(path, &sb, cause) != 0 || sb.st_size > COMPOSE_MAX_HTML) {
+	if (files_check(path, "html: cannot read", &sb, cause) != 0 ||
+	    sb.st_size > COMPOSE_MAX_HTML) {
 		if (*cause == NULL)
 			set_cause(cause, "html: %s is larger than %d MB", path,
 			    COMPOSE_MAX_HTML / (1024 * 1024));

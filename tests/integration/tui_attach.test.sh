@@ -22,6 +22,7 @@ mkdir -p "$files/dir"
 python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) + b"%PDF" * 750)' \
 	> "$files/offer.pdf"
 printf 'call back on friday\n' > "$files/notes.txt"
+printf '<p>Here is the <b>offer</b>.</p>\n' > "$files/offer.html"
 
 cmd() { keys a :; type_text a "$1"; keys a Enter; }
 
@@ -54,6 +55,12 @@ wait_for a "attach: only email carries files (the composer is on sms" 5 \
 cmd "channel email"
 wait_for a "Email to ann@example.com" 5 "back on email"
 screen_has a "Attach: [1] offer.pdf (3.2 KB)" "the draft kept its file across the channel switch"
+
+cmd "html ~/files/nothing.html"
+wait_for a "html: cannot read $files/nothing.html: No such file or directory" 5 \
+	":html names a missing file"
+cmd "html ~/files/offer.html"
+wait_for a "· HTML: offer.html (33 B)" 5 ":html adds the HTML alternative beside the files"
 
 keys a c
 until_fmt a '#{cursor_flag}' 1
@@ -90,10 +97,12 @@ for m in mailbox.mbox(sys.argv[1]):
     assert len(parts) == 1, "offer.pdf should be attached once, found %d" % len(parts)
     got = parts[0].get_payload(decode=True)
     assert got == want, "%d bytes differ from the %d of the file" % (len(got), len(want))
+    html = [p.get_payload(decode=True) for p in m.walk() if p.get_content_type() == "text/html"]
+    assert html == [b"<p>Here is the <b>offer</b>.</p>\n"], "the HTML part: %r" % html
     sys.exit(0)
 sys.exit("no email 'Your offer' in the export")
 PY
-ok "the exported email carries offer.pdf byte for byte (3256 bytes)"
+ok "the exported email carries offer.pdf byte for byte (3256 bytes) and the HTML part"
 
 # bounce@: accepted, then failed; the error reaches the status bar.
 leave_composer a
