@@ -39,8 +39,14 @@ wait_for a "cannot attach $files/dir: not a regular file" 5 "a directory is refu
 cmd "attach ~/files/offer.pdf"
 wait_for a "Attach: [1] offer.pdf (3.2 KB)" 5 "the composer lists the file with its size"
 screen_has a "attached offer.pdf (3.2 KB): 1 file" "the message line confirms it"
-cmd "attach $files/notes.txt"
-wait_for a "[2] notes.txt (20 B)" 5 "a second file by absolute path"
+# M-a in the composer opens the prompt with "attach " typed.
+keys a c
+until_fmt a '#{cursor_flag}' 1
+keys a M-a
+type_text a "$files/notes.txt"
+keys a Enter
+wait_for a "[2] notes.txt (20 B)" 5 "a second file by absolute path, through M-a"
+leave_composer a
 cmd "detach 3"
 wait_for a "detach: N counts from 1 to 2" 5 "detach names the range"
 cmd "detach 2"
