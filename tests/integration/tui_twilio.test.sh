@@ -40,7 +40,9 @@ answer=$(curl -sS --max-time 20 "$TWILIO_FAKE_URL/_fake/inbound" --data-urlencod
 st=$(printf '%s' "$answer" | $PY -c 'import json,sys; print((json.load(sys.stdin).get("webhook") or {}).get("status"))')
 [ "$st" = 200 ] || fail "the relay should take the signed inbound webhook (got $st): $answer"
 while ! screen t | grep -qF "Can we make it 5:30?"; do
-	[ $(( $(ms_now) - t0 )) -lt 1000 ] || fail "the inbound SMS should be on screen within 1 s:
+	# Speed is make bench's to measure; this bound only tells the relay's
+	# push (milliseconds) from waiting for a poll (the interval is 86400 s).
+	[ $(( $(ms_now) - t0 )) -lt 5000 ] || fail "the inbound SMS should be on screen at once, not at a poll:
 $(screen t)"
 	sleep 0.02
 done

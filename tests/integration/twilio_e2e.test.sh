@@ -130,8 +130,11 @@ lat=$(( $(ms_now) - t0 ))
 inject_status
 echo "latency: inbound SMS injected at the fake -> shown by hark log: $lat ms (the relay answered the webhook after $((t1 - t0)) ms)"
 eq "the relay answered the webhook 200" "$INJECT_STATUS" 200
-[ $lat -lt 1000 ] || fail "the inbound took $lat ms, more than 1 s"
-ok "it arrived within 1 s ($lat ms)"
+# How fast is a figure for make bench, not a pass mark: a loaded machine or a
+# sanitizer build may take longer. The bound only catches an inbound that
+# waited for the next poll instead of coming through the relay's socket.
+[ $lat -lt 5000 ] || fail "the inbound took $lat ms: it waited for a poll, not the relay"
+ok "it arrived through the relay ($lat ms)"
 expect_exit 0 "hark inbox" -- hark inbox
 contains "shows Ann's message" "Is Tuesday OK for the install?"
 contains "as unread" "  1 S"
