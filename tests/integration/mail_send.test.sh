@@ -88,7 +88,7 @@ contains "nothing new" '"new":0'
 
 # Our answer carries the headers that thread it in Ann's mail client.
 expect_exit 0 "reply" -- hark send --to ann@example.com --subject "Re: Your quote" --body "Great, thanks."
-f=$(mail_delivered ann@example.com)
+f=$(mail_delivered ann@example.com "^Subject: Re: Your quote")
 grep -q "^In-Reply-To: <ann-reply-1@example.com>" "$f" || fail "no In-Reply-To in $(cat "$f")"
 grep -q "^References: <.*> <ann-reply-1@example.com>" "$f" ||
     fail "References lacks the thread: $(grep -i ^references "$f")"
