@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 export HARK_BIN
 jobs=${HARK_JOBS:-3}
 # Tests that take longest (measured with HARK_JOBS=1), longest first.
-SLOW_TESTS=""
+SLOW_TESTS="report_ab bulk_crash cli_import twilio_e2e storage fake_twilio tui_resize cli_export route_quiet cli_report tui_wide sendgrid_e2e rules_loop route_optout mailgun_e2e tui_sync_progress"
 results=$(mktemp -d "${TMPDIR:-/tmp}/hark-it-results.XXXXXX")
 list=""
 for t in "$here"/*.test.sh; do
