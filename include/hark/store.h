@@ -59,6 +59,13 @@ int store_savepoint(struct store *st, char **cause);
 int store_savepoint_release(struct store *st, char **cause);
 void store_savepoint_rollback(struct store *st);
 int store_commit(struct store *st, char **cause);
+/*
+ * Outside a transaction: with on, each commit is on disk when it returns
+ * (synchronous FULL), for a commit something outside the database then
+ * relies on (a provider's saved sync position); off again, the usual WAL
+ * NORMAL, where a power cut may lose the last commits but never corrupts.
+ */
+int store_durable(struct store *st, int on, char **cause);
 void store_rollback(struct store *st);
 
 /* ---- contacts ----------------------------------------------------------------- */

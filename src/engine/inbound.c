@@ -74,7 +74,10 @@ inbound_event(void *arg, const struct provider_event *ev)
  * One transaction for a provider's batch: the raw sources and attachments
  * of all its messages are written first and made durable in one pass
  * (store_blob_batch_sync) right before the single commit, instead of a
- * commit and several fsyncs per message.
+ * commit and several fsyncs per message. That commit is durable too
+ * (store_durable), since the provider saves its position after it: in WAL
+ * NORMAL a power cut could otherwise undo a batch the provider then never
+ * asks for again.
  */
 int
 inbound_batch(void *arg, int end)
@@ -83,7 +86,9 @@ inbound_batch(void *arg, int end)
 	char *cause = NULL;
 
 	if (!end) {
-		if (e->batch_open || store_begin(e->st, &cause) != 0) {
+		if (e->batch_open || store_durable(e->st, 1, &cause) != 0 ||
+		    store_begin(e->st, &cause) != 0) {
+			store_durable(e->st, 0, NULL);
 			free(cause);
 			return -1;
 		}
@@ -100,10 +105,12 @@ inbound_batch(void *arg, int end)
 	    store_commit(e->st, &cause) != 0) {
 		store_rollback(e->st);
 		store_blob_batch_discard(e->st);
+		store_durable(e->st, 0, NULL);
 		engine_publish(e, "provider-error", 0, 0, cause);
 		free(cause);
 		return -1;
 	}
+	store_durable(e->st, 0, NULL);
 	if (e->batch_stored)
 		engine_tell_since(e, e->batch_before);
 	return 0;

@@ -455,6 +455,7 @@ imap_on_batch(struct imap *im, const struct net_mail_response *r)
 	free(msgs);
 	if (batch && im->p->env.on_batch(im->p->env.event_arg, 1) != 0) {
 		/* Nothing of it was committed: the next sync asks again. */
+		memset(im->got, IMAP_GOT_NONE, im->nbatch);
 		imap_batch_failed(im, 0);
 		return 0;
 	}
@@ -495,6 +496,7 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 {
 	size_t j = im->single;
 	char *err;
+	int batch;
 
 	/* A NO ends the poll too: the next one searches again, and a message
 	 * expunged meanwhile is then no longer asked for. */
@@ -506,6 +508,9 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 	}
 	im->got[j] = IMAP_GOT_STORED;
 	if (r->body_len > 0) {
+		/* A batch of one: its commit is durable before the state moves. */
+		batch = im->p->env.on_batch != NULL &&
+		    im->p->env.on_batch(im->p->env.event_arg, 0) == 0;
 		im->in_event = 1;
 		if (imap_emit(im->p, &im->folders[im->fi], im->uids[im->pos + j],
 		    r->body, r->body_len) != 0)
@@ -514,6 +519,13 @@ imap_on_one(struct imap *im, const struct net_mail_response *r)
 		if (im->closed) {
 			imap_free(im);
 			return -1;
+		}
+		if (batch && im->p->env.on_batch(im->p->env.event_arg, 1) != 0) {
+			im->got[j] = IMAP_GOT_NONE;
+			for (j = 0; im->got[j] == IMAP_GOT_STORED; j++)
+				;
+			imap_batch_failed(im, j);
+			return 0;
 		}
 	}
 	im->single++;
@@ -552,7 +564,8 @@ imap_batch_done(struct imap *im)
 		imap_next_folder(im);
 }
 
-/* The batch is stored up to (not including) index k: the folder ends there. */
+/* The batch is stored up to (not including) index k: the folder ends there.
+ * A message that failed there counts a try; one left uncommitted does not. */
 static void
 imap_batch_failed(struct imap *im, size_t k)
 {

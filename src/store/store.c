@@ -339,6 +339,14 @@ store_commit(struct store *st, char **cause)
 	return 0;
 }
 
+int
+store_durable(struct store *st, int on, char **cause)
+{
+	return store_exec(st, on ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", "cannot set how commits reach the disk",
+	    cause);
+}
+
 /* A rolled-back bulk load has nothing left to index. */
 void
 store_rollback(struct store *st)

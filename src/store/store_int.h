@@ -40,6 +40,7 @@ struct store {
 	int blob_batch;
 	struct store_blob_pending *pending;
 	int npending;
+	int nsynced;                  /* the one a failed sync was at */
 };
 
 /*
