@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hark/mime.h"
+
 #include "engine_int.h"
 
 #define MAIL_OUT_MAX_FILES 32
@@ -86,6 +88,9 @@ engine_mail_out_save(struct engine *e, int64_t id, const struct engine_draft *d,
 		a.path = abs;
 		a.filename = (slash = strrchr(abs, '/')) != NULL ? slash + 1 : abs;
 		a.size = stat(abs, &sb) == 0 ? (int64_t)sb.st_size : -1;
+		/* The type the recipient's client will be told (mime_build guesses
+		 * the same from the name), so the thread shows what was sent. */
+		a.content_type = (char *)mime_guess_type(a.filename);
 		rc = store_attachment_add(e->st, &a, NULL, cause);
 		free(abs);
 		if (rc != 0)

@@ -78,7 +78,7 @@ keys a Enter
 wait_for a "sending…" 5 "Enter sends"
 wait_gone a "Attach: [1]" 5 "the composer is empty again after sending"
 wait_for a "[1] offer.pdf (" 10 "the thread lists the attachment under the sent email"
-screen_has a "3.2 KB)" "with its size"
+screen_has a "offer.pdf (application/pdf, 3.2 KB)" "with the type it was sent as and its size"
 i=0
 while :; do
 	# the status line, then the subject, then the text
