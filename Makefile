@@ -68,7 +68,7 @@ $(BUILD)/hark: $(BUILD)/src/main.o $(BUILD)/libhark.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 	@ln -sf $(BUILD)/hark hark 2>/dev/null || true
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhark.a tests/unit/harness.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhark.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit -Isrc/tui $(PKG_CFLAGS) $(TEST_CFLAGS) $(CFLAGS) -o $@ $< \
 	    $(BUILD)/libhark.a $(LDFLAGS) $(PKG_LIBS) $(TEST_LIBS) -lm
