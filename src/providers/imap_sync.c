@@ -219,7 +219,7 @@ imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
 	struct provider_attachment *att = NULL;
 	struct mime_message m;
 	char *id, *cause = NULL, *warn = NULL;
-	int i, rc, broken;
+	int rc;
 
 	if (len == 0)
 		return 0;
@@ -227,46 +227,23 @@ imap_emit(struct provider *p, const struct imap_folder *f, uint32_t uid,
 		free(cause);
 		return -1;
 	}
-	broken = f->fail_uid == uid && f->fail_tries >= IMAP_MAX_TRIES;
 	id = xasprintf("%s;UIDVALIDITY=%u;UID=%u", f->name, f->uidvalidity, uid);
 	memset(&ev, 0, sizeof ev);
+	mime_event_fill(&m, raw, len, &ev, &att);
 	ev.type = PROVIDER_EV_INBOUND;
 	ev.provider = "imap";
 	ev.provider_id = id;
-	ev.at = m.date > 0 ? m.date : hark_now_ms();
-	ev.channel = HARK_CH_EMAIL;
-	ev.from = m.from;
-	ev.from_name = m.from_name;
-	ev.to = m.to;
-	ev.subject = m.subject;
-	ev.body = m.text != NULL ? m.text : "";
-	ev.html = m.html;
-	ev.message_id = m.message_id;
-	ev.in_reply_to = m.in_reply_to;
-	ev.refs = m.refs;
-	ev.warning = m.warning;
-	if (broken) {
+	ev.folder = f->name;
+	ev.outgoing = f->outgoing;
+	/* Refused too often: keep it as its raw text, without what the store
+	 * may have choked on (its parts, HTML and threading headers). */
+	if (f->fail_uid == uid && f->fail_tries >= IMAP_MAX_TRIES) {
 		warn = xasprintf("shown raw: hark could not store this message in "
 		    "%d syncs (folder %s, UID %u)", f->fail_tries, f->name, uid);
 		ev.html = ev.in_reply_to = ev.refs = NULL;
+		ev.attachments = NULL;
+		ev.nattachments = 0;
 		ev.warning = warn;
-	}
-	ev.folder = f->name;
-	ev.outgoing = f->outgoing;
-	ev.raw = raw;
-	ev.raw_len = len;
-	if (m.nparts > 0 && !broken) {
-		att = xcalloc((size_t)m.nparts, sizeof *att);
-		for (i = 0; i < m.nparts; i++) {
-			att[i].filename = m.parts[i].filename;
-			att[i].content_type = m.parts[i].content_type;
-			att[i].content_id = m.parts[i].content_id;
-			att[i].is_inline = m.parts[i].is_inline;
-			att[i].data = m.parts[i].data;
-			att[i].len = m.parts[i].len;
-		}
-		ev.attachments = att;
-		ev.nattachments = m.nparts;
 	}
 	rc = p->env.on_event(p->env.event_arg, &ev);
 	free(att);
