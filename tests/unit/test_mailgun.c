@@ -1,6 +1,6 @@
 /*
  * test_mailgun.c — the Mailgun provider on a real libuv loop against an
- * HTTP server on 127.0.0.1 (http_stub.h): the Messages API request as
+ * HTTP server on 127.0.0.1 (http_canned.h): the Messages API request as
  * Mailgun sees it (multipart form fields, file parts, Basic api:KEY, the
  * domain in the path, us/eu region) and every class of answer (200, 400,
  * 401, 402, 403, 404, 413, 429, 5xx, a 200 it cannot read, no answer).
@@ -8,7 +8,7 @@
 
 #include "harness.h"
 
-#include "http_stub.h"
+#include "http_canned.h"
 #include "../../src/providers/mail_api_int.h"
 
 #define KEY "key-unit-test-0123456789abcdef"
@@ -27,19 +27,6 @@ struct part {
 	const char *data;
 	size_t len;
 };
-
-static int
-setup(void **state)
-{
-	*state = stub_fx_new(CONFIG);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return stub_fx_free(*state);
-}
 
 static struct provider_send
 mail(const char *to)
@@ -93,7 +80,7 @@ param(const char *hdrs, size_t hlen, const char *key, char *out, size_t n)
 
 /* Splits the request's body into its parts (at most max). */
 static int
-parts(const struct stub_req *r, struct part *out, int max)
+parts(const struct canned_req *r, struct part *out, int max)
 {
 	const char *b = strstr(r->ctype, "boundary="), *p, *end, *hend, *next;
 	char delim[96];
@@ -160,7 +147,7 @@ assert_field(const struct part *ps, int n, const char *name, const char *want)
 static void
 test_send_request_shape(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	static const unsigned char pdf[] = { '%', 'P', 'D', 'F', 0, '\r', '\n',
 	    '-', '-', 0xff, 0x80 };
 	struct provider_attachment att[2];
@@ -169,10 +156,10 @@ test_send_request_shape(void **state)
 	int n;
 
 	memset(att, 0, sizeof att);
-	att[0].path = stub_file(f, "inv.pdf", pdf, sizeof pdf);
+	att[0].path = canned_file(f, "inv.pdf", pdf, sizeof pdf);
 	att[0].filename = "Invoice \"Nov\".pdf";
 	att[0].content_type = "application/pdf";
-	att[1].path = stub_file(f, "logo.png", "PNG", 3);
+	att[1].path = canned_file(f, "logo.png", "PNG", 3);
 	att[1].content_type = "image/png";
 	att[1].is_inline = 1;
 	req.attachments = att;
@@ -182,21 +169,21 @@ test_send_request_shape(void **state)
 	req.message_id_hdr = "<hark.7@mg.example.test>";
 	req.in_reply_to = "<CAF1@mail.example.com>";
 	req.refs = "<CAF1@mail.example.com>";
-	stub_add(200, OK_BODY, NULL, NULL, 0);
-	stub_send(f, &req);
+	canned_add(200, OK_BODY, NULL, NULL, 0);
+	canned_send(f, &req);
 
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	/* As the webhooks name it: without the angle brackets. */
 	assert_string_equal(f->res.provider_id, "20261123.1.ABC@mg.example.test");
 	assert_int_equal(f->res.status, HARK_ST_SENT);
-	assert_int_equal(stub_nhits(), 1);
-	assert_string_equal(stub_reqs[0].path, "/v3/mg.example.test/messages");
+	assert_int_equal(canned_nhits(), 1);
+	assert_string_equal(canned_reqs[0].path, "/v3/mg.example.test/messages");
 	/* base64("api:" KEY) */
-	assert_string_equal(stub_reqs[0].auth, "Basic YXBpOmtleS11bml0LXRlc3Qt"
+	assert_string_equal(canned_reqs[0].auth, "Basic YXBpOmtleS11bml0LXRlc3Qt"
 	    "MDEyMzQ1Njc4OWFiY2RlZg==");
-	assert_true(strncmp(stub_reqs[0].ctype, "multipart/form-data; boundary=",
+	assert_true(strncmp(canned_reqs[0].ctype, "multipart/form-data; boundary=",
 	    30) == 0);
-	n = parts(&stub_reqs[0], ps, 24);
+	n = parts(&canned_reqs[0], ps, 24);
 	assert_field(ps, n, "from", "\"Sam Lee\" <sales@mg.example.test>");
 	assert_field(ps, n, "to", "bo@example.com");
 	assert_field(ps, n, "subject", "Invoice");
@@ -222,25 +209,25 @@ test_send_request_shape(void **state)
 static void
 test_region(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	char *cause = NULL;
 
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = mailgun\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = mailgun\n"
 	    "api_key = k\ndomain = mg.example.test\nregion = eu\n"
 	    "from_email = a@mg.example.test\n", &cause), 0);
 	assert_string_equal(((struct mapi *)f->p->priv)->base,
 	    "https://api.eu.mailgun.net");
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = mailgun\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = mailgun\n"
 	    "api_key = k\ndomain = mg.example.test\n"
 	    "from_email = a@mg.example.test\n", &cause), 0);
 	assert_string_equal(((struct mapi *)f->p->priv)->base,
 	    "https://api.mailgun.net");
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = mailgun\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = mailgun\n"
 	    "api_key = k\ndomain = mg.example.test\nregion = mars\n", &cause), -1);
 	assert_non_null(strstr(cause, "region"));
 	free(cause);
 	cause = NULL;
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = mailgun\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = mailgun\n"
 	    "api_key = k\ndomain = mg.example.test/../x\n", &cause), -1);
 	assert_non_null(strstr(cause, "domain"));
 	free(cause);
@@ -288,14 +275,14 @@ test_send_failures(void **state)
 		    "HTTP 200 but hark could not read the answer: it may have "
 		    "gone out, check before sending again" },
 	};
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("bo@example.com");
 	size_t i;
 
 	for (i = 0; i < HARK_NELEM(cases); i++) {
-		stub_clear();
-		stub_add(cases[i].status, cases[i].body, NULL, NULL, 0);
-		stub_send(f, &req);
+		canned_clear();
+		canned_add(cases[i].status, cases[i].body, NULL, NULL, 0);
+		canned_send(f, &req);
 		if (f->res.outcome != cases[i].outcome ||
 		    strcmp(f->res.error_text, cases[i].text) != 0)
 			fail_msg("HTTP %u: outcome %d, text '%s'", cases[i].status,
@@ -303,19 +290,19 @@ test_send_failures(void **state)
 		if (cases[i].code != NULL)
 			assert_string_equal(f->res.error_code, cases[i].code);
 		assert_null(f->res.provider_id);
-		assert_int_equal(stub_nhits(), 1);
+		assert_int_equal(canned_nhits(), 1);
 	}
 }
 
 static void
 test_send_rate_limit_wish(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("bo@example.com");
 
-	stub_add(429, "{\"message\":\"Too many requests\"}", "Retry-After", "3",
+	canned_add(429, "{\"message\":\"Too many requests\"}", "Retry-After", "3",
 	    0);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_int_equal(f->res.retry_after_ms, 3000);
 }
@@ -325,11 +312,11 @@ test_send_rate_limit_wish(void **state)
 static void
 test_send_no_answer(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("bo@example.com");
 
-	stub_add(200, OK_BODY, NULL, NULL, 1500);
-	stub_send(f, &req);
+	canned_add(200, OK_BODY, NULL, NULL, 1500);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_non_null(strstr(f->res.error_text, "no answer from Mailgun"));
 	assert_null(f->res.error_code);
@@ -341,37 +328,37 @@ test_send_no_answer(void **state)
 static void
 test_lookup(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("bo@example.com");
 	char *cause = NULL;
 
 	req.message_id_hdr = "<hark.7@mg.example.test>";
-	stub_add(200, "{\"items\":[{\"event\":\"accepted\",\"message\":"
+	canned_add(200, "{\"items\":[{\"event\":\"accepted\",\"message\":"
 	    "{\"headers\":{\"message-id\":\"hark.7@mg.example.test\"}}}],"
 	    "\"paging\":{}}", NULL, NULL, 0);
-	stub_lookup(f, &req);
+	canned_lookup(f, &req);
 	assert_int_equal(f->found, 1);
 	assert_string_equal(f->res.provider_id, "hark.7@mg.example.test");
-	assert_string_equal(stub_reqs[0].method, "GET");
-	assert_string_equal(stub_reqs[0].path, "/v3/mg.example.test/events");
-	assert_string_equal(stub_reqs[0].query.data,
+	assert_string_equal(canned_reqs[0].method, "GET");
+	assert_string_equal(canned_reqs[0].path, "/v3/mg.example.test/events");
+	assert_string_equal(canned_reqs[0].query.data,
 	    "message-id=hark.7@mg.example.test&event=accepted&limit=1");
-	assert_string_equal(stub_reqs[0].auth, "Basic YXBpOmtleS11bml0LXRlc3Qt"
+	assert_string_equal(canned_reqs[0].auth, "Basic YXBpOmtleS11bml0LXRlc3Qt"
 	    "MDEyMzQ1Njc4OWFiY2RlZg==");
 
-	stub_clear();
-	stub_add(200, "{\"items\":[],\"paging\":{}}", NULL, NULL, 0);
-	stub_lookup(f, &req);
+	canned_clear();
+	canned_add(200, "{\"items\":[],\"paging\":{}}", NULL, NULL, 0);
+	canned_lookup(f, &req);
 	assert_int_equal(f->found, 0);
 
-	stub_clear();
-	stub_add(401, "Forbidden", NULL, NULL, 0);
-	stub_lookup(f, &req);
+	canned_clear();
+	canned_add(401, "Forbidden", NULL, NULL, 0);
+	canned_lookup(f, &req);
 	assert_int_equal(f->found, -1);
 	assert_non_null(strstr(f->res.error_text, "authentication failed"));
 
 	req.message_id_hdr = NULL;
-	assert_int_equal(f->p->ops->lookup(f->p, &req, stub_on_lookup, f,
+	assert_int_equal(f->p->ops->lookup(f->p, &req, canned_on_lookup, f,
 	    &cause), -1);
 	assert_non_null(strstr(cause, "Message-ID"));
 	free(cause);
@@ -381,7 +368,7 @@ test_lookup(void **state)
 static void
 test_send_attachment_too_large(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_attachment att;
 	struct provider_send req = mail("bo@example.com");
 	char *cause = NULL, *path = xasprintf("%s/big.bin", f->dir);
@@ -395,10 +382,10 @@ test_send_attachment_too_large(void **state)
 	att.path = path;
 	req.attachments = &att;
 	req.nattachments = 1;
-	assert_int_equal(f->p->ops->send(f->p, &req, stub_on_sent, f, &cause), -1);
+	assert_int_equal(f->p->ops->send(f->p, &req, canned_on_sent, f, &cause), -1);
 	assert_non_null(strstr(cause, "too large"));
 	assert_non_null(strstr(cause, "big.bin"));
-	assert_int_equal(stub_nhits(), 0);
+	assert_int_equal(canned_nhits(), 0);
 	free(cause);
 	free(path);
 }
@@ -406,10 +393,10 @@ test_send_attachment_too_large(void **state)
 static void
 test_open_needs_domain(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	char *cause = NULL;
 
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = mailgun\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = mailgun\n"
 	    "api_key = k\n", &cause), -1);
 	assert_non_null(strstr(cause, "domain"));
 	free(cause);
@@ -419,21 +406,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_send_request_shape, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_region, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_failures, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_rate_limit_wish, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_no_answer, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_attachment_too_large,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_open_needs_domain, setup,
-		    teardown),
+		canned_test(test_send_request_shape, CONFIG),
+		canned_test(test_region, CONFIG),
+		canned_test(test_send_failures, CONFIG),
+		canned_test(test_send_rate_limit_wish, CONFIG),
+		canned_test(test_send_no_answer, CONFIG),
+		canned_test(test_lookup, CONFIG),
+		canned_test(test_send_attachment_too_large, CONFIG),
+		canned_test(test_open_needs_domain, CONFIG),
 	};
 
-	return cmocka_run_group_tests(tests, stub_start, stub_stop);
+	return cmocka_run_group_tests(tests, canned_start, canned_stop);
 }

@@ -1,6 +1,6 @@
 /*
  * test_sendgrid.c — the SendGrid provider on a real libuv loop against an
- * HTTP server on 127.0.0.1 (http_stub.h): the Mail Send request as SendGrid
+ * HTTP server on 127.0.0.1 (http_canned.h): the Mail Send request as SendGrid
  * sees it (JSON body, Bearer key, headers, custom args, attachments) and
  * every class of answer (202, 400 errors[], 401, 403, 413, 429, 5xx, no
  * answer, nobody listening).
@@ -11,26 +11,13 @@
 #include <cJSON.h>
 #include <openssl/evp.h>
 
-#include "http_stub.h"
+#include "http_canned.h"
 
 #define KEY "SG.unit-test-key-0123456789"
 #define CONFIG "[general]\ndefault_region = US\n[account acct]\n" \
 	"provider = sendgrid\napi_key = " KEY "\n" \
 	"from_email = sales@example.test\nbase_url = http://127.0.0.1:@PORT@/\n" \
 	"timeout = 1\n"
-
-static int
-setup(void **state)
-{
-	*state = stub_fx_new(CONFIG);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	return stub_fx_free(*state);
-}
 
 static struct provider_send
 mail(const char *to)
@@ -78,7 +65,7 @@ assert_jstr(const cJSON *o, const char *path, const char *want)
 static void
 test_send_request_shape(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	static const unsigned char pdf[] = { '%', 'P', 'D', 'F', 0, 1, 2, 0xff,
 	    0xfe, '\n', 0x80 };
 	struct provider_attachment att[2];
@@ -89,10 +76,10 @@ test_send_request_shape(void **state)
 	int n;
 
 	memset(att, 0, sizeof att);
-	att[0].path = stub_file(f, "quote.pdf", pdf, sizeof pdf);
+	att[0].path = canned_file(f, "quote.pdf", pdf, sizeof pdf);
 	att[0].filename = "Quote 2026.pdf";
 	att[0].content_type = "application/pdf";
-	att[1].path = stub_file(f, "logo.png", "PNG", 3);
+	att[1].path = canned_file(f, "logo.png", "PNG", 3);
 	att[1].content_type = "image/png";
 	att[1].content_id = "logo1";
 	att[1].is_inline = 1;
@@ -103,18 +90,18 @@ test_send_request_shape(void **state)
 	req.message_id_hdr = "<hark.42@example.test>";
 	req.in_reply_to = "<CAF1@mail.example.com>";
 	req.refs = "<a@x> <CAF1@mail.example.com>";
-	stub_add(202, "", "X-Message-Id", "LRzXl_NHStOGhQ4kofSm_A", 0);
-	stub_send(f, &req);
+	canned_add(202, "", "X-Message-Id", "LRzXl_NHStOGhQ4kofSm_A", 0);
+	canned_send(f, &req);
 
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	assert_string_equal(f->res.provider_id, "LRzXl_NHStOGhQ4kofSm_A");
 	assert_int_equal(f->res.status, HARK_ST_SENT);
-	assert_int_equal(stub_nhits(), 1);
-	assert_string_equal(stub_reqs[0].method, "POST");
-	assert_string_equal(stub_reqs[0].path, "/v3/mail/send");
-	assert_string_equal(stub_reqs[0].auth, "Bearer " KEY);
-	assert_string_equal(stub_reqs[0].ctype, "application/json");
-	body = cJSON_ParseWithLength(stub_reqs[0].body.data, stub_reqs[0].body.len);
+	assert_int_equal(canned_nhits(), 1);
+	assert_string_equal(canned_reqs[0].method, "POST");
+	assert_string_equal(canned_reqs[0].path, "/v3/mail/send");
+	assert_string_equal(canned_reqs[0].auth, "Bearer " KEY);
+	assert_string_equal(canned_reqs[0].ctype, "application/json");
+	body = cJSON_ParseWithLength(canned_reqs[0].body.data, canned_reqs[0].body.len);
 	assert_non_null(body);
 	assert_jstr(body, "personalizations.0.to.0.email", "ann@example.com");
 	assert_jstr(body, "from.email", "sales@example.test");
@@ -150,11 +137,11 @@ test_send_request_shape(void **state)
 static void
 test_send_accepted_without_id(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(202, "", NULL, NULL, 0);
-	stub_send(f, &req);
+	canned_add(202, "", NULL, NULL, 0);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	assert_string_equal(f->res.provider_id, "hark-42");
 }
@@ -163,15 +150,15 @@ test_send_accepted_without_id(void **state)
 static void
 test_send_minimal(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("bo@example.com");
 	cJSON *body;
 
 	req.from = "support@example.test";
-	stub_add(202, "", "X-Message-Id", "abc", 0);
-	stub_send(f, &req);
+	canned_add(202, "", "X-Message-Id", "abc", 0);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
-	body = cJSON_ParseWithLength(stub_reqs[0].body.data, stub_reqs[0].body.len);
+	body = cJSON_ParseWithLength(canned_reqs[0].body.data, canned_reqs[0].body.len);
 	assert_jstr(body, "from.email", "support@example.test");
 	assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "from"), "name"));
 	assert_null(cJSON_GetObjectItem(body, "headers"));
@@ -183,14 +170,14 @@ test_send_minimal(void **state)
 static void
 test_send_bad_request(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(400, "{\"errors\":[{\"message\":\"The subject is required.\","
+	canned_add(400, "{\"errors\":[{\"message\":\"The subject is required.\","
 	    "\"field\":\"subject\",\"help\":null},{\"message\":\"Invalid "
 	    "email\",\"field\":\"personalizations.0.to.0.email\"}]}", NULL, NULL,
 	    0);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_string_equal(f->res.error_code, "400");
 	assert_string_equal(f->res.error_text, "SendGrid refused the mail: The "
@@ -201,12 +188,12 @@ test_send_bad_request(void **state)
 static void
 test_send_auth_failure(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(401, "{\"errors\":[{\"message\":\"The provided authorization "
+	canned_add(401, "{\"errors\":[{\"message\":\"The provided authorization "
 	    "grant is invalid, expired, or revoked " KEY "\"}]}", NULL, NULL, 0);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_string_equal(f->res.error_text,
 	    "authentication failed: check api_key of account acct");
@@ -216,13 +203,13 @@ test_send_auth_failure(void **state)
 static void
 test_send_forbidden_sender(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(403, "{\"errors\":[{\"message\":\"The from address does not "
+	canned_add(403, "{\"errors\":[{\"message\":\"The from address does not "
 	    "match a verified Sender Identity.\",\"field\":\"from\"}]}", NULL,
 	    NULL, 0);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_string_equal(f->res.error_code, "403");
 	assert_string_equal(f->res.error_text, "SendGrid refused the mail: The "
@@ -232,11 +219,11 @@ test_send_forbidden_sender(void **state)
 static void
 test_send_too_large(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(413, "", NULL, NULL, 0);
-	stub_send(f, &req);
+	canned_add(413, "", NULL, NULL, 0);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_string_equal(f->res.error_code, "413");
 	assert_non_null(strstr(f->res.error_text, "too large for SendGrid"));
@@ -247,44 +234,44 @@ test_send_too_large(void **state)
 static void
 test_send_rate_limited(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 	char reset[32];
 
 	snprintf(reset, sizeof reset, "%lld", (long long)(hark_now_ms() / 1000 + 5));
-	stub_add(429, "{\"errors\":[{\"message\":\"too many requests\"}]}",
+	canned_add(429, "{\"errors\":[{\"message\":\"too many requests\"}]}",
 	    "X-RateLimit-Reset", reset, 0);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_string_equal(f->res.error_code, "429");
 	assert_string_equal(f->res.error_text, "SendGrid rate limit reached");
 	assert_in_range(f->res.retry_after_ms, 3000, 6000);
-	assert_int_equal(stub_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 static void
 test_send_server_error(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(503, "", "Retry-After", "2", 0);
-	stub_send(f, &req);
+	canned_add(503, "", "Retry-After", "2", 0);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_string_equal(f->res.error_code, "503");
 	assert_int_equal(f->res.retry_after_ms, 2000);
-	assert_int_equal(stub_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 /* Connected, then silence: it may have gone out, so it is not retried. */
 static void
 test_send_no_answer(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 
-	stub_add(202, "", "X-Message-Id", "late", 1500);
-	stub_send(f, &req);
+	canned_add(202, "", "X-Message-Id", "late", 1500);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_non_null(strstr(f->res.error_text, "no answer from SendGrid"));
 	assert_non_null(strstr(f->res.error_text, "may have gone out"));
@@ -294,15 +281,15 @@ test_send_no_answer(void **state)
 static void
 test_send_unreachable(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_send req = mail("ann@example.com");
 	char *cause = NULL;
 
-	if (stub_open(f, "[account acct]\nprovider = sendgrid\napi_key = k\n"
+	if (canned_open(f, "[account acct]\nprovider = sendgrid\napi_key = k\n"
 	    "from_email = a@example.test\nbase_url = http://127.0.0.1:1/\n",
 	    &cause) != 0)
 		fail_msg("open: %s", cause);
-	stub_send(f, &req);
+	canned_send(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_non_null(strstr(f->res.error_text, "cannot reach SendGrid"));
 	assert_int_equal(f->res.retry_after_ms, 0);
@@ -312,7 +299,7 @@ test_send_unreachable(void **state)
 static void
 test_send_refused_locally(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	struct provider_attachment att;
 	struct provider_send req = mail("ann@example.com");
 	char *cause = NULL;
@@ -321,25 +308,25 @@ test_send_refused_locally(void **state)
 	att.path = "/nonexistent/contract.pdf";
 	req.attachments = &att;
 	req.nattachments = 1;
-	assert_int_equal(f->p->ops->send(f->p, &req, stub_on_sent, f, &cause), -1);
+	assert_int_equal(f->p->ops->send(f->p, &req, canned_on_sent, f, &cause), -1);
 	assert_non_null(strstr(cause, "/nonexistent/contract.pdf"));
 	free(cause);
 	cause = NULL;
 	req = mail("ann@example.com");
 	req.channel = HARK_CH_SMS;
-	assert_int_equal(f->p->ops->send(f->p, &req, stub_on_sent, f, &cause), -1);
+	assert_int_equal(f->p->ops->send(f->p, &req, canned_on_sent, f, &cause), -1);
 	assert_non_null(strstr(cause, "email only"));
 	free(cause);
-	assert_int_equal(stub_nhits(), 0);
+	assert_int_equal(canned_nhits(), 0);
 }
 
 static void
 test_open_needs_key(void **state)
 {
-	struct stub_fx *f = *state;
+	struct canned_fx *f = *state;
 	char *cause = NULL;
 
-	assert_int_equal(stub_open(f, "[account acct]\nprovider = sendgrid\n"
+	assert_int_equal(canned_open(f, "[account acct]\nprovider = sendgrid\n"
 	    "api_key_env = HARK_TEST_NO_SUCH_VAR\n", &cause), -1);
 	assert_non_null(strstr(cause, "HARK_TEST_NO_SUCH_VAR"));
 	free(cause);
@@ -357,33 +344,20 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
-		cmocka_unit_test_setup_teardown(test_send_request_shape, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_minimal, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_accepted_without_id,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_send_bad_request, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_auth_failure, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_forbidden_sender, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_too_large, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_rate_limited, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_server_error, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_no_answer, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_unreachable, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_send_refused_locally, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_open_needs_key, setup,
-		    teardown),
+		canned_test(test_send_request_shape, CONFIG),
+		canned_test(test_send_minimal, CONFIG),
+		canned_test(test_send_accepted_without_id, CONFIG),
+		canned_test(test_send_bad_request, CONFIG),
+		canned_test(test_send_auth_failure, CONFIG),
+		canned_test(test_send_forbidden_sender, CONFIG),
+		canned_test(test_send_too_large, CONFIG),
+		canned_test(test_send_rate_limited, CONFIG),
+		canned_test(test_send_server_error, CONFIG),
+		canned_test(test_send_no_answer, CONFIG),
+		canned_test(test_send_unreachable, CONFIG),
+		canned_test(test_send_refused_locally, CONFIG),
+		canned_test(test_open_needs_key, CONFIG),
 	};
 
-	return cmocka_run_group_tests(tests, stub_start, stub_stop);
+	return cmocka_run_group_tests(tests, canned_start, canned_stop);
 }

@@ -1,264 +1,26 @@
 /*
  * test_twilio.c — the Twilio provider on a real libuv loop against an HTTP
- * server on 127.0.0.1 that checks each request the way Twilio would see it
- * and answers with bodies shaped like the API 2010-04-01 spec.
+ * server on 127.0.0.1 (http_canned.h, answering by method, path and
+ * PageToken) that records each request the way Twilio would see it and
+ * answers with bodies shaped like the API 2010-04-01 spec.
  */
 
 #include "harness.h"
 
-#include <arpa/inet.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
-#include <pthread.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-#include <uv.h>
 
-#include "hark/config.h"
-#include "hark/core.h"
-#include "hark/net.h"
-#include "hark/provider.h"
+#include "http_canned.h"
 #include "../../src/providers/twilio_int.h"
 
 #define SID "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define TOKEN "tok3n-s3cret-value"
 #define API "/2010-04-01/Accounts/" SID
 #define HOOK "https://hooks.example.com/hark"
-
-/* ---- the server: answers from a route table, records every request ------- */
-
-struct route {
-	const char *method;
-	const char *path;
-	const char *page_token;    /* the PageToken asked for, NULL none */
-	unsigned status;
-	const char *body;
-	const char *retry_after;
-	int delay_ms;
-};
-
-#define SRV_MAX_REQS 32
-#define SRV_MAX_ROUTES 16
-
-struct srv_req {
-	char *method;
-	char *path;
-	char *query;               /* decoded "name=value", '&' between */
-	char *auth;
-	char *body;                /* as sent (form-encoded) */
-};
-
-static struct MHD_Daemon *srv;
-static unsigned srv_port;
-static pthread_mutex_t srv_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct route srv_routes[SRV_MAX_ROUTES];
-static int srv_nroutes;
-static struct srv_req srv_reqs[SRV_MAX_REQS];
-static int srv_nreqs;
-
-static void
-srv_clear(void)
-{
-	int i;
-
-	pthread_mutex_lock(&srv_lock);
-	for (i = 0; i < srv_nreqs; i++) {
-		free(srv_reqs[i].method);
-		free(srv_reqs[i].path);
-		free(srv_reqs[i].query);
-		free(srv_reqs[i].auth);
-		free(srv_reqs[i].body);
-	}
-	srv_nreqs = 0;
-	srv_nroutes = 0;
-	pthread_mutex_unlock(&srv_lock);
-}
-
-static void
-srv_add(const char *method, const char *path, const char *page_token,
-    unsigned status, const char *body)
-{
-	struct route *r;
-
-	pthread_mutex_lock(&srv_lock);
-	assert_true(srv_nroutes < SRV_MAX_ROUTES);
-	r = &srv_routes[srv_nroutes++];
-	memset(r, 0, sizeof *r);
-	r->method = method;
-	r->path = path;
-	r->page_token = page_token;
-	r->status = status;
-	r->body = body;
-	pthread_mutex_unlock(&srv_lock);
-}
-
-/* The last route added answers with Retry-After or after a delay. */
-static void
-srv_last_route(const char *retry_after, int delay_ms)
-{
-	pthread_mutex_lock(&srv_lock);
-	srv_routes[srv_nroutes - 1].retry_after = retry_after;
-	srv_routes[srv_nroutes - 1].delay_ms = delay_ms;
-	pthread_mutex_unlock(&srv_lock);
-}
-
-static int
-srv_nhits(void)
-{
-	int n;
-
-	pthread_mutex_lock(&srv_lock);
-	n = srv_nreqs;
-	pthread_mutex_unlock(&srv_lock);
-	return n;
-}
-
-static enum MHD_Result
-srv_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct hbuf *b = cls;
-
-	if (b->len > 0)
-		hbuf_addc(b, '&');
-	hbuf_printf(b, "%s=%s", key, value != NULL ? value : "");
-	return MHD_YES;
-}
-
-static void
-srv_record(struct MHD_Connection *c, const char *method, const char *url,
-    struct hbuf *in)
-{
-	struct hbuf q = HBUF_INIT;
-	const char *auth;
-	struct srv_req *r;
-
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, srv_query_arg, &q);
-	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	pthread_mutex_lock(&srv_lock);
-	if (srv_nreqs < SRV_MAX_REQS) {
-		r = &srv_reqs[srv_nreqs++];
-		r->method = xstrdup(method);
-		r->path = xstrdup(url);
-		r->query = hbuf_steal(&q);
-		r->auth = xstrdup(auth);
-		r->body = xstrdup(hbuf_str(in));
-	}
-	pthread_mutex_unlock(&srv_lock);
-	hbuf_free(&q);
-}
-
-static const struct route *
-srv_find(struct MHD_Connection *c, const char *method, const char *url)
-{
-	const char *tok = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-	    "PageToken");
-	const struct route *r;
-	int i;
-
-	for (i = 0; i < srv_nroutes; i++) {
-		r = &srv_routes[i];
-		if (strcmp(r->method, method) != 0 || strcmp(r->path, url) != 0)
-			continue;
-		if ((r->page_token == NULL) != (tok == NULL))
-			continue;
-		if (tok != NULL && strcmp(tok, r->page_token) != 0)
-			continue;
-		return r;
-	}
-	return NULL;
-}
-
-static enum MHD_Result
-srv_answer(struct MHD_Connection *c, const char *method, const char *url)
-{
-	static const char missing[] = "{\"code\":20404,\"message\":\"The requested "
-	    "resource was not found\",\"more_info\":\"https://www.twilio.com/docs/"
-	    "errors/20404\",\"status\":404}";
-	struct route r = { .status = 404, .body = missing };
-	const struct route *found;
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-
-	pthread_mutex_lock(&srv_lock);
-	if ((found = srv_find(c, method, url)) != NULL)
-		r = *found;
-	pthread_mutex_unlock(&srv_lock);
-	if (r.delay_ms > 0)
-		usleep((useconds_t)r.delay_ms * 1000);
-	resp = MHD_create_response_from_buffer(strlen(r.body), (void *)r.body,
-	    MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
-	if (r.retry_after != NULL)
-		MHD_add_response_header(resp, "Retry-After", r.retry_after);
-	ret = MHD_queue_response(c, r.status, resp);
-	MHD_destroy_response(resp);
-	return ret;
-}
-
-static enum MHD_Result
-srv_handler(void *cls, struct MHD_Connection *c, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **con_cls)
-{
-	struct hbuf *in = *con_cls;
-
-	if (in == NULL) {
-		*con_cls = xcalloc(1, sizeof *in);
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
-		hbuf_add(in, upload, *upload_size);
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	srv_record(c, method, url, in);
-	return srv_answer(c, method, url);
-}
-
-static void
-srv_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct hbuf *in = *con_cls;
-
-	if (in != NULL) {
-		hbuf_free(in);
-		free(in);
-		*con_cls = NULL;
-	}
-}
-
-static int
-srv_start(void **state)
-{
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
-
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, srv_handler, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
-	    MHD_OPTION_NOTIFY_COMPLETED, srv_completed, NULL, MHD_OPTION_END);
-	if (srv == NULL)
-		return -1;
-	info = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
-	srv_port = info->port;
-	return srv_port != 0 ? 0 : -1;
-}
-
-static int
-srv_stop(void **state)
-{
-	MHD_stop_daemon(srv);
-	srv_clear();
-	return 0;
-}
+/* What Twilio answers for a resource no route serves. */
+#define MISSING "{\"code\":20404,\"message\":\"The requested resource " \
+	"was not found\",\"more_info\":\"https://www.twilio.com/docs/errors/" \
+	"20404\",\"status\":404}"
 
 /* ---- form bodies --------------------------------------------------------- */
 
@@ -374,7 +136,7 @@ fx_config(struct fx *f, const char *top, const char *acct)
 	fprintf(fp, "[general]\ndefault_region = US\n%s[account tw]\n"
 	    "provider = twilio\naccount_sid = " SID "\n"
 	    "base_url = http://127.0.0.1:%u/\nfrom_phone = +14155550100\n"
-	    "from_whatsapp = +14155550111\n%s", top, srv_port, acct);
+	    "from_whatsapp = +14155550111\n%s", top, canned_port, acct);
 	fclose(fp);
 	chmod(path, 0600);
 	if (config_load(path, &cfg, &cause) != 0)
@@ -480,7 +242,7 @@ fx_setup(void **state)
 	struct fx *f = xcalloc(1, sizeof *f);
 	char *cause = NULL;
 
-	srv_clear();
+	canned_clear();
 	f->dir = test_tmpdir();
 	uv_loop_init(&f->loop);
 	uv_timer_init(&f->loop, &f->tick);
@@ -530,7 +292,7 @@ fx_teardown(void **state)
 	free(cmd);
 	free(f->dir);
 	free(f);
-	srv_clear();
+	canned_clear();
 	return rc == 0 ? 0 : -1;
 }
 
@@ -766,7 +528,7 @@ test_send_sms_accepted(void **state)
 	msg = message_json("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "outbound-api",
 	    "+14155550100", "+14155550123", "Hello! 👍 & more", "queued", now,
 	    "\"-0.00750\"", "2", "2", "null");
-	srv_add("POST", API "/Messages.json", NULL, 201, msg);
+	canned_route("POST", API "/Messages.json", NULL, 201, msg);
 	req.media_urls = media;
 	req.nmedia = 2;
 	send_and_wait(f, &req);
@@ -780,20 +542,20 @@ test_send_sms_accepted(void **state)
 	assert_string_equal(f->res.price.currency, "USD");
 	assert_int_equal(f->res.at, now);
 
-	assert_int_equal(srv_nhits(), 1);
-	assert_string_equal(srv_reqs[0].method, "POST");
-	assert_string_equal(srv_reqs[0].path, API "/Messages.json");
+	assert_int_equal(canned_nhits(), 1);
+	assert_string_equal(canned_reqs[0].method, "POST");
+	assert_string_equal(canned_reqs[0].path, API "/Messages.json");
 	auth = basic_auth(SID, TOKEN);
-	assert_string_equal(srv_reqs[0].auth, auth);
+	assert_string_equal(canned_reqs[0].auth, auth);
 	free(auth);
-	assert_form(srv_reqs[0].body, "To", "+14155550123");
-	assert_form(srv_reqs[0].body, "From", "+14155550100");
-	assert_form(srv_reqs[0].body, "Body", "Hello! 👍 & more");
-	assert_form(srv_reqs[0].body, "MediaUrl",
+	assert_form(canned_body(0), "To", "+14155550123");
+	assert_form(canned_body(0), "From", "+14155550100");
+	assert_form(canned_body(0), "Body", "Hello! 👍 & more");
+	assert_form(canned_body(0), "MediaUrl",
 	    "https://example.com/a.jpg|https://example.com/b c.png");
-	assert_form(srv_reqs[0].body, "StatusCallback", HOOK "/twilio/status");
+	assert_form(canned_body(0), "StatusCallback", HOOK "/twilio/status");
 	assert_true(f->p->caps & PROVIDER_CAP_PUSH);
-	assert_form(srv_reqs[0].body, "MessagingServiceSid", "");
+	assert_form(canned_body(0), "MessagingServiceSid", "");
 	free(msg);
 }
 
@@ -807,7 +569,7 @@ test_send_whatsapp_template(void **state)
 	msg = message_json("SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "outbound-api",
 	    "whatsapp:+14155550111", "whatsapp:+447700900123", "", "queued",
 	    hark_now_ms(), "null", "1", "0", "null");
-	srv_add("POST", API "/Messages.json", NULL, 201, msg);
+	canned_route("POST", API "/Messages.json", NULL, 201, msg);
 	req.channel = HARK_CH_WHATSAPP;
 	req.from = NULL;
 	req.content_sid = "HXcccccccccccccccccccccccccccccccc";
@@ -816,12 +578,12 @@ test_send_whatsapp_template(void **state)
 
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	assert_int_equal(f->res.has_price, 0);
-	assert_form(srv_reqs[0].body, "To", "whatsapp:+447700900123");
-	assert_form(srv_reqs[0].body, "From", "whatsapp:+14155550111");
-	assert_form(srv_reqs[0].body, "ContentSid",
+	assert_form(canned_body(0), "To", "whatsapp:+447700900123");
+	assert_form(canned_body(0), "From", "whatsapp:+14155550111");
+	assert_form(canned_body(0), "ContentSid",
 	    "HXcccccccccccccccccccccccccccccccc");
-	assert_form(srv_reqs[0].body, "ContentVariables", "{\"1\":\"Ana\"}");
-	assert_form(srv_reqs[0].body, "Body", "");
+	assert_form(canned_body(0), "ContentVariables", "{\"1\":\"Ana\"}");
+	assert_form(canned_body(0), "Body", "");
 	free(msg);
 }
 
@@ -837,12 +599,12 @@ test_send_callback_sources(void **state)
 	msg = message_json("SMdddddddddddddddddddddddddddddddd", "outbound-api",
 	    "+14155550100", "+14155550123", "hi", "accepted", hark_now_ms(),
 	    "null", "0", "0", "null");
-	srv_add("POST", API "/Messages.json", NULL, 201, msg);
+	canned_route("POST", API "/Messages.json", NULL, 201, msg);
 
 	fx_reopen(f, "[relay]\npublic_url = https://relay.example.org\n",
 	    "auth_token = " TOKEN "\n");
 	send_and_wait(f, &req);
-	assert_form(srv_reqs[0].body, "StatusCallback",
+	assert_form(canned_body(0), "StatusCallback",
 	    "https://relay.example.org/twilio/status");
 	assert_int_equal(f->res.status, HARK_ST_QUEUED);
 
@@ -850,16 +612,16 @@ test_send_callback_sources(void **state)
 	    "api_secret = k3y-s3cret\n"
 	    "messaging_service_sid = MGeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n");
 	send_and_wait(f, &req);
-	assert_int_equal(srv_nhits(), 2);
-	assert_form(srv_reqs[1].body, "StatusCallback", "");
+	assert_int_equal(canned_nhits(), 2);
+	assert_form(canned_body(1), "StatusCallback", "");
 	/* Without webhooks, polls are how statuses arrive. */
 	assert_false(f->p->caps & PROVIDER_CAP_PUSH);
-	assert_form(srv_reqs[1].body, "From", "");
-	assert_form(srv_reqs[1].body, "MessagingServiceSid",
+	assert_form(canned_body(1), "From", "");
+	assert_form(canned_body(1), "MessagingServiceSid",
 	    "MGeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
-	assert_string_equal(srv_reqs[1].path, API "/Messages.json");
+	assert_string_equal(canned_reqs[1].path, API "/Messages.json");
 	auth = basic_auth("SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "k3y-s3cret");
-	assert_string_equal(srv_reqs[1].auth, auth);
+	assert_string_equal(canned_reqs[1].auth, auth);
 	free(auth);
 	free(msg);
 }
@@ -882,7 +644,7 @@ test_send_refused_early(void **state)
 	free(cause);
 	run_for(f, 50);
 	assert_int_equal(f->called, 0);
-	assert_int_equal(srv_nhits(), 0);
+	assert_int_equal(canned_nhits(), 0);
 }
 
 static void
@@ -891,7 +653,7 @@ test_send_invalid_number(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+15005550001", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 400, "{\"code\":21211,"
+	canned_route("POST", API "/Messages.json", NULL, 400, "{\"code\":21211,"
 	    "\"message\":\"The 'To' number +15005550001 is not a valid phone "
 	    "number.\",\"more_info\":\"https://www.twilio.com/docs/errors/21211\","
 	    "\"status\":400}");
@@ -900,7 +662,7 @@ test_send_invalid_number(void **state)
 	assert_string_equal(f->res.error_code, "21211");
 	assert_non_null(strstr(f->res.error_text, "not a valid phone number"));
 	assert_non_null(strstr(f->res.error_text, "+15005550001"));
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 static void
@@ -909,7 +671,7 @@ test_send_unsubscribed(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+15005550004", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 400, "{\"code\":21610,"
+	canned_route("POST", API "/Messages.json", NULL, 400, "{\"code\":21610,"
 	    "\"message\":\"Attempt to send to unsubscribed recipient\","
 	    "\"more_info\":\"https://www.twilio.com/docs/errors/21610\","
 	    "\"status\":400}");
@@ -925,7 +687,7 @@ test_send_auth_failure_hides_token(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+14155550123", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 401, "{\"code\":20003,"
+	canned_route("POST", API "/Messages.json", NULL, 401, "{\"code\":20003,"
 	    "\"message\":\"Authenticate: bad token " TOKEN "\",\"more_info\":"
 	    "\"https://www.twilio.com/docs/errors/20003\",\"status\":401}");
 	send_and_wait(f, &req);
@@ -935,8 +697,8 @@ test_send_auth_failure_hides_token(void **state)
 	assert_null(strstr(f->res.error_text, TOKEN));
 
 	/* Even a server that echoes the token elsewhere never gets it shown. */
-	srv_clear();
-	srv_add("POST", API "/Messages.json", NULL, 400, "{\"code\":21999,"
+	canned_clear();
+	canned_route("POST", API "/Messages.json", NULL, 400, "{\"code\":21999,"
 	    "\"message\":\"you sent " TOKEN "\",\"status\":400}");
 	send_and_wait(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
@@ -949,15 +711,15 @@ test_send_rate_limited(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+14155550123", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 429, "{\"code\":20429,"
+	canned_route("POST", API "/Messages.json", NULL, 429, "{\"code\":20429,"
 	    "\"message\":\"Too Many Requests\",\"status\":429}");
-	srv_last_route("2", 0);
+	canned_last("Retry-After", "2", 0);
 	send_and_wait(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_int_equal(f->res.retry_after_ms, 2000);
 	assert_string_equal(f->res.error_code, "20429");
 	/* The outbox owns retries: one request only. */
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 static void
@@ -966,12 +728,12 @@ test_send_server_error(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+14155550123", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 500, "oops");
+	canned_route("POST", API "/Messages.json", NULL, 500, "oops");
 	send_and_wait(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
 	assert_string_equal(f->res.error_code, "500");
 	assert_int_equal(f->res.retry_after_ms, -1);
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 static void
@@ -980,8 +742,8 @@ test_send_timeout(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+14155550123", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 201, "{}");
-	srv_last_route(NULL, 1500);
+	canned_route("POST", API "/Messages.json", NULL, 201, "{}");
+	canned_last(NULL, NULL, 1500);
 	twilio_set_timeout_ms(f->p, 300);
 	send_and_wait(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_TRANSIENT);
@@ -989,7 +751,7 @@ test_send_timeout(void **state)
 	assert_null(f->res.error_code);
 	/* Twilio may still be making it: the retry waits twice the timeout. */
 	assert_int_equal(f->res.retry_after_ms, 600);
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 }
 
 /* A 201 that cannot be read may have gone out: never let it be resent. */
@@ -999,7 +761,7 @@ test_send_unreadable_answer(void **state)
 	struct fx *f = *state;
 	struct provider_send req = sms("+14155550123", "hi");
 
-	srv_add("POST", API "/Messages.json", NULL, 201, "<html>");
+	canned_route("POST", API "/Messages.json", NULL, 201, "<html>");
 	send_and_wait(f, &req);
 	assert_int_equal(f->res.outcome, PROVIDER_PERMANENT);
 	assert_non_null(strstr(f->res.error_text, "may have gone out"));
@@ -1012,10 +774,10 @@ test_free_drops_callbacks(void **state)
 	struct provider_send req = sms("+14155550123", "hi");
 	char *cause = NULL;
 
-	srv_add("POST", API "/Messages.json", NULL, 201, "{}");
-	srv_last_route(NULL, 300);
-	srv_add("GET", API "/Messages.json", NULL, 200, "{\"messages\":[]}");
-	srv_last_route(NULL, 300);
+	canned_route("POST", API "/Messages.json", NULL, 201, "{}");
+	canned_last(NULL, NULL, 300);
+	canned_route("GET", API "/Messages.json", NULL, 200, "{\"messages\":[]}");
+	canned_last(NULL, NULL, 300);
 	result_clear(f);
 	assert_int_equal(f->p->ops->send(f->p, &req, on_sent, f, &cause), 0);
 	assert_int_equal(f->p->ops->poll(f->p, on_polled, f, &cause), 0);
@@ -1057,8 +819,8 @@ test_lookup_found_and_not(void **state)
 	p1 = page_json("messages", API "/Messages.json", items, "PAfirst");
 	free(items);
 	p2 = page_json("messages", API "/Messages.json", m3, NULL);
-	srv_add("GET", API "/Messages.json", NULL, 200, p1);
-	srv_add("GET", API "/Messages.json", "PAfirst", 200, p2);
+	canned_route("GET", API "/Messages.json", NULL, 200, p1);
+	canned_route("GET", API "/Messages.json", "PAfirst", 200, p2);
 
 	req.started_at = started;
 	result_clear(f);
@@ -1069,11 +831,11 @@ test_lookup_found_and_not(void **state)
 	assert_string_equal(f->res.provider_id, "SM00000000000000000000000000000003");
 	assert_int_equal(f->res.status, HARK_ST_SENT);
 	assert_int_equal(f->res.price.micros, 7900);
-	assert_int_equal(srv_nhits(), 2);
+	assert_int_equal(canned_nhits(), 2);
 	gmt_day(started - 60000, day);
 	items = xasprintf("To=+14155550123&From=+14155550100&DateSent>=%s"
 	    "&PageSize=100", day);
-	assert_string_equal(srv_reqs[0].query, items);
+	assert_string_equal(canned_query(0), items);
 	free(items);
 
 	/* A different body was never accepted. */
@@ -1102,7 +864,7 @@ test_lookup_error(void **state)
 	struct provider_send req = sms("+14155550123", "hi");
 	char *cause = NULL;
 
-	srv_add("GET", API "/Messages.json", NULL, 401, "{\"code\":20003,"
+	canned_route("GET", API "/Messages.json", NULL, 401, "{\"code\":20003,"
 	    "\"message\":\"Authenticate\",\"status\":401}");
 	req.started_at = hark_now_ms();
 	result_clear(f);
@@ -1196,12 +958,12 @@ poll_routes(const char *last_status)
 	    "{\"sid\":\"CA2\",\"parent_call_sid\":null,\"from\":\"+14155550123\","
 	    "\"to\":\"+14155550100\",\"status\":\"no-answer\",\"duration\":\"\","
 	    "\"direction\":\"inbound\"}", NULL);
-	srv_add("GET", API "/Messages.json", NULL, 200, mem[2]);
-	srv_add("GET", API "/Messages.json", "PA1", 200, mem[4]);
-	srv_add("GET", API "/Messages.json", "PA2", 200, mem[6]);
-	srv_add("GET", API "/Messages/SM10000000000000000000000000000003/Media.json",
+	canned_route("GET", API "/Messages.json", NULL, 200, mem[2]);
+	canned_route("GET", API "/Messages.json", "PA1", 200, mem[4]);
+	canned_route("GET", API "/Messages.json", "PA2", 200, mem[6]);
+	canned_route("GET", API "/Messages/SM10000000000000000000000000000003/Media.json",
 	    NULL, 200, mem[7]);
-	srv_add("GET", API "/Calls.json", NULL, 200, mem[8]);
+	canned_route("GET", API "/Calls.json", NULL, 200, mem[8]);
 	return mem;
 }
 
@@ -1248,7 +1010,7 @@ test_poll_pages(void **state)
 	assert_string_equal(e->to, "+14155550111");
 	assert_int_equal(e->nmedia, 2);
 	base = xasprintf("http://127.0.0.1:%u" API "/Messages/"
-	    "SM10000000000000000000000000000003/Media/ME1", srv_port);
+	    "SM10000000000000000000000000000003/Media/ME1", canned_port);
 	assert_string_equal(e->media[0].url, base);
 	assert_string_equal(e->media[0].content_type, "image/jpeg");
 	assert_string_equal(e->media[1].content_type, "image/png");
@@ -1279,33 +1041,33 @@ test_poll_pages(void **state)
 	assert_null(e->parent_id);
 
 	/* Every request: the first two days, then each page by its token. */
-	assert_int_equal(srv_nhits(), 5);
+	assert_int_equal(canned_nhits(), 5);
 	gmt_day(hark_now_ms() - 2 * 86400000LL, day);
 	want = xasprintf("DateSent>=%s&PageSize=100", day);
-	assert_string_equal(srv_reqs[0].query, want);
+	assert_string_equal(canned_query(0), want);
 	free(want);
-	assert_string_equal(srv_reqs[1].query, "PageSize=100&Page=1&PageToken=PA1");
-	assert_string_equal(srv_reqs[2].path, API "/Messages/"
+	assert_string_equal(canned_query(1), "PageSize=100&Page=1&PageToken=PA1");
+	assert_string_equal(canned_reqs[2].path, API "/Messages/"
 	    "SM10000000000000000000000000000003/Media.json");
-	assert_string_equal(srv_reqs[3].query, "PageSize=100&Page=1&PageToken=PA2");
+	assert_string_equal(canned_query(3), "PageSize=100&Page=1&PageToken=PA2");
 	want = xasprintf("StartTime>=%s&PageSize=100", day);
-	assert_string_equal(srv_reqs[4].query, want);
+	assert_string_equal(canned_query(4), want);
 	free(want);
 	for (i = 0; i < 5; i++)
-		assert_string_equal(srv_reqs[i].method, "GET");
+		assert_string_equal(canned_reqs[i].method, "GET");
 
 	/* The same answers again: nothing new to report, no media fetched. */
 	poll_and_wait(f);
 	assert_null(f->poll_error);
 	assert_int_equal(f->nev, 0);
-	assert_int_equal(srv_nhits(), 9);
+	assert_int_equal(canned_nhits(), 9);
 	gmt_day(hark_now_ms() - 86400000LL, day);
 	want = xasprintf("DateSent>=%s&PageSize=100", day);
-	assert_string_equal(srv_reqs[5].query, want);
+	assert_string_equal(canned_query(5), want);
 	free(want);
 
 	/* One message moved on: one event, with Twilio's error. */
-	srv_clear();
+	canned_clear();
 	poll_routes_free(mem);
 	mem = poll_routes("undelivered");
 	poll_and_wait(f);
@@ -1361,7 +1123,7 @@ test_poll_closed_by_event(void **state)
 	assert_null(f->p);
 	assert_int_equal(f->nev, 1);
 	assert_int_equal(f->polled, 0);
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 	poll_routes_free(mem);
 }
 
@@ -1372,20 +1134,20 @@ test_poll_error(void **state)
 	char *p1 = page_json("messages", API "/Messages.json", "", "PAgone");
 
 	/* The next page is gone (404): the poll says so once. */
-	srv_add("GET", API "/Messages.json", NULL, 200, p1);
+	canned_route("GET", API "/Messages.json", NULL, 200, p1);
 	poll_and_wait(f);
 	assert_non_null(f->poll_error);
 	assert_non_null(strstr(f->poll_error, "cannot list messages"));
 	free(p1);
 
 	/* A next_page_uri that leaves the API is refused. */
-	srv_clear();
+	canned_clear();
 	p1 = xstrdup("{\"messages\":[],\"next_page_uri\":\"//evil.example/x\"}");
-	srv_add("GET", API "/Messages.json", NULL, 200, p1);
+	canned_route("GET", API "/Messages.json", NULL, 200, p1);
 	poll_and_wait(f);
 	assert_non_null(f->poll_error);
 	assert_non_null(strstr(f->poll_error, "outside the API"));
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 	free(p1);
 }
 
@@ -1398,7 +1160,7 @@ test_call_bridge(void **state)
 	struct provider_call req;
 	char *cause = NULL;
 
-	srv_add("POST", API "/Calls.json", NULL, 201, "{\"sid\":\"CAffffffffffffff"
+	canned_route("POST", API "/Calls.json", NULL, 201, "{\"sid\":\"CAffffffffffffff"
 	    "ffffffffffffffffff\",\"status\":\"queued\",\"to\":\"+14155550199\","
 	    "\"from\":\"+14155550100\",\"direction\":\"outbound-api\","
 	    "\"price\":null,\"date_created\":\"Thu, 24 Aug 2023 05:01:45 +0000\"}");
@@ -1415,14 +1177,14 @@ test_call_bridge(void **state)
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	assert_string_equal(f->res.provider_id, "CAffffffffffffffffffffffffffffffff");
 	assert_int_equal(f->res.status, HARK_ST_QUEUED);
-	assert_string_equal(srv_reqs[0].path, API "/Calls.json");
-	assert_form(srv_reqs[0].body, "To", "+14155550199");
-	assert_form(srv_reqs[0].body, "From", "+14155550100");
-	assert_form(srv_reqs[0].body, "Twiml", "<Response><Dial callerId=\""
+	assert_string_equal(canned_reqs[0].path, API "/Calls.json");
+	assert_form(canned_body(0), "To", "+14155550199");
+	assert_form(canned_body(0), "From", "+14155550100");
+	assert_form(canned_body(0), "Twiml", "<Response><Dial callerId=\""
 	    "+14155550100\" record=\"record-from-answer-dual\" action=\"" HOOK
 	    "/twilio/voice/dial\">+441234567890</Dial></Response>");
-	assert_form(srv_reqs[0].body, "StatusCallback", HOOK "/twilio/voice");
-	assert_form(srv_reqs[0].body, "StatusCallbackEvent",
+	assert_form(canned_body(0), "StatusCallback", HOOK "/twilio/voice");
+	assert_form(canned_body(0), "StatusCallbackEvent",
 	    "initiated|ringing|answered|completed");
 
 	/* Without recording consent, no record attribute. */
@@ -1430,7 +1192,7 @@ test_call_bridge(void **state)
 	result_clear(f);
 	assert_int_equal(f->p->ops->call(f->p, &req, on_sent, f, &cause), 0);
 	run_until(f, &f->called);
-	assert_form(srv_reqs[1].body, "Twiml", "<Response><Dial callerId=\""
+	assert_form(canned_body(1), "Twiml", "<Response><Dial callerId=\""
 	    "+14155550100\" action=\"" HOOK "/twilio/voice/dial\">+441234567890"
 	    "</Dial></Response>");
 
@@ -1465,7 +1227,7 @@ test_refresh_brings_the_price(void **state)
 	msg = message_json("SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "outbound-api",
 	    "+14155550100", "+14155550123", "Hello", "delivered", now,
 	    "\"-0.01580\"", "2", "0", "null");
-	srv_add("GET", API "/Messages/SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json", NULL,
+	canned_route("GET", API "/Messages/SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.json", NULL,
 	    200, msg);
 	result_clear(f);
 	assert_int_equal(f->p->ops->refresh(f->p, "SMbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
@@ -1477,16 +1239,16 @@ test_refresh_brings_the_price(void **state)
 	assert_int_equal(f->res.has_price, 1);
 	assert_int_equal(f->res.price.micros, 15800);
 	assert_int_equal(f->res.segments, 2);
-	assert_string_equal(srv_reqs[0].method, "GET");
+	assert_string_equal(canned_reqs[0].method, "GET");
 	/* Not a message or call sid: refused before any request. */
 	assert_int_equal(f->p->ops->refresh(f->p, "CA123", on_sent, f, &cause), -1);
 	assert_non_null(strstr(cause, "not a Twilio message or call sid"));
 	free(cause);
-	assert_int_equal(srv_nhits(), 1);
+	assert_int_equal(canned_nhits(), 1);
 	free(msg);
 
 	/* A call sid fetches the call: its price once the call is billed. */
-	srv_add("GET", API "/Calls/CAcccccccccccccccccccccccccccccccc.json", NULL, 200,
+	canned_route("GET", API "/Calls/CAcccccccccccccccccccccccccccccccc.json", NULL, 200,
 	    "{\"sid\":\"CAcccccccccccccccccccccccccccccccc\",\"status\":\"completed\","
 	    "\"duration\":\"95\",\"price\":\"-0.02800\",\"price_unit\":\"USD\"}");
 	result_clear(f);
@@ -1496,7 +1258,7 @@ test_refresh_brings_the_price(void **state)
 	assert_int_equal(f->res.outcome, PROVIDER_OK);
 	assert_int_equal(f->res.has_price, 1);
 	assert_int_equal(f->res.price.micros, 28000);
-	assert_int_equal(srv_nhits(), 2);
+	assert_int_equal(canned_nhits(), 2);
 }
 
 int
@@ -1550,5 +1312,6 @@ main(void)
 		    fx_setup, fx_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, srv_start, srv_stop);
+	canned_fallback(404, MISSING);
+	return cmocka_run_group_tests(tests, canned_start, canned_stop);
 }
