@@ -1,47 +1,15 @@
 /* test_ingest.c — provider events applied to the store, as the relay and polls do. */
 
 #include "harness.h"
+#include "store_fx.h"
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/provider.h"
 #include "hark/store.h"
 
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *st;
-	struct config *cfg;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-
-	fx->dir = test_tmpdir();
-	fx->path = xasprintf("%s/hark.db", fx->dir);
-	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
-	fx->cfg = config_default();
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	config_free(fx->cfg);
-	store_close(fx->st);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
-
 /* Applies events in one transaction, as the relay's batches do. */
 static int
-ingest(struct fixture *fx, const struct provider_event *ev)
+ingest(struct store_fx *fx, const struct provider_event *ev)
 {
 	char *cause = NULL;
 	int rc;
@@ -71,7 +39,7 @@ sms_in(const char *sid, const char *from, const char *body)
 }
 
 static int64_t
-count(struct fixture *fx, const char *what)
+count(struct store_fx *fx, const char *what)
 {
 	struct hbuf out = HBUF_INIT;
 	char *p, needle[64];
@@ -95,7 +63,7 @@ journal_kind(void *arg, const struct store_event *e)
 }
 
 static char *
-journal(struct fixture *fx)
+journal(struct store_fx *fx)
 {
 	struct hbuf b = HBUF_INIT;
 	char *s;
@@ -110,7 +78,7 @@ journal(struct fixture *fx)
 static void
 test_inbound_is_stored_once(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = sms_in("SM1", "+14155550177", "Is it still for sale?");
 	struct provider_media media[2] = {
 		{ "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/SM1/Media/ME1", "image/jpeg" },
@@ -134,7 +102,7 @@ test_inbound_is_stored_once(void **state)
 static void
 test_stop_and_start(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = sms_in("SM2", "+14155550177", " stop ");
 	char *why = NULL;
 
@@ -157,7 +125,7 @@ test_stop_and_start(void **state)
 }
 
 static int64_t
-sent_message(struct fixture *fx, const char *provider, const char *sid,
+sent_message(struct store_fx *fx, const char *provider, const char *sid,
     enum hark_channel ch, const char *to)
 {
 	struct store_message m = { 0 };
@@ -184,7 +152,7 @@ sent_message(struct fixture *fx, const char *provider, const char *sid,
 static void
 test_status_forward_and_21610(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = { 0 };
 	struct store_message m = { 0 };
 	int64_t id = sent_message(fx, "twilio", "SM9", HARK_CH_SMS, "+14155550188");
@@ -218,7 +186,7 @@ test_status_forward_and_21610(void **state)
 static void
 test_email_spam_report(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = { 0 };
 	int64_t id = sent_message(fx, "sendgrid", "abc123", HARK_CH_EMAIL,
 	    "ann@example.com");
@@ -242,7 +210,7 @@ test_email_spam_report(void **state)
 static void
 test_bridged_call(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = { 0 };
 	struct store_call c;
 	struct store_message m = { 0 };
@@ -289,7 +257,7 @@ test_bridged_call(void **state)
 static void
 test_busy_call_and_inbound_call(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event e = { 0 };
 	struct store_message m = { 0 };
 	int64_t id = sent_message(fx, "twilio", "CA2", HARK_CH_VOICE, "+14155550191");
@@ -324,7 +292,7 @@ test_busy_call_and_inbound_call(void **state)
 static void
 test_bad_event_keeps_the_batch(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event a = sms_in("SM20", "+14155550177", "one");
 	struct provider_event bad = sms_in(NULL, "+14155550177", "no id");
 	struct provider_event b = sms_in("SM21", "+14155550177", "two");
@@ -344,13 +312,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_inbound_is_stored_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stop_and_start, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_status_forward_and_21610, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_email_spam_report, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bridged_call, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy_call_and_inbound_call, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_event_keeps_the_batch, setup, teardown),
+		store_fx_test(test_inbound_is_stored_once),
+		store_fx_test(test_stop_and_start),
+		store_fx_test(test_status_forward_and_21610),
+		store_fx_test(test_email_spam_report),
+		store_fx_test(test_bridged_call),
+		store_fx_test(test_busy_call_and_inbound_call),
+		store_fx_test(test_bad_event_keeps_the_batch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,18 +3,12 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "store_fx.h"
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/mime.h"
 #include "hark/provider.h"
 #include "hark/store.h"
-
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *st;
-	struct config *cfg;
-};
 
 /* A parsed mail as the IMAP provider hands it over. */
 struct mail {
@@ -24,32 +18,6 @@ struct mail {
 	struct provider_attachment *atts;
 	struct provider_event ev;
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-
-	fx->dir = test_tmpdir();
-	fx->path = xasprintf("%s/hark.db", fx->dir);
-	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
-	fx->cfg = config_default();
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	config_free(fx->cfg);
-	store_close(fx->st);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
 
 static char *
 slurp(const char *path, size_t *len)
@@ -109,7 +77,7 @@ mail_free(struct mail *ml)
 }
 
 static int
-ingest(struct fixture *fx, const struct provider_event *ev)
+ingest(struct store_fx *fx, const struct provider_event *ev)
 {
 	char *cause = NULL;
 	int rc;
@@ -130,7 +98,7 @@ count_one(void *arg, const struct store_message *m)
 }
 
 static int
-messages(struct fixture *fx, int64_t contact_id)
+messages(struct store_fx *fx, int64_t contact_id)
 {
 	struct store_filter f = { contact_id, 0, 0 };
 	int n = 0;
@@ -148,7 +116,7 @@ last_one(void *arg, const struct store_message *m)
 }
 
 static int64_t
-last_message(struct fixture *fx)
+last_message(struct store_fx *fx)
 {
 	struct store_filter f = { 0, 0, 0 };
 	int64_t id = 0;
@@ -159,7 +127,7 @@ last_message(struct fixture *fx)
 
 /* Our own message to Ann, as the outbox records a sent email. */
 static int64_t
-sent_to_ann(struct fixture *fx, int64_t *ann, const char *message_id)
+sent_to_ann(struct store_fx *fx, int64_t *ann, const char *message_id)
 {
 	struct store_message m;
 	int64_t id;
@@ -188,7 +156,7 @@ sent_to_ann(struct fixture *fx, int64_t *ann, const char *message_id)
 static void
 test_empty_event(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct provider_event ev;
 	struct store_message m;
 	struct store_mail mail;
@@ -215,7 +183,7 @@ test_empty_event(void **state)
 static void
 test_reply_from_unknown_address_threads(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct mail ml;
 	struct store_message m;
 	int64_t ann, other;
@@ -248,7 +216,7 @@ test_reply_from_unknown_address_threads(void **state)
 static void
 test_unknown_sender_becomes_contact(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_contact c;
 	struct mail ml;
 	int64_t id, ann;
@@ -274,7 +242,7 @@ test_unknown_sender_becomes_contact(void **state)
 static void
 test_sent_copy_is_not_duplicated(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_mail mail;
 	struct mail ml;
 	int64_t ann, id, other;
@@ -341,7 +309,7 @@ assert_file_is(const char *path, const char *fixture)
 static void
 test_attachments_land_on_disk(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_attachment a[3];
 	struct store_mail mail;
 	struct mail ml;
@@ -379,7 +347,7 @@ test_attachments_land_on_disk(void **state)
 static void
 test_broken_message_kept_raw(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_message m;
 	struct store_mail mail;
 	struct mail ml;
@@ -408,7 +376,7 @@ test_broken_message_kept_raw(void **state)
 static void
 test_replay_stored_once(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct mail ml;
 
 	mail_load(&ml, "alternative.eml", NULL, "INBOX:7:11");
@@ -429,18 +397,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_empty_event, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_from_unknown_address_threads,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_sender_becomes_contact,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sent_copy_is_not_duplicated,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attachments_land_on_disk,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broken_message_kept_raw,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replay_stored_once, setup, teardown),
+		store_fx_test(test_empty_event),
+		store_fx_test(test_reply_from_unknown_address_threads),
+		store_fx_test(test_unknown_sender_becomes_contact),
+		store_fx_test(test_sent_copy_is_not_duplicated),
+		store_fx_test(test_attachments_land_on_disk),
+		store_fx_test(test_broken_message_kept_raw),
+		store_fx_test(test_replay_stored_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

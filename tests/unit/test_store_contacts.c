@@ -1,37 +1,8 @@
 /* test_store_contacts.c — contacts: identities, resolving what was typed, listing, tags, opt-outs. */
 
 #include "harness.h"
+#include "store_fx.h"
 #include "hark/store.h"
-
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-
-	fx->dir = test_tmpdir();
-	fx->path = xasprintf("%s/hark.db", fx->dir);
-	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	store_close(fx->st);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
 
 static int64_t
 add(struct store *st, const char *name)
@@ -45,7 +16,7 @@ add(struct store *st, const char *name)
 static void
 test_a_contact_needs_a_name(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_contact c = { 0 };
 	char *cause = NULL;
 	int64_t id;
@@ -63,7 +34,7 @@ test_a_contact_needs_a_name(void **state)
 static void
 test_an_address_belongs_to_one_contact(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	int64_t ann = add(fx->st, "Ann Lee"), bob = add(fx->st, "Bob Roe"), found;
 	char *cause = NULL;
 
@@ -95,7 +66,7 @@ test_an_address_belongs_to_one_contact(void **state)
 static void
 test_resolve_picks_one_contact_or_lists_the_choices(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	int64_t ann = add(fx->st, "Ann Lee"), id;
 	char *cause = NULL;
 
@@ -128,7 +99,7 @@ test_resolve_picks_one_contact_or_lists_the_choices(void **state)
 static void
 test_ensure_creates_a_contact_for_a_new_number_once(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_contact c = { 0 };
 	int64_t id1, id2;
 	int created;
@@ -152,7 +123,7 @@ test_ensure_creates_a_contact_for_a_new_number_once(void **state)
 static void
 test_details_tags_and_fields_are_kept(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_contact c = { 0 };
 	int64_t ann = add(fx->st, "Ann Lee");
 	char *cause = NULL;
@@ -211,7 +182,7 @@ collect_contact(void *arg, const struct store_contact *c)
 static void
 test_the_contact_list_puts_recent_conversations_first(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_message m = { 0 };
 	struct names ns = { 0 };
 	int64_t zed = add(fx->st, "Zed"), id;
@@ -266,7 +237,7 @@ list_again(void *arg, const struct store_contact *c)
 static void
 test_the_list_can_be_walked_again_from_inside_a_walk(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct nested n = { fx->st, 0, 0 };
 
 	add(fx->st, "Ann");
@@ -280,7 +251,7 @@ test_the_list_can_be_walked_again_from_inside_a_walk(void **state)
 static void
 test_snoozing_needs_a_wake_up_time(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_contact c = { 0 };
 	int64_t ann = add(fx->st, "Ann");
 	char *cause = NULL;
@@ -305,7 +276,7 @@ test_snoozing_needs_a_wake_up_time(void **state)
 static void
 test_an_opted_out_number_stays_opted_out_until_cleared(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	char *why = NULL;
 
 	assert_int_equal(store_optout_check(fx->st, HARK_CH_SMS, "+14155550100", &why,
@@ -325,7 +296,7 @@ test_an_opted_out_number_stays_opted_out_until_cleared(void **state)
 	    NULL), 0);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) store_fx_test(f)
 
 int
 main(void)

@@ -1,42 +1,13 @@
 /* test_store_templates.c — the template library: save, versions, lookups, listing, history, soft delete. */
 
 #include "harness.h"
+#include "store_fx.h"
 
 #include <cjson/cJSON.h>
 
 #include "hark/engine.h"
 #include "hark/store.h"
 #include "hark/template.h"
-
-struct fixture {
-	char *dir;
-	char *path;
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-
-	fx->dir = test_tmpdir();
-	fx->path = xasprintf("%s/hark.db", fx->dir);
-	assert_int_equal(store_open(fx->path, 0, &fx->st, NULL), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	store_close(fx->st);
-	free(fx->path);
-	free(fx->dir);
-	free(fx);
-	return 0;
-}
 
 static struct store_template
 tpl(const char *name, const char *category, const char *sms)
@@ -78,7 +49,7 @@ stop_first(void *arg, const struct store_template *t)
 static void
 test_degenerate(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = { 0 };
 	struct hbuf b = HBUF_INIT;
 	char *cause = NULL;
@@ -114,7 +85,7 @@ test_degenerate(void **state)
 static void
 test_syntax_refused(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = tpl("bad", NULL, "Hi {{first_name|there}}");
 	char *cause = NULL;
 
@@ -129,7 +100,7 @@ test_syntax_refused(void **state)
 static void
 test_versions(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = tpl("follow-up", "sales", "Hi {{first_name|there}}");
 	struct store_template got = { 0 };
 	struct hbuf b = HBUF_INIT;
@@ -192,7 +163,7 @@ test_versions(void **state)
 static void
 test_list_order(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct hbuf b = HBUF_INIT;
 	int n = 0;
 
@@ -211,7 +182,7 @@ test_list_order(void **state)
 static void
 test_delete(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template got = { 0 };
 	struct hbuf b = HBUF_INIT;
 	int64_t vid;
@@ -251,7 +222,7 @@ test_delete(void **state)
 static void
 test_in_transaction(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template got = { 0 };
 
 	assert_int_equal(store_begin(fx->st, NULL), 0);
@@ -332,7 +303,7 @@ demo_each(void *arg, const struct store_template *t)
 static void
 test_demo_templates(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct demo_check dc = { 0 };
 	struct hbuf b = HBUF_INIT;
 	char *cause = NULL;
@@ -376,7 +347,7 @@ test_demo_templates(void **state)
 static void
 test_variants(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = tpl("promo", "sales", "Hi {{first_name|there}}");
 	struct store_template got = { 0 };
 	struct store_variant v[2];
@@ -428,7 +399,7 @@ test_variants(void **state)
 static void
 test_variants_refused(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = tpl("promo", NULL, "Hi");
 	struct store_variant v[2];
 	char *cause = NULL;
@@ -475,7 +446,7 @@ test_variants_refused(void **state)
 static void
 test_message_template(void **state)
 {
-	struct fixture *fx = *state;
+	struct store_fx *fx = *state;
 	struct store_template t = tpl("promo", NULL, "Hi");
 	struct store_template got = { 0 };
 	struct store_message m = { 0 };
@@ -509,16 +480,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_syntax_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_in_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_demo_templates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_variants, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_variants_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_message_template, setup, teardown),
+		store_fx_test(test_degenerate),
+		store_fx_test(test_syntax_refused),
+		store_fx_test(test_versions),
+		store_fx_test(test_list_order),
+		store_fx_test(test_delete),
+		store_fx_test(test_in_transaction),
+		store_fx_test(test_demo_templates),
+		store_fx_test(test_variants),
+		store_fx_test(test_variants_refused),
+		store_fx_test(test_message_template),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
