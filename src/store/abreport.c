@@ -38,15 +38,9 @@ ab_template_id(struct store *st, const char *name, int64_t *id, char **cause)
 	if (stmt == NULL)
 		return -1;
 	store_bind_text(stmt, 1, name);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
-	else if (rc == SQLITE_DONE)
+	if ((rc = store_step_int64(st, stmt, what, id, cause)) == 0)
 		set_cause(cause, "no template '%s'", name);
-	else
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc > 0 ? 0 : -1;
 }
 
 /* The row of variant `name`; rows come ordered by name, so it is the last or new. */
@@ -144,10 +138,7 @@ store_ab_report(struct store *st, const char *name, int64_t since,
 			reply = 0;
 		ab_count(r, v, status, t0, reply);
 	}
-	if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	if (rc != SQLITE_DONE) {
+	if (store_each_end(st, stmt, rc, what, cause) != 0) {
 		store_ab_report_clear(r);
 		return -1;
 	}

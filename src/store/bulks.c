@@ -92,18 +92,12 @@ store_bulk_get(struct store *st, int64_t id, struct store_bulk *b, char **cause)
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		bulk_row(stmt, b);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
+	if ((rc = store_read_end(st, stmt, rc, what, cause)) == 0)
 		set_cause(cause, "no bulk send %lld (hark bulk list shows them)",
 		    (long long)id);
-		rc = -1;
-	} else
-		rc = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return rc > 0 ? 0 : -1;
 }
 
 int
@@ -125,9 +119,7 @@ store_bulks_each(struct store *st, const char *state,
 		stop = fn(arg, &b);
 		store_bulk_clear(&b);
 	}
-	rc = stop || rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -163,9 +155,7 @@ store_bulk_pending(struct store *st, int64_t bulk_id, int limit, int64_t *ids,
 	sqlite3_bind_int(stmt, 2, limit);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < limit)
 		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -226,9 +216,7 @@ store_bulk_counts(struct store *st, int64_t bulk_id, struct store_bulk_counts *c
 		else
 			c->sent += n;
 	}
-	rc = rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -294,7 +282,7 @@ store_bulk_outstanding(struct store *st, int64_t bulk_id, int *n, char **cause)
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot count a bulk send's outbox";
-	int rc;
+	int64_t v = 0;
 
 	*n = 0;
 	stmt = store_stmt(st, "SELECT count(*) FROM bulk_recipients r JOIN jobs j"
@@ -305,12 +293,8 @@ store_bulk_outstanding(struct store *st, int64_t bulk_id, int *n, char **cause)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, bulk_id);
 	sqlite3_bind_int64(stmt, 2, hark_now_ms());
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int(stmt, 0);
-		rc = 0;
-	} else
-		rc = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	if (store_step_int64(st, stmt, what, &v, cause) < 0)
+		return -1;
+	*n = (int)v;
+	return 0;
 }

@@ -300,16 +300,15 @@ int
 x_msg_ref_column(struct store *st, const char *name)
 {
 	sqlite3_stmt *stmt;
-	int rc;
+	const char *what = "cannot read schema";
+	int64_t v;
 
 	stmt = store_stmt(st, "SELECT 1 FROM pragma_foreign_key_list('messages')"
-	    " WHERE \"table\" = 'messages' AND \"from\" = ?1", "cannot read schema", NULL);
+	    " WHERE \"table\" = 'messages' AND \"from\" = ?1", what, NULL);
 	if (stmt == NULL)
 		return 0;
 	store_bind_text(stmt, 1, name);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW;
+	return store_step_int64(st, stmt, what, &v, NULL) > 0;
 }
 
 /* A column pointing at another message is written as that message's
@@ -348,7 +347,6 @@ store_export_count(struct store *st, const struct store_filter *f, int64_t *n,
 {
 	const char *what = "cannot count messages";
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (f->contact_id != 0)
 		stmt = store_stmt(st, "SELECT count(*) FROM messages WHERE contact_id = ?1"
@@ -362,12 +360,7 @@ store_export_count(struct store *st, const struct store_filter *f, int64_t *n,
 		sqlite3_bind_int64(stmt, 1, f->contact_id);
 	sqlite3_bind_int64(stmt, 2, f->since);
 	sqlite3_bind_int64(stmt, 3, f->until != 0 ? f->until : INT64_MAX);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(stmt, 0);
-	else
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_step_int64(st, stmt, what, n, cause) < 0 ? -1 : 0;
 }
 
 #define X_MSG_SELECT \
@@ -526,11 +519,9 @@ store_export_optouts(struct store *st, int64_t contact_id,
 		    &own);
 		stop = fn(arg, &row);
 	}
-	if (!stop && rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
+	rc = store_each_end(st, stmt, rc, what, cause);
 	free(row.v);
 	x_rows_free(&own);
-	return stop || rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 

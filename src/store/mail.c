@@ -231,13 +231,9 @@ store_mail_get(struct store *st, int64_t message_id, struct store_mail *m,
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, message_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		mail_fill(stmt, m);
-	else if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_read_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -262,13 +258,7 @@ store_mail_between(struct store *st, int64_t first_id, int64_t last_id,
 		stop = fn(arg, &m);
 		store_mail_clear(&m);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		store_err(st, cause, what);
-		store_stmt_done(st, stmt);
-		return -1;
-	}
-	store_stmt_done(st, stmt);
-	return 0;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -308,7 +298,6 @@ store_contact_by_email(struct store *st, const char *address, int64_t *id,
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot look up the address";
-	int rc;
 
 	stmt = store_stmt(st, "SELECT contact_id FROM identities WHERE kind = 'email'"
 	    " AND address = ?1 COLLATE NOCASE ORDER BY address = ?1 DESC, id LIMIT 1",
@@ -316,11 +305,5 @@ store_contact_by_email(struct store *st, const char *address, int64_t *id,
 	if (stmt == NULL)
 		return -1;
 	store_bind_text(stmt, 1, address);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(stmt, 0);
-	else if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_step_int64(st, stmt, what, id, cause);
 }

@@ -51,13 +51,8 @@ store_prefs_get(struct store *st, int64_t contact_id, struct store_prefs *p,
 		s = store_col_text(stmt, 6);
 		p->cap_days = p->cap > 0 ? (s != NULL && strcmp(s, "week") == 0 ? 7 : 1) : 0;
 		p->updated_at = sqlite3_column_int64(stmt, 7);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	}
+	return store_read_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -166,16 +161,9 @@ store_optout_get(struct store *st, enum hark_channel ch, const char *address,
 		return -1;
 	store_bind_text(stmt, 1, hark_channel_name(ch));
 	store_bind_text(stmt, 2, address);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		prefs_optout_row(stmt, o);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_read_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -185,7 +173,7 @@ store_optouts_each(struct store *st, int64_t contact_id,
 	struct store_optout o;
 	sqlite3_stmt *stmt;
 	const char *what = "cannot list opt-outs";
-	int rc;
+	int rc, stop = 0;
 
 	/* An address counts for the contact that owns it now, whatever the
 	 * opt-out's contact_id said when it was written. */
@@ -199,17 +187,12 @@ store_optouts_each(struct store *st, int64_t contact_id,
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		prefs_optout_row(stmt, &o);
-		rc = fn(arg, &o);
+		stop = fn(arg, &o);
 		store_optout_clear_struct(&o);
-		if (rc != 0)
-			break;
 	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW || rc == 1 || rc == 0 ? 0 :
-	    store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 /* ---- the frequency cap's count --------------------------------------------------------- */
@@ -237,9 +220,7 @@ store_outbound_since(struct store *st, int64_t contact_id, int64_t since,
 	sqlite3_bind_int(stmt, 4, limit);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < limit)
 		times[(*n)++] = sqlite3_column_int64(stmt, 0);
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 /* ---- holding a job, fallback links and the watch list ---------------------------------- */
@@ -301,22 +282,14 @@ store_message_fallback_of(struct store *st, int64_t id, int64_t *of, char **caus
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot read the fallback link";
-	int rc;
 
 	*of = 0;
-	stmt = store_stmt(st, "SELECT fallback_of FROM messages WHERE id = ?1"
-	    " AND fallback_of IS NOT NULL", what, cause);
+	stmt = store_stmt(st, "SELECT fallback_of FROM messages WHERE id = ?1",
+	    what, cause);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*of = sqlite3_column_int64(stmt, 0);
-		rc = 1;
-	} else
-		rc = rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_step_int64(st, stmt, what, of, cause);
 }
 
 int
@@ -325,7 +298,7 @@ store_fallbacks_between(struct store *st, int64_t first_id, int64_t last_id,
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot read fallback links";
-	int rc;
+	int rc, stop = 0;
 
 	stmt = store_stmt(st, "SELECT id, fallback_of FROM messages WHERE"
 	    " fallback_of IS NOT NULL AND id BETWEEN ?1 AND ?2", what, cause);
@@ -333,14 +306,10 @@ store_fallbacks_between(struct store *st, int64_t first_id, int64_t last_id,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, first_id);
 	sqlite3_bind_int64(stmt, 2, last_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (fn(arg, sqlite3_column_int64(stmt, 0),
-		    sqlite3_column_int64(stmt, 1)) != 0)
-			break;
-	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		stop = fn(arg, sqlite3_column_int64(stmt, 0),
+		    sqlite3_column_int64(stmt, 1));
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -386,8 +355,7 @@ store_watch_each(struct store *st, int64_t due_before, int limit,
 		ids[n] = sqlite3_column_int64(stmt, 0);
 		dues[n++] = sqlite3_column_int64(stmt, 1);
 	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
+	rc = store_each_end(st, stmt, rc, what, cause);
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (fn(arg, ids[i], dues[i]) != 0)
 			break;
@@ -415,7 +383,7 @@ store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause)
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot read how the message is routed";
-	int rc;
+	int64_t v = 0;
 
 	*flags = 0;
 	stmt = store_stmt(st, "SELECT route_flags FROM messages WHERE id = ?1",
@@ -423,12 +391,8 @@ store_message_flags(struct store *st, int64_t id, unsigned *flags, char **cause)
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*flags = (unsigned)sqlite3_column_int(stmt, 0);
-		rc = 0;
-	} else
-		rc = rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	if (store_step_int64(st, stmt, what, &v, cause) < 0)
+		return -1;
+	*flags = (unsigned)v;
+	return 0;
 }

@@ -128,13 +128,7 @@ store_report_messages(struct store *st, const struct store_report_filter *f,
 		if (report_row(stmt, &r) == 0)
 			stop = fn(arg, &r);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		store_err(st, cause, what);
-		store_stmt_done(st, stmt);
-		return -1;
-	}
-	store_stmt_done(st, stmt);
-	return 0;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -169,13 +163,7 @@ store_report_calls(struct store *st, const struct store_report_filter *f,
 		    sqlite3_column_int(stmt, 4);
 		stop = fn(arg, &c);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		store_err(st, cause, what);
-		store_stmt_done(st, stmt);
-		return -1;
-	}
-	store_stmt_done(st, stmt);
-	return 0;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 /* ---- schedules ----------------------------------------------------------------- */
@@ -238,13 +226,7 @@ store_report_schedules_each(struct store *st,
 		s.created_at = sqlite3_column_int64(stmt, 7);
 		stop = fn(arg, &s);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		store_err(st, cause, what);
-		store_stmt_done(st, stmt);
-		return -1;
-	}
-	store_stmt_done(st, stmt);
-	return 0;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 int

@@ -9,25 +9,6 @@
 
 #include "store_int.h"
 
-static int scalar(struct store *st, sqlite3_stmt *stmt, const char *what,
-    int64_t *out, char **cause);
-
-/* Steps a bound one-row, one-column query: 1 with *out, 0 no row or NULL, -1. */
-static int
-scalar(struct store *st, sqlite3_stmt *stmt, const char *what, int64_t *out,
-    char **cause)
-{
-	int rc = sqlite3_step(stmt), found = 0;
-
-	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
-		*out = sqlite3_column_int64(stmt, 0);
-		found = 1;
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		found = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return found;
-}
-
 /* ---- enabled ----------------------------------------------------------------------- */
 
 int
@@ -43,7 +24,7 @@ store_rule_enabled(struct store *st, const char *name, char **cause)
 	if (stmt == NULL)
 		return -1;
 	store_bind_text(stmt, 1, name);
-	rc = scalar(st, stmt, what, &on, cause);
+	rc = store_step_int64(st, stmt, what, &on, cause);
 	return rc < 0 ? -1 : on != 0;
 }
 
@@ -104,7 +85,7 @@ store_rule_last_fired(struct store *st, const char *rule, int64_t contact_id,
 		return -1;
 	store_bind_text(stmt, 1, rule);
 	sqlite3_bind_int64(stmt, 2, contact_id);
-	return scalar(st, stmt, what, at, cause);
+	return store_step_int64(st, stmt, what, at, cause);
 }
 
 int
@@ -121,7 +102,7 @@ store_rule_sends_since(struct store *st, int64_t contact_id, int64_t since,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
 	sqlite3_bind_int64(stmt, 2, since);
-	if (scalar(st, stmt, what, &v, cause) < 0)
+	if (store_step_int64(st, stmt, what, &v, cause) < 0)
 		return -1;
 	*n = (int)v;
 	return 0;
@@ -139,7 +120,7 @@ store_rule_sent(struct store *st, int64_t message_id, char **cause)
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, message_id);
-	return scalar(st, stmt, what, &v, cause);
+	return store_step_int64(st, stmt, what, &v, cause);
 }
 
 int
@@ -167,8 +148,7 @@ store_rule_stats(struct store *st, const char *rule, struct store_rule_stats *s,
 		s->sent = sqlite3_column_int(stmt, 2);
 		s->last_fired = sqlite3_column_int64(stmt, 3);
 	}
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 0 : store_err(st, cause, what);
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 /* ---- timers ------------------------------------------------------------------------- */
@@ -243,16 +223,14 @@ store_rule_timers_due(struct store *st, int64_t now, int limit,
 		ts = xreallocarray(ts, (size_t)n + 1, sizeof *ts);
 		timer_read(stmt, &ts[n++]);
 	}
-	if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
+	rc = store_each_end(st, stmt, rc, what, cause);
 	for (i = 0; i < n; i++) {
-		if (rc == SQLITE_DONE && !stop)
+		if (rc == 0 && !stop)
 			stop = fn(arg, &ts[i]);
 		store_rule_timer_clear(&ts[i]);
 	}
 	free(ts);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -269,13 +247,9 @@ store_rule_timer_find(struct store *st, const char *rule, int64_t contact_id,
 		return -1;
 	store_bind_text(stmt, 1, rule);
 	sqlite3_bind_int64(stmt, 2, contact_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		timer_read(stmt, t);
-	else if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_read_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -300,7 +274,7 @@ store_rule_timer_next(struct store *st, int64_t *at, char **cause)
 	stmt = store_stmt(st, "SELECT min(due_at) FROM rule_timers", what, cause);
 	if (stmt == NULL)
 		return -1;
-	return scalar(st, stmt, what, at, cause);
+	return store_step_int64(st, stmt, what, at, cause);
 }
 
 /* ---- the journal cursor and the facts rules ask about ---------------------------------- */
@@ -315,7 +289,7 @@ store_rule_cursor(struct store *st, int64_t *event_id, char **cause)
 	    cause);
 	if (stmt == NULL)
 		return -1;
-	return scalar(st, stmt, what, event_id, cause);
+	return store_step_int64(st, stmt, what, event_id, cause);
 }
 
 int
@@ -346,7 +320,7 @@ store_inbound_after(struct store *st, int64_t contact_id, int64_t since,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
 	sqlite3_bind_int64(stmt, 2, since);
-	return scalar(st, stmt, what, at, cause);
+	return store_step_int64(st, stmt, what, at, cause);
 }
 
 int
@@ -365,7 +339,7 @@ store_message_newer(struct store *st, int64_t contact_id, int64_t message_id,
 	sqlite3_bind_int64(stmt, 1, contact_id);
 	sqlite3_bind_int64(stmt, 2, message_id);
 	store_bind_text(stmt, 3, hark_direction_name(dir));
-	return scalar(st, stmt, what, &v, cause);
+	return store_step_int64(st, stmt, what, &v, cause);
 }
 
 int
@@ -386,7 +360,7 @@ store_inbound_repeat(struct store *st, const struct store_message *m,
 	store_bind_text(stmt, 3, m->body);
 	sqlite3_bind_int64(stmt, 4, m->created_at - window_ms);
 	sqlite3_bind_int64(stmt, 5, m->created_at);
-	return scalar(st, stmt, what, &v, cause);
+	return store_step_int64(st, stmt, what, &v, cause);
 }
 
 int
@@ -395,7 +369,7 @@ store_last_channel(struct store *st, int64_t contact_id, enum hark_channel *ch,
 {
 	const char *what = "cannot read messages";
 	sqlite3_stmt *stmt;
-	int rc, found = 0;
+	int rc;
 
 	stmt = store_stmt(st, "SELECT channel FROM messages WHERE contact_id = ?1"
 	    " AND channel != 'voice' ORDER BY created_at DESC, id DESC LIMIT 1",
@@ -403,10 +377,8 @@ store_last_channel(struct store *st, int64_t contact_id, enum hark_channel *ch,
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		found = hark_channel_parse(store_col_text(stmt, 0), ch) == 0;
-	else if (rc != SQLITE_DONE)
-		found = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return found;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+	    hark_channel_parse(store_col_text(stmt, 0), ch) != 0)
+		rc = SQLITE_DONE;
+	return store_read_end(st, stmt, rc, what, cause);
 }

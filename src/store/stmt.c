@@ -156,6 +156,43 @@ store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what, char **c
 }
 
 int
+store_read_end(struct store *st, sqlite3_stmt *stmt, int rc, const char *what,
+    char **cause)
+{
+	int ret;
+
+	/* The error is read before the reset, as store_step_done does. */
+	if (rc == SQLITE_ROW)
+		ret = 1;
+	else if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		ret = store_err(st, cause, what);
+	store_stmt_done(st, stmt);
+	return ret;
+}
+
+int
+store_each_end(struct store *st, sqlite3_stmt *stmt, int rc, const char *what,
+    char **cause)
+{
+	return store_read_end(st, stmt, rc, what, cause) < 0 ? -1 : 0;
+}
+
+int
+store_step_int64(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t *out, char **cause)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_NULL)
+		rc = SQLITE_DONE;
+	else if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	return store_read_end(st, stmt, rc, what, cause);
+}
+
+int
 store_exec(struct store *st, const char *sql, const char *what, char **cause)
 {
 	sqlite3_stmt *stmt;

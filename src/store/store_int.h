@@ -79,6 +79,22 @@ int store_blob_batch_put(struct store *st, const char *dir, const char *path,
 /* Runs a statement that returns no rows; 0 or -1 with cause "<what>: ...". */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
     char **cause);
+/*
+ * Ends a read: rc is the statement's last sqlite3_step result. Hands the
+ * statement back (store_stmt_done) and returns 1 on SQLITE_ROW (the row was
+ * read before this call, or a loop stopped early), 0 on SQLITE_DONE, else
+ * -1 with cause "<what>: ...".
+ */
+int store_read_end(struct store *st, sqlite3_stmt *stmt, int rc, const char *what,
+    char **cause);
+/* store_read_end for a loop over rows: 0 whether the rows ran out or the
+ * loop stopped early, else -1. */
+int store_each_end(struct store *st, sqlite3_stmt *stmt, int rc, const char *what,
+    char **cause);
+/* Steps a bound query of one row and one column and hands it back: 1 with
+ * *out set, 0 when there is no row or the value is NULL (*out untouched), -1. */
+int store_step_int64(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t *out, char **cause);
 /* Runs cached sql with no parameters to completion. */
 int store_exec(struct store *st, const char *sql, const char *what, char **cause);
 /* Sets *cause to "<what>: <reason>" from the connection's last error; returns -1. */

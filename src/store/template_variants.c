@@ -160,10 +160,7 @@ tplv_load(struct store *st, struct store_template *t, char **cause)
 		    sizeof *t->variants);
 		tplv_from_row(stmt, &t->variants[t->nvariants++]);
 	}
-	if (rc != SQLITE_DONE)
-		store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	if (rc != SQLITE_DONE) {
+	if (store_each_end(st, stmt, rc, what, cause) != 0) {
 		tplv_free(t);
 		return -1;
 	}
@@ -268,17 +265,11 @@ store_message_template_get(struct store *st, int64_t message_id,
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, message_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*version_id = sqlite3_column_int64(stmt, 0);
 		*variant = store_col_strdup(stmt, 1);
-		rc = 1;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	}
+	return store_read_end(st, stmt, rc, what, cause);
 }
 
 int
@@ -297,13 +288,10 @@ store_last_inbound_any(struct store *st, int64_t contact_id, int64_t *at,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
 	*at = 0;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*at = sqlite3_column_int64(stmt, 0);
 		if (hark_channel_parse(store_col_text(stmt, 1), ch) != 0)
 			*ch = HARK_CH_SMS;
 	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_err(st, cause, what);
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
