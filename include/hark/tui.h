@@ -25,4 +25,23 @@ struct tui_opts {
  */
 int tui_run(const struct tui_opts *o, char **cause);
 
+/*
+ * The user's editor and other programs, on the terminal as it is (the
+ * client suspends curses around them; `hark template` uses them as they
+ * are). Both wait for the program and return its exit status, or -1 when
+ * it could not run or was killed.
+ */
+/* Runs $VISUAL, else $EDITOR, else vi, on path. */
+int tui_run_editor(const char *path);
+/* Runs the shell command cmd (a mailcap viewer line). */
+int tui_run_command(const char *cmd);
+/* $TMPDIR when set, else /tmp. The string is not the caller's. */
+const char *tui_tmpdir(void);
+/*
+ * Writes len bytes of data to a new file $TMPDIR/hark-WHAT-XXXXXX that only
+ * the user may read; returns its path (the caller unlinks the file and frees
+ * the path), or NULL with cause.
+ */
+char *tui_tmpfile(const char *what, const char *data, size_t len, char **cause);
+
 #endif

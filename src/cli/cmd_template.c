@@ -1,17 +1,16 @@
 /* cmd_template.c — `hark template`: the template library (add, edit, list, history, rm; show and render in template_show.c). */
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cJSON.h>
 
 #include "hark/engine.h"
 #include "hark/store.h"
+#include "hark/tui.h"
 
 #include "cli_int.h"
 #include "cli_text.h"
@@ -67,7 +66,6 @@ const char cmd_template_usage[] =
 
 static char	*tpl_editor_text(struct cli_ctx *ctx, const char *initial,
 		    struct store_template *t, const char *expect_name, int *rc);
-static int	tpl_run_editor(const char *path);
 static int	tpl_ask_again(void);
 static int	tpl_is_blank(const char *text);
 static int	tpl_save(struct cli_ctx *ctx, struct store *st,
@@ -83,32 +81,6 @@ static int	tpl_edit(struct cli_ctx *ctx, int argc, char **argv);
 static int	tpl_list(struct cli_ctx *ctx, int argc, char **argv);
 static int	tpl_history(struct cli_ctx *ctx, int argc, char **argv);
 static int	tpl_rm(struct cli_ctx *ctx, int argc, char **argv);
-
-/* Runs $VISUAL, $EDITOR or vi on path; its exit status, or -1. */
-static int
-tpl_run_editor(const char *path)
-{
-	const char *ed = getenv("VISUAL");
-	pid_t pid;
-	int status;
-
-	if (ed == NULL || *ed == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || *ed == '\0')
-		ed = "vi";
-	fflush(stdout);
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* On a terminal, like crontab -e: "edit again?" (default yes). */
 static int
@@ -151,11 +123,8 @@ static char *
 tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template *t,
     const char *expect_name, int *rc)
 {
-	char path[] = "/tmp/hark-template-XXXXXX";
-	char *text = NULL, *cause = NULL;
-	size_t len = strlen(initial);
-	int fd, st;
-	FILE *f;
+	char *path, *text = NULL, *cause = NULL;
+	int st;
 
 	/* vi needs a terminal: a script names its editor or gives --file. */
 	if (!isatty(STDIN_FILENO) && (getenv("VISUAL") == NULL ||
@@ -166,14 +135,15 @@ tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template 
 		*rc = HARK_EXIT_USAGE;
 		return NULL;
 	}
-	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL ||
-	    fwrite(initial, 1, len, f) != len || fclose(f) != 0) {
-		cli_err(ctx, "cannot write a file to edit: %s", strerror(errno));
+	if ((path = tui_tmpfile("template", initial, strlen(initial),
+	    &cause)) == NULL) {
+		cli_err(ctx, "cannot write a file to edit: %s", cause);
+		free(cause);
 		*rc = HARK_EXIT_ERROR;
 		return NULL;
 	}
 	for (;;) {
-		if ((st = tpl_run_editor(path)) != 0) {
+		if ((st = tui_run_editor(path)) != 0) {
 			cli_err(ctx, "the editor exited with status %d; nothing saved", st);
 			*rc = HARK_EXIT_ERROR;
 			break;
@@ -193,6 +163,7 @@ tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template 
 		if (engine_template_parse_file(text, t, &cause) == 0 &&
 		    tpl_check_name(t, expect_name, &cause) == 0) {
 			unlink(path);
+			free(path);
 			return text;
 		}
 		store_template_clear(t);
@@ -201,6 +172,7 @@ tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template 
 		cause = NULL;
 		if (!tpl_ask_again()) {
 			cli_err(ctx, "nothing saved; your text is in %s", path);
+			free(path);
 			free(text);
 			*rc = HARK_EXIT_USAGE;
 			return NULL;
@@ -209,6 +181,7 @@ tpl_editor_text(struct cli_ctx *ctx, const char *initial, struct store_template 
 	free(cause);
 	free(text);
 	unlink(path);
+	free(path);
 	return NULL;
 }
 

@@ -17,7 +17,6 @@
  */
 
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,7 +50,6 @@ static int attach_copy(const char *from, const char *to, char **cause);
 static char *attach_quote(const char *s);
 static char *attach_expand(const char *cmd, const char *path, const char *type,
     int *has_file);
-static int attach_run(const char *cmd);
 static char *mailcap_field(char **p);
 static int mailcap_type_matches(const char *pattern, const char *type);
 static int mailcap_line(char *line, const char *type, const char *path,
@@ -186,27 +184,6 @@ attach_expand(const char *cmd, const char *path, const char *type, int *has_file
 	return hbuf_steal(&b);
 }
 
-/* Runs cmd with sh and waits: its exit status, or -1. */
-static int
-attach_run(const char *cmd)
-{
-	pid_t pid;
-	int status;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* ---- mailcap ------------------------------------------------------------------------ */
 
 /* The next ';'-separated field of *p, trimmed ("\;" stays in it). */
@@ -266,7 +243,7 @@ mailcap_line(char *line, const char *type, const char *path, struct mailcap *out
 	}
 	if (test != NULL) {
 		cmd = attach_expand(test, path, type, &has_file);
-		rc = attach_run(cmd);
+		rc = tui_run_command(cmd);
 		free(cmd);
 		if (rc != 0)
 			return 0;
@@ -349,7 +326,7 @@ attach_command(const char *type, const char *path, int *keep)
 	q = attach_quote(path);
 	full = NULL;
 	if ((getenv("DISPLAY") != NULL || getenv("WAYLAND_DISPLAY") != NULL) &&
-	    attach_run("command -v xdg-open >/dev/null 2>&1") == 0) {
+	    tui_run_command("command -v xdg-open >/dev/null 2>&1") == 0) {
 		full = xasprintf("xdg-open %s", q);
 		*keep = 1;
 	} else if (strncasecmp(type, "text/", 5) == 0)
@@ -381,12 +358,10 @@ static int
 attach_view(struct tui *t, const char *type, const char *name, const char *src,
     const char *data, size_t len, const char *what, char **cause)
 {
-	const char *tmp = getenv("TMPDIR");
 	char *dir, *copy = NULL, *cmd;
 	int keep = 0, rc = -1;
 
-	dir = xasprintf("%s/hark-attach-XXXXXX", tmp != NULL && *tmp != '\0' ?
-	    tmp : "/tmp");
+	dir = xasprintf("%s/hark-attach-XXXXXX", tui_tmpdir());
 	if (mkdtemp(dir) == NULL) {
 		set_cause(cause, "cannot make a directory for the viewer: %s",
 		    strerror(errno));
@@ -402,9 +377,7 @@ attach_view(struct tui *t, const char *type, const char *name, const char *src,
 		    src != NULL ? src : "");
 		goto out;
 	}
-	tui_suspend_curses(t);
-	rc = attach_run(cmd);
-	tui_resume_curses(t);
+	rc = tui_foreground(t, tui_run_command, cmd);
 	if (rc != 0)
 		set_cause(cause, "the viewer exited with status %d: %s", rc, cmd);
 	else

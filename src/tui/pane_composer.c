@@ -8,12 +8,9 @@
  * refreshed on every change. Events: none (the contact change recalcs).
  */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -623,84 +620,25 @@ composer_files_changed(struct tui *t)
 	pane_dirty(&t->panes[PANE_COMPOSER], PANE_RECALC | PANE_DRAW);
 }
 
-/* The whole file as a new string, or NULL. */
-static char *
-composer_read_file(const char *path, size_t *len)
-{
-	struct hbuf b = HBUF_INIT;
-	char chunk[4096];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		hbuf_add(&b, chunk, (size_t)n);
-	close(fd);
-	if (n < 0) {
-		hbuf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return hbuf_steal(&b);
-}
-
-/* Runs the editor on a file; returns its exit status, or -1. */
-int
-composer_run_editor(const char *path)
-{
-	const char *ed = getenv("VISUAL");
-	pid_t pid;
-	int status;
-
-	if (ed == NULL || *ed == '\0')
-		ed = getenv("EDITOR");
-	if (ed == NULL || *ed == '\0')
-		ed = "vi";
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 int
 composer_edit(struct tui *t, char **cause)
 {
 	struct draft *d = composer_draft(t);
-	char path[] = "/tmp/hark-draft-XXXXXX";
-	char *text, *safe;
+	char *path, *text, *safe;
 	size_t len;
-	int fd, rc;
+	int rc;
 
 	if (d == NULL) {
 		set_cause(cause, "select a contact first");
 		return -1;
 	}
-	if ((fd = mkstemp(path)) < 0) {
-		set_cause(cause, "cannot create a draft file: %s", strerror(errno));
+	if ((path = tui_tmpfile("draft", hbuf_str(&d->body), d->body.len,
+	    cause)) == NULL)
 		return -1;
-	}
-	if (write(fd, d->body.data ? d->body.data : "", d->body.len) !=
-	    (ssize_t)d->body.len) {
-		close(fd);
-		unlink(path);
-		set_cause(cause, "cannot write the draft file: %s", strerror(errno));
-		return -1;
-	}
-	close(fd);
-	tui_suspend_curses(t);
-	rc = composer_run_editor(path);
-	tui_resume_curses(t);
-	text = rc == 0 ? composer_read_file(path, &len) : NULL;
+	rc = tui_foreground(t, tui_run_editor, path);
+	text = rc == 0 ? tui_file_read(path, &len) : NULL;
 	unlink(path);
+	free(path);
 	if (text == NULL) {
 		set_cause(cause, "the editor exited with status %d; the draft is "
 		    "unchanged", rc);

@@ -7,7 +7,6 @@
  * and the editor opens again on it until it parses or the user gives up.
  */
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,27 +16,10 @@
 
 #include "tui_int.h"
 
-static char	*manage_read(const char *path);
 static int	manage_again(const char *why);
 static int	manage_edit_loop(struct tui *t, const char *initial,
 		    const char *expect, char **cause);
 static int	manage_save(struct tui *t, const char *text, char **cause);
-
-static char *
-manage_read(const char *path)
-{
-	struct hbuf b = HBUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		hbuf_add(&b, chunk, n);
-	fclose(f);
-	return hbuf_steal(&b);
-}
 
 /* On the plain terminal (curses suspended): the error, then "edit again?". */
 static int
@@ -75,32 +57,23 @@ static int
 manage_edit_loop(struct tui *t, const char *initial, const char *expect,
     char **cause)
 {
-	char path[] = "/tmp/hark-template-XXXXXX";
-	char *text = NULL, *why = NULL;
+	char *path, *text = NULL, *why = NULL;
 	struct store_template check;
-	size_t len = strlen(initial);
-	int fd, rc = -1, st;
+	int rc = -1, st;
 
-	if ((fd = mkstemp(path)) < 0) {
-		set_cause(cause, "cannot create a file to edit: %s", strerror(errno));
+	if ((path = tui_tmpfile("template", initial, strlen(initial),
+	    cause)) == NULL)
 		return -1;
-	}
-	if (write(fd, initial, len) != (ssize_t)len) {
-		set_cause(cause, "cannot write the file to edit: %s", strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
-	close(fd);
 	tui_suspend_curses(t);
 	for (;;) {
-		if ((st = composer_run_editor(path)) != 0) {
+		if ((st = tui_run_editor(path)) != 0) {
 			set_cause(cause, "the editor exited with status %d; nothing "
 			    "saved", st);
 			break;
 		}
 		free(text);
-		if ((text = manage_read(path)) == NULL || strcmp(text, initial) == 0) {
+		if ((text = tui_file_read(path, NULL)) == NULL ||
+		    strcmp(text, initial) == 0) {
 			tui_say(t, 0, "no changes");
 			rc = 0;
 			break;
@@ -126,6 +99,7 @@ manage_edit_loop(struct tui *t, const char *initial, const char *expect,
 	free(why);
 	free(text);
 	unlink(path);
+	free(path);
 	return rc;
 }
 

@@ -365,6 +365,12 @@ void composer_place_cursor(struct tui *t);
 /* Leaves curses for a child program ($EDITOR) and comes back. */
 void tui_suspend_curses(struct tui *t);
 void tui_resume_curses(struct tui *t);
+/* Gives the terminal to run(arg) (tui_run_editor, tui_run_command) and
+ * takes it back; run's result (editor.c). */
+int tui_foreground(struct tui *t, int (*run)(const char *), const char *arg);
+/* A whole file (*len its length when len is not NULL), or NULL; the
+ * caller frees it. */
+char *tui_file_read(const char *path, size_t *len);
 
 /* Filter expressions are the engine's (contact_filter_* in engine.h), so
  * that a bulk send takes the contact list's filter as its segment. */
@@ -380,9 +386,6 @@ void composer_set_subject(struct tui *t, const char *subject);
  * text came from, so the message sent records it; 0 forgets it. Sending or
  * clearing the draft forgets it too. */
 void composer_set_template(struct tui *t, int64_t version_id, const char *variant);
-/* Runs $VISUAL, $EDITOR or vi on path (curses suspended by the caller);
- * its exit status, or -1. */
-int composer_run_editor(const char *path);
 void composer_clear(struct tui *t);
 /* Sends (or schedules at send_at) what the composer holds. */
 int composer_send(struct tui *t, int64_t send_at, char **cause);

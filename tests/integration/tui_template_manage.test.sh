@@ -10,6 +10,7 @@ tui_profile
 # line, and a file named "broken" gets an unclosed tag.
 cat > "$HOME/ed.sh" <<'ED'
 #!/bin/sh
+printf '%s\n' "$1" >> "$HOME/edited"
 if grep -q '^name: *$' "$1"; then
 	printf 'name: greet\ncategory: hello\nsms: Hi {{first_name|there}}, thanks for writing.\n' > "$1"
 	printf 'variant: A\nweight: 1\nvariant: B\nweight: 1\nsms: Hello {{first_name|there}}!\n' >> "$1"
@@ -19,12 +20,17 @@ fi
 ED
 chmod +x "$HOME/ed.sh"
 
-tui_open m 120 30 EDITOR="$HOME/ed.sh"
+mkdir -p "$HOME/tmp"
+tui_open m 120 30 EDITOR="$HOME/ed.sh" TMPDIR="$HOME/tmp"
 keys m :
 type_text m "template new"
 keys m Enter
 wait_for m "template greet: saved version 1" 10 ":template new saves what the editor wrote"
 [ "$(sql "select count(*) from templates where name = 'greet'")" = 1 ] || fail "greet should be stored"
+case "$(head -n 1 "$HOME/edited")" in
+	"$HOME/tmp/hark-template-"*) ok "the file to edit is in \$TMPDIR" ;;
+	*) fail "the file to edit is $(head -n 1 "$HOME/edited"), not in \$TMPDIR" ;;
+esac
 keys m :
 type_text m "template edit greet"
 keys m Enter
@@ -69,6 +75,24 @@ screen_has m "column 9" "and the column"
 keys m n Enter
 wait_for m "nothing saved" 10 "giving up says nothing was saved"
 eq "no third version" "$(sql "select max(version) from template_versions")" 2
+
+# The composer's :edit: the same editor on the draft, in $TMPDIR, and the
+# file gone after.
+cat > "$HOME/ed.sh" <<'ED'
+#!/bin/sh
+printf '%s\n' "$1" >> "$HOME/edited"
+printf 'Written in the editor\n' > "$1"
+ED
+keys m :
+type_text m "edit"
+keys m Enter
+wait_for m "Written in the editor" 10 ":edit puts the editor's text in the composer"
+case "$(tail -n 1 "$HOME/edited")" in
+	"$HOME/tmp/hark-draft-"*) ok "the draft file is in \$TMPDIR" ;;
+	*) fail "the draft file is $(tail -n 1 "$HOME/edited"), not in \$TMPDIR" ;;
+esac
+eq "no file is left in \$TMPDIR" "$(ls "$HOME/tmp" | wc -l)" 0
+leave_composer m
 
 keys m :
 type_text m "template delete greet"
