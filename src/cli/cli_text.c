@@ -82,6 +82,22 @@ cli_parse_count(const char *s, int min, int max, int *out)
 	return 0;
 }
 
+int
+cli_parse_period(struct cli_ctx *ctx, const char *since, const char *until,
+    int64_t *from, int64_t *to)
+{
+	int64_t now = hark_now_ms();
+	char *cause = NULL;
+
+	if ((since != NULL && since_parse(since, now, from, &cause) != 0) ||
+	    (until != NULL && since_parse(until, now, to, &cause) != 0)) {
+		cli_err_safe(ctx, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 void
 cli_json_print(FILE *f, struct cJSON *v, int compact)
 {

@@ -29,6 +29,11 @@ enum cli_time_style {
 void cli_local_time(int64_t ms, enum cli_time_style style, char *buf, size_t size);
 /* Parses a count from argv: 0 and *out, or -1 (not a number in [min, max]). */
 int cli_parse_count(const char *s, int min, int max, int *out);
+/* --since and --until (either may be NULL) as since_parse reads them: "7d",
+ * a date, an ISO time, @epoch. Sets *from and *to for those given; 0, or -1
+ * with the error printed. */
+int cli_parse_period(struct cli_ctx *ctx, const char *since, const char *until,
+    int64_t *from, int64_t *to);
 /* Prints a JSON value (unformatted when compact) and a newline; frees it. */
 void cli_json_print(FILE *f, struct cJSON *v, int compact);
 /* Text for a JSON document: sanitised but keeping newlines and tabs, so

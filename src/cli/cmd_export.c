@@ -269,20 +269,19 @@ export_filter(struct cli_ctx *ctx, const char *contact, const char *since,
     const char *until, struct store_filter *f)
 {
 	struct store *st = cli_store(ctx);
-	int64_t now = hark_now_ms();
 	char *cause = NULL;
 
 	memset(f, 0, sizeof *f);
 	if (st == NULL)
 		return HARK_EXIT_ERROR;
-	if ((contact != NULL && store_contact_resolve(st, contact, &f->contact_id,
-	    &cause) != 0) ||
-	    (since != NULL && since_parse(since, now, &f->since, &cause) != 0) ||
-	    (until != NULL && since_parse(until, now, &f->until, &cause) != 0)) {
+	if (contact != NULL && store_contact_resolve(st, contact, &f->contact_id,
+	    &cause) != 0) {
 		cli_err_safe(ctx, "%s", cause != NULL ? cause : "bad filter");
 		free(cause);
 		return HARK_EXIT_USAGE;
 	}
+	if (cli_parse_period(ctx, since, until, &f->since, &f->until) != 0)
+		return HARK_EXIT_USAGE;
 	return HARK_EXIT_OK;
 }
 

@@ -184,7 +184,7 @@ cmd_report_ab(struct cli_ctx *ctx, int argc, char **argv)
 	struct store *st;
 	const char *since = NULL, *until = NULL;
 	char *cause = NULL;
-	int64_t from = 0, to = 0, now = hark_now_ms();
+	int64_t from = 0, to = 0;
 	int c, json = 0;
 
 	cli_getopt_reset();
@@ -202,12 +202,8 @@ cmd_report_ab(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(cmd_report_ab_usage, stderr);
 		return HARK_EXIT_USAGE;
 	}
-	if ((since != NULL && since_parse(since, now, &from, &cause) != 0) ||
-	    (until != NULL && since_parse(until, now, &to, &cause) != 0)) {
-		cli_err(ctx, "%s", cause);
-		free(cause);
+	if (cli_parse_period(ctx, since, until, &from, &to) != 0)
 		return HARK_EXIT_USAGE;
-	}
 	if ((st = cli_store(ctx)) == NULL)
 		return HARK_EXIT_ERROR;
 	if (store_ab_report(st, argv[optind], from, to, STORE_AB_REPLY_WINDOW_MS,
