@@ -19,7 +19,8 @@
 static int	manage_again(const char *why);
 static int	manage_edit_loop(struct tui *t, const char *initial,
 		    const char *expect, char **cause);
-static int	manage_save(struct tui *t, const char *text, char **cause);
+static int	manage_save(struct tui *t, const struct store_template *tp,
+		    char **cause);
 
 /* On the plain terminal (curses suspended): the error, then "edit again?". */
 static int
@@ -34,21 +35,19 @@ manage_again(const char *why)
 	return line[0] != 'n' && line[0] != 'N';
 }
 
-/* Saves text; 0 with the result on the status line, or -1 with cause. */
+/* Saves a parsed template; 0 with the result on the status line, or -1
+ * with cause. */
 static int
-manage_save(struct tui *t, const char *text, char **cause)
+manage_save(struct tui *t, const struct store_template *tp, char **cause)
 {
-	struct store_template tp;
 	int version = 0, rc;
 
-	if (engine_template_parse_file(text, &tp, cause) != 0)
-		return -1;
-	rc = store_template_save(t->st, &tp, &version, cause);
+	rc = store_template_save(t->st, tp, &version, cause);
 	if (rc == 1)
-		tui_say(t, 0, "template %s: saved version %d", tp.name, version);
+		tui_say(t, 0, "template %s: saved version %d", tp->name, version);
 	else if (rc == 0)
-		tui_say(t, 0, "template %s: no changes (version %d)", tp.name, version);
-	store_template_clear(&tp);
+		tui_say(t, 0, "template %s: no changes (version %d)", tp->name,
+		    version);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -78,16 +77,17 @@ manage_edit_loop(struct tui *t, const char *initial, const char *expect,
 			rc = 0;
 			break;
 		}
-		/* Parse here so that an error reopens the editor; then save. */
+		/* A text that does not parse or save reopens the editor. */
 		if (engine_template_parse_file(text, &check, &why) == 0) {
 			if (expect != NULL && strcmp(check.name, expect) != 0)
 				why = xasprintf("the name changed from '%s' to '%s': "
 				    "renaming is not supported", expect, check.name);
+			else
+				rc = manage_save(t, &check, &why);
 			store_template_clear(&check);
+			if (rc == 0)
+				break;
 		}
-		if (why == NULL && (rc = manage_save(t, text, &why)) == 0)
-			break;
-		rc = -1;
 		if (!manage_again(why)) {
 			set_cause(cause, "%s (nothing saved)", why);
 			break;
