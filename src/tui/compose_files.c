@@ -22,6 +22,7 @@
 
 #include "tui_int.h"
 #include "tui_cmds.h"
+#include "thread_view.h"
 
 /* The engine refuses more (mail_out.c); saying so here is kinder. */
 #define COMPOSE_MAX_FILES 32
@@ -45,7 +46,6 @@ struct compose_files {
 static char *files_expand(const char *path, char **cause);
 static int files_check(const char *path, const char *fail, struct stat *sb,
     char **cause);
-static void files_size(int64_t size, char *buf, size_t len);
 static int files_email_only(struct tui *t, const char *what, char **cause);
 
 /*
@@ -101,17 +101,6 @@ files_check(const char *path, const char *fail, struct stat *sb, char **cause)
 		return -1;
 	}
 	return 0;
-}
-
-static void
-files_size(int64_t size, char *buf, size_t len)
-{
-	if (size < 1024)
-		snprintf(buf, len, "%lld B", (long long)size);
-	else if (size < 1024 * 1024)
-		snprintf(buf, len, "%.1f KB", (double)size / 1024);
-	else
-		snprintf(buf, len, "%.1f MB", (double)size / (1024 * 1024));
 }
 
 static int
@@ -189,12 +178,12 @@ compose_files_line(const struct compose_files *f)
 	if (f == NULL || (f->n == 0 && f->html == NULL))
 		return NULL;
 	for (i = 0; i < f->n; i++) {
-		files_size(f->v[i].size, sz, sizeof sz);
+		tv_size(f->v[i].size, sz, sizeof sz);
 		hbuf_printf(&b, "%s[%d] %s (%s)", i == 0 ? "Attach: " : " · ",
 		    i + 1, f->v[i].name, sz);
 	}
 	if (f->html != NULL) {
-		files_size((int64_t)strlen(f->html), sz, sizeof sz);
+		tv_size((int64_t)strlen(f->html), sz, sizeof sz);
 		hbuf_printf(&b, "%sHTML: %s (%s)", f->n > 0 ? " · " : "",
 		    f->html_name, sz);
 	}
@@ -239,7 +228,7 @@ tcmd_attach(struct tui *t, int argc, char **argv, char **cause)
 	cf->path = abs;
 	cf->name = xstrdup(name != NULL ? name + 1 : abs);
 	cf->size = (int64_t)sb.st_size;
-	files_size(cf->size, sz, sizeof sz);
+	tv_size(cf->size, sz, sizeof sz);
 	composer_files_changed(t);
 	tui_say(t, 0, "attached %s (%s): %d file%s", cf->name, sz, f->n,
 	    f->n == 1 ? "" : "s");

@@ -109,19 +109,25 @@ tv_day_label(int64_t ms, int64_t now, char *buf, size_t size)
 		    tm.tm_year + 1900);
 }
 
+void
+tv_size(int64_t size, char *buf, size_t len)
+{
+	if (size < 0)
+		snprintf(buf, len, "?");
+	else if (size < 1024)
+		snprintf(buf, len, "%lld B", (long long)size);
+	else if (size < 1024 * 1024)
+		snprintf(buf, len, "%.1f KB", (double)size / 1024);
+	else
+		snprintf(buf, len, "%.1f MB", (double)size / (1024 * 1024));
+}
+
 char *
 tv_attachment_line(int n, const char *filename, const char *type, int64_t size)
 {
 	char sz[32], *line, *safe;
 
-	if (size < 0)
-		snprintf(sz, sizeof sz, "?");
-	else if (size < 1024)
-		snprintf(sz, sizeof sz, "%lld B", (long long)size);
-	else if (size < 1024 * 1024)
-		snprintf(sz, sizeof sz, "%.1f KB", (double)size / 1024);
-	else
-		snprintf(sz, sizeof sz, "%.1f MB", (double)size / (1024 * 1024));
+	tv_size(size, sz, sizeof sz);
 	line = xasprintf("[%d] %s (%s, %s)", n, filename != NULL && *filename != '\0' ?
 	    filename : "unnamed", type != NULL ? type : "application/octet-stream", sz);
 	safe = text_sanitize(line, strlen(line), 0);

@@ -78,6 +78,8 @@ void tv_msg_uncache(struct tv_msg *vm);
  */
 int tv_msg_layout(struct tv_msg *vm, int width, int quotes_open, const char *key);
 
+/* A file size for people: "512 B", "3.2 KB", "1.2 MB"; "?" when negative. */
+void tv_size(int64_t size, char *buf, size_t len);
 /* An email attachment's line under its message, numbered for
  * open-attachment: "[2] offer.pdf (application/pdf, 1.2 MB)". Sanitised;
  * caller frees. filename and type may be NULL, size < 0 when unknown. */

@@ -316,8 +316,14 @@ test_email_attachments_and_warning(void **state)
 	struct store_message m = msg(HARK_CH_EMAIL, HARK_DIR_IN, HARK_ST_RECEIVED,
 	    "--x\nraw body");
 	struct tv_msg vm;
-	char *line;
+	char *line, sz[16];
 
+	tv_size(1023, sz, sizeof sz);
+	assert_string_equal(sz, "1023 B");
+	tv_size(3277, sz, sizeof sz);
+	assert_string_equal(sz, "3.2 KB");
+	tv_size(-1, sz, sizeof sz);
+	assert_string_equal(sz, "?");
 	line = tv_attachment_line(2, "offer.pdf", "application/pdf", 1258291);
 	assert_string_equal(line, "[2] offer.pdf (application/pdf, 1.2 MB)");
 	free(line);
