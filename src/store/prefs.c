@@ -9,6 +9,13 @@
 
 #include "store_int.h"
 
+static void	prefs_row(sqlite3_stmt *stmt, struct store_prefs *p);
+
+/* The columns prefs_row reads, in order. */
+#define PREFS_COLS "contact_id, preferred_channel, fallback_order, timezone," \
+	" quiet_start, quiet_end, frequency_cap, cap_period, updated_at" \
+	" FROM preferences"
+
 void
 store_prefs_clear(struct store_prefs *p)
 {
@@ -18,40 +25,47 @@ store_prefs_clear(struct store_prefs *p)
 	p->quiet_start = p->quiet_end = -1;
 }
 
+/* Fills p (cleared first) from a row of PREFS_COLS. */
+static void
+prefs_row(sqlite3_stmt *stmt, struct store_prefs *p)
+{
+	const char *s;
+
+	store_prefs_clear(p);
+	p->contact_id = sqlite3_column_int64(stmt, 0);
+	s = store_col_text(stmt, 1);
+	p->has_preferred = s != NULL && hark_channel_parse(s, &p->preferred) == 0;
+	p->fallback = store_col_strdup(stmt, 2);
+	p->timezone = store_col_strdup(stmt, 3);
+	if (sqlite3_column_type(stmt, 4) != SQLITE_NULL &&
+	    sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+		p->quiet_start = sqlite3_column_int(stmt, 4);
+		p->quiet_end = sqlite3_column_int(stmt, 5);
+	}
+	p->cap = sqlite3_column_int(stmt, 6);
+	s = store_col_text(stmt, 7);
+	p->cap_days = p->cap > 0 ? (s != NULL && strcmp(s, "week") == 0 ? 7 : 1) : 0;
+	p->updated_at = sqlite3_column_int64(stmt, 8);
+}
+
 int
 store_prefs_get(struct store *st, int64_t contact_id, struct store_prefs *p,
     char **cause)
 {
 	sqlite3_stmt *stmt;
 	const char *what = "cannot read preferences";
-	const char *s;
 	int rc;
 
 	memset(p, 0, sizeof *p);
 	p->quiet_start = p->quiet_end = -1;
 	p->contact_id = contact_id;
-	stmt = store_stmt(st, "SELECT preferred_channel, fallback_order, timezone,"
-	    " quiet_start, quiet_end, frequency_cap, cap_period, updated_at"
-	    " FROM preferences WHERE contact_id = ?1", what, cause);
+	stmt = store_stmt(st, "SELECT " PREFS_COLS " WHERE contact_id = ?1", what,
+	    cause);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, contact_id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		s = store_col_text(stmt, 0);
-		p->has_preferred = s != NULL && hark_channel_parse(s, &p->preferred) == 0;
-		p->fallback = store_col_strdup(stmt, 1);
-		p->timezone = store_col_strdup(stmt, 2);
-		if (sqlite3_column_type(stmt, 3) != SQLITE_NULL &&
-		    sqlite3_column_type(stmt, 4) != SQLITE_NULL) {
-			p->quiet_start = sqlite3_column_int(stmt, 3);
-			p->quiet_end = sqlite3_column_int(stmt, 4);
-		}
-		p->cap = sqlite3_column_int(stmt, 5);
-		s = store_col_text(stmt, 6);
-		p->cap_days = p->cap > 0 ? (s != NULL && strcmp(s, "week") == 0 ? 7 : 1) : 0;
-		p->updated_at = sqlite3_column_int64(stmt, 7);
-	}
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		prefs_row(stmt, p);
 	return store_read_end(st, stmt, rc, what, cause);
 }
 
@@ -96,31 +110,20 @@ store_prefs_each(struct store *st,
 	struct store_prefs p;
 	sqlite3_stmt *stmt;
 	const char *what = "cannot read preferences";
-	int rc;
+	int rc, stop = 0;
 
-	stmt = store_stmt(st, "SELECT contact_id FROM preferences ORDER BY contact_id",
-	    what, cause);
+	/* One pass: a bulk send reads every contact's preferences. */
+	stmt = store_stmt(st, "SELECT " PREFS_COLS " ORDER BY contact_id", what,
+	    cause);
 	if (stmt == NULL)
 		return -1;
-	/* Two statements: the row reader is the cached one, so step ids first. */
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (store_prefs_get(st, sqlite3_column_int64(stmt, 0), &p, cause) < 0) {
-			store_stmt_done(st, stmt);
-			return -1;
-		}
-		rc = fn(arg, &p);
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&p, 0, sizeof p);
+		prefs_row(stmt, &p);
+		stop = fn(arg, &p);
 		store_prefs_clear(&p);
-		if (rc != 0) {
-			store_stmt_done(st, stmt);
-			return 0;
-		}
 	}
-	if (rc != SQLITE_DONE)
-		rc = store_err(st, cause, what);
-	else
-		rc = 0;
-	store_stmt_done(st, stmt);
-	return rc;
+	return store_each_end(st, stmt, rc, what, cause);
 }
 
 /* ---- opt-outs with their date -------------------------------------------------------- */

@@ -296,6 +296,61 @@ test_an_opted_out_number_stays_opted_out_until_cleared(void **state)
 	    NULL), 0);
 }
 
+struct prefs_seen {
+	int n;
+	int64_t ids[4];
+	int caps[4];
+	char *fallback[4];
+};
+
+static int
+prefs_note(void *arg, const struct store_prefs *p)
+{
+	struct prefs_seen *s = arg;
+
+	s->ids[s->n] = p->contact_id;
+	s->caps[s->n] = p->cap_days;
+	s->fallback[s->n++] = p->fallback != NULL ? xstrdup(p->fallback) : NULL;
+	return 0;
+}
+
+static void
+test_preferences_are_walked_in_one_pass_by_contact(void **state)
+{
+	struct store_fx *fx = *state;
+	int64_t ann = add(fx->st, "Ann Lee"), bob = add(fx->st, "Bob Roe");
+	struct store_prefs p = { 0 }, got;
+	struct prefs_seen seen = { 0 };
+
+	add(fx->st, "Cy Doe");
+	assert_int_equal(store_prefs_each(fx->st, prefs_note, &seen, NULL), 0);
+	assert_int_equal(seen.n, 0);
+	store_prefs_clear(&p);
+	p.contact_id = bob;
+	p.cap = 3;
+	p.cap_days = 7;
+	assert_int_equal(store_prefs_set(fx->st, &p, NULL), 0);
+	p.contact_id = ann;
+	p.cap = 0;
+	p.fallback = "sms,email";
+	assert_int_equal(store_prefs_set(fx->st, &p, NULL), 0);
+	assert_int_equal(store_prefs_each(fx->st, prefs_note, &seen, NULL), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.ids[0], ann);
+	assert_string_equal(seen.fallback[0], "sms,email");
+	assert_int_equal(seen.caps[0], 0);
+	assert_int_equal(seen.ids[1], bob);
+	assert_null(seen.fallback[1]);
+	assert_int_equal(seen.caps[1], 7);
+	free(seen.fallback[0]);
+	/* The one-contact read gives the same row. */
+	assert_int_equal(store_prefs_get(fx->st, ann, &got, NULL), 1);
+	assert_int_equal(got.contact_id, ann);
+	assert_string_equal(got.fallback, "sms,email");
+	assert_int_equal(got.quiet_start, -1);
+	store_prefs_clear(&got);
+}
+
 #define T(f) store_fx_test(f)
 
 int
@@ -311,6 +366,7 @@ main(void)
 		T(test_the_list_can_be_walked_again_from_inside_a_walk),
 		T(test_snoozing_needs_a_wake_up_time),
 		T(test_an_opted_out_number_stays_opted_out_until_cleared),
+		T(test_preferences_are_walked_in_one_pass_by_contact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
