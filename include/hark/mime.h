@@ -108,4 +108,9 @@ int mime_build(const struct mime_out *o, char **raw, size_t *len, char **cause);
 /* A new globally unique Message-ID (without <>) at domain. Caller frees. */
 char *mime_message_id_new(const char *domain);
 
+/* Ids as a Message-ID, In-Reply-To or References header writes them: hark
+ * stores them without <>, so "a@x b@y" → "<a@x> <b@y>"; an id that already
+ * carries <> keeps them. Caller frees. */
+char *mime_bracket_list(const char *ids);
+
 #endif

@@ -17,6 +17,10 @@
  * folder's copy of a message hark itself sent, the same mail in two IMAP
  * folders, or through the relay and IMAP both. The copy that comes second
  * only completes the first (its raw source when that was missing).
+ *
+ * Ids (Message-ID, In-Reply-To, References) are stored without <>, the form
+ * GMime gives and hark writes for its own mail; a provider's inbound parse
+ * hands over the header text, so they are made bare here, once, for all.
  */
 
 #include <stdlib.h>
@@ -25,6 +29,9 @@
 #include "engine_int.h"
 
 static char *mail_first_address(const char *list);
+static char *mail_bare_ids(const char *ids);
+static int mail_store(struct store *st, const struct provider_event *ev,
+    char **cause);
 static int mail_known(struct store *st, const struct provider_event *ev, int *dup,
     char **cause);
 static int mail_thread_contact(struct store *st, const struct provider_event *ev,
@@ -51,6 +58,28 @@ mail_first_address(const char *list)
 	free(why);
 	free(one);
 	return addr;
+}
+
+/* "<a@x> <b@y>" (or "a@x, b@y") → "a@x b@y"; NULL stays NULL. */
+static char *
+mail_bare_ids(const char *ids)
+{
+	struct hbuf b = HBUF_INIT;
+	const char *p = ids;
+	size_t n;
+
+	if (ids == NULL)
+		return NULL;
+	while (*p != '\0') {
+		p += strspn(p, " \t\r\n,<>");
+		if ((n = strcspn(p, " \t\r\n,<>")) == 0)
+			continue;
+		if (b.len > 0)
+			hbuf_addc(&b, ' ');
+		hbuf_add(&b, p, n);
+		p += n;
+	}
+	return hbuf_steal(&b);
 }
 
 /*
@@ -195,6 +224,23 @@ mail_keep_attachments(struct store *st, int64_t message_id,
 int
 mail_ingest(struct store *st, const struct config *cfg,
     const struct provider_event *ev, char **cause)
+{
+	struct provider_event bare = *ev;
+	char *mid, *irt, *refs;
+	int rc;
+
+	bare.message_id = mid = mail_bare_ids(ev->message_id);
+	bare.in_reply_to = irt = mail_bare_ids(ev->in_reply_to);
+	bare.refs = refs = mail_bare_ids(ev->refs);
+	rc = mail_store(st, &bare, cause);
+	free(mid);
+	free(irt);
+	free(refs);
+	return rc;
+}
+
+static int
+mail_store(struct store *st, const struct provider_event *ev, char **cause)
 {
 	struct store_message m;
 	char *from, *to, *party;

@@ -196,12 +196,14 @@ outbox_new_key(struct engine *e)
 	    (unsigned long long)engine_rand(e));
 }
 
+/* Without <>, the form parsed mail gives, so one lookup finds either; the
+ * providers add them where a header is written (mime_bracket_list). */
 static char *
 outbox_message_id(struct engine *e, const char *from)
 {
 	const char *at = from != NULL ? strchr(from, '@') : NULL;
 
-	return xasprintf("<hark.%lld.%08llx@%s>", (long long)hark_now_ms(),
+	return xasprintf("hark.%lld.%08llx@%s", (long long)hark_now_ms(),
 	    (unsigned long long)(engine_rand(e) & 0xffffffffULL),
 	    at != NULL ? at + 1 : "hark.localhost");
 }

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "hark/config.h"
+#include "hark/mime.h"
 #include "hark/net.h"
 #include "hark/provider.h"
 #include "mail_api_int.h"
@@ -53,6 +54,8 @@ static void mg_file(struct hbuf *b, const char *boundary, const char *name,
     const struct mapi_file *f);
 static void mg_quoted(struct hbuf *b, const char *s);
 static char *mg_from(const char *email, const char *name);
+static void mg_id_headers(struct hbuf *b, const char *boundary,
+    const struct provider_send *req);
 static int mg_body(struct mailgun *, const struct provider_send *,
     const char *, struct hbuf *, char **);
 static void mg_answer(struct mapi *, const struct net_response *,
@@ -169,6 +172,25 @@ mg_from(const char *email, const char *name)
 	return hbuf_steal(&b);
 }
 
+/* h:Message-Id, h:In-Reply-To, h:References: ids kept without <> get them. */
+static void
+mg_id_headers(struct hbuf *b, const char *boundary,
+    const struct provider_send *req)
+{
+	const char *name[] = { "h:Message-Id", "h:In-Reply-To", "h:References" };
+	const char *ids[] = { req->message_id_hdr, req->in_reply_to, req->refs };
+	char *v;
+	size_t i;
+
+	for (i = 0; i < HARK_NELEM(ids); i++) {
+		if (ids[i] == NULL || *ids[i] == '\0')
+			continue;
+		v = mime_bracket_list(ids[i]);
+		mg_part(b, boundary, name[i], v);
+		free(v);
+	}
+}
+
 static int
 mg_body(struct mailgun *mg, const struct provider_send *req,
     const char *boundary, struct hbuf *b, char **cause)
@@ -200,12 +222,7 @@ mg_body(struct mailgun *mg, const struct provider_send *req,
 		mg_part(b, boundary, "text", req->body);
 	if (req->html != NULL && *req->html != '\0')
 		mg_part(b, boundary, "html", req->html);
-	if (req->message_id_hdr != NULL && *req->message_id_hdr != '\0')
-		mg_part(b, boundary, "h:Message-Id", req->message_id_hdr);
-	if (req->in_reply_to != NULL && *req->in_reply_to != '\0')
-		mg_part(b, boundary, "h:In-Reply-To", req->in_reply_to);
-	if (req->refs != NULL && *req->refs != '\0')
-		mg_part(b, boundary, "h:References", req->refs);
+	mg_id_headers(b, boundary, req);
 	snprintf(id, sizeof id, "%lld", (long long)req->message_id);
 	mg_part(b, boundary, "v:hark_id", id);
 	for (i = 0; i < req->nattachments && files != NULL; i++)

@@ -39,7 +39,6 @@ static GMimeObject *mime_text_part(const char *subtype, const char *text);
 static GMimeObject *mime_attachment_part(const struct mime_attachment *a,
     unsigned char *data, size_t len);
 static void mime_set_ids(GMimeMessage *msg, const struct mime_out *o);
-static char *mime_bracket_list(const char *ids);
 
 static pthread_once_t mime_build_once = PTHREAD_ONCE_INIT;
 
@@ -305,8 +304,7 @@ mime_set_ids(GMimeMessage *msg, const struct mime_out *o)
 	}
 }
 
-/* "a@x b@y" → "<a@x> <b@y>"; ids that already carry <> keep them. */
-static char *
+char *
 mime_bracket_list(const char *ids)
 {
 	struct hbuf b = HBUF_INIT;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hark/config.h"
+#include "hark/mime.h"
 #include "hark/net.h"
 #include "hark/provider.h"
 #include "mail_api_int.h"
@@ -39,6 +40,7 @@ static int sg_body(struct mapi *, const struct provider_send *, char **,
     char **);
 static void sg_content(cJSON *arr, const char *type, const char *value);
 static void sg_attachments(cJSON *root, const struct mapi_file *f, int n);
+static void sg_id_headers(cJSON *hdrs, const struct provider_send *req);
 static void sg_answer(struct mapi *, const struct net_response *,
     struct provider_result *, struct mapi_out *);
 static char *sg_errors(const struct net_response *r);
@@ -130,6 +132,24 @@ sg_attachments(cJSON *root, const struct mapi_file *f, int n)
 }
 
 /* The Mail Send body (components/schemas of tsg_mail_v3.json). */
+/* Message-ID, In-Reply-To, References: ids kept without <> get them. */
+static void
+sg_id_headers(cJSON *hdrs, const struct provider_send *req)
+{
+	const char *name[] = { "Message-ID", "In-Reply-To", "References" };
+	const char *ids[] = { req->message_id_hdr, req->in_reply_to, req->refs };
+	char *v;
+	size_t i;
+
+	for (i = 0; i < HARK_NELEM(ids); i++) {
+		if (ids[i] == NULL || *ids[i] == '\0')
+			continue;
+		v = mime_bracket_list(ids[i]);
+		cJSON_AddStringToObject(hdrs, name[i], v);
+		free(v);
+	}
+}
+
 static int
 sg_body(struct mapi *m, const struct provider_send *req, char **out,
     char **cause)
@@ -169,13 +189,7 @@ sg_body(struct mapi *m, const struct provider_send *req, char **out,
 	sg_attachments(root, files, req->nattachments);
 	mapi_files_free(files, req->nattachments);
 	hdrs = cJSON_CreateObject();
-	if (req->message_id_hdr != NULL && *req->message_id_hdr != '\0')
-		cJSON_AddStringToObject(hdrs, "Message-ID",
-		    req->message_id_hdr);
-	if (req->in_reply_to != NULL && *req->in_reply_to != '\0')
-		cJSON_AddStringToObject(hdrs, "In-Reply-To", req->in_reply_to);
-	if (req->refs != NULL && *req->refs != '\0')
-		cJSON_AddStringToObject(hdrs, "References", req->refs);
+	sg_id_headers(hdrs, req);
 	if (cJSON_GetArraySize(hdrs) > 0)
 		cJSON_AddItemToObject(root, "headers", hdrs);
 	else

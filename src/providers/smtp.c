@@ -205,6 +205,7 @@ smtp_build(struct smtp *sm, const struct provider_send *req, char **raw,
 	o.subject = req->subject;
 	o.text = req->body != NULL ? req->body : "";
 	o.html = req->html;
+	/* A message queued before ids were stored bare still has <>. */
 	if (id != NULL && *id == '<') {
 		n = strlen(id);
 		*msgid = xstrndup(id + 1, n > 1 && id[n - 1] == '>' ? n - 2 : n - 1);

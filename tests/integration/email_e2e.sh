@@ -28,9 +28,10 @@ eq "from the account's address and [identity] name" \
     "$(fake_state | $PY -c "import json,sys; m=[m for m in json.load(sys.stdin)['messages'] if m['id']=='$PID'][0]; f=m['from']; print(f if isinstance(f,str) else f.get('name','')+' <'+f['email']+'>')")" \
     "$(if [ $MODE = sendgrid ]; then echo 'Sam Sales <sales@mg.example.test>'; else echo '"Sam Sales" <sales@mg.example.test>'; fi)"
 MSGID=$(msg message_id "id = $ID")
-case "$MSGID" in "<"*@*">") ok "hark made the Message-ID $MSGID" ;; *) fail "no Message-ID: '$MSGID'" ;; esac
-eq "and it went out as the mail's Message-ID header" \
-    "$(fake_msgs "m['id'] == '$PID' and m['headers'].get('Message-ID', m['headers'].get('Message-Id')) == '$MSGID'")" 1
+case "$MSGID" in "<"*|*">") fail "Message-ID stored with <>: '$MSGID'" ;;
+*@*) ok "hark made the Message-ID $MSGID (stored without <>)" ;; *) fail "no Message-ID: '$MSGID'" ;; esac
+eq "and it went out as the mail's Message-ID header, in <>" \
+    "$(fake_msgs "m['id'] == '$PID' and m['headers'].get('Message-ID', m['headers'].get('Message-Id')) == '<$MSGID>'")" 1
 wait_for "the open event makes it read" 10 sql_is "SELECT status FROM messages WHERE id = $ID" read
 wait_for "the click is in the journal" 10 sql_is \
     "SELECT count(*) FROM events WHERE message_id = $ID AND payload = 'click https://example.com/offer'" 1
@@ -154,7 +155,7 @@ eq "the provider got it once, and hark never sent it again" "$(fake_msgs "m['to'
 PDF_B64=$(printf '%%PDF-1.4\n\000\001\002 signed \377\n' | base64 | tr -d '\n')
 inbound "{\"from\": \"Ann Lee <$ANN>\", \"to\": \"sales@mg.example.test\", \"subject\": \"Re: Your quote\",
   \"text\": \"Signed copy attached.\", \"message_id\": \"<reply-1@mail.example.com>\",
-  \"in_reply_to\": \"$MSGID\",
+  \"in_reply_to\": \"<$MSGID>\",
   \"attachments\": [{\"filename\": \"signed quote.pdf\", \"type\": \"application/pdf\", \"content_b64\": \"$PDF_B64\"}]}"
 eq "the relay accepts the signed inbound mail" "$STATUS" 200
 eq "it is stored in the thread of Ann's contact" \

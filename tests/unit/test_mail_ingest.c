@@ -393,11 +393,50 @@ test_replay_stored_once(void **state)
 	mail_free(&ml);
 }
 
+/* A provider's inbound parse hands over the header text, with <>: the ids
+ * are stored bare, like hark's own, and still find the thread. */
+static void
+test_relay_ids_stored_bare(void **state)
+{
+	struct store_fx *fx = *state;
+	struct provider_event ev;
+	struct store_message m;
+	int64_t ann;
+
+	sent_to_ann(fx, &ann, "hark.43@hark.test");
+	memset(&ev, 0, sizeof ev);
+	ev.type = PROVIDER_EV_INBOUND;
+	ev.provider = "sendgrid";
+	ev.provider_id = "<r9@example.com>";
+	ev.channel = HARK_CH_EMAIL;
+	ev.duration_s = -1;
+	ev.from = "cy@example.org";
+	ev.body = "Agreed.";
+	ev.message_id = " <r9@example.com>";
+	ev.in_reply_to = "<hark.43@hark.test>";
+	ev.refs = "<a@x>,\r\n <hark.43@hark.test>";
+	assert_int_equal(ingest(fx, &ev), 1);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(store_message_get(fx->st, last_message(fx), &m, NULL), 0);
+	assert_int_equal(m.contact_id, ann);
+	assert_string_equal(m.message_id, "r9@example.com");
+	assert_string_equal(m.in_reply_to, "hark.43@hark.test");
+	assert_string_equal(m.refs, "a@x hark.43@hark.test");
+	store_message_clear(&m);
+	/* The same mail again, by its bare id this time: stored once. */
+	ev.provider = "imap";
+	ev.provider_id = "INBOX:7:20";
+	ev.message_id = "r9@example.com";
+	assert_int_equal(ingest(fx, &ev), 0);
+	assert_int_equal(messages(fx, ann), 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		store_fx_test(test_empty_event),
+		store_fx_test(test_relay_ids_stored_bare),
 		store_fx_test(test_reply_from_unknown_address_threads),
 		store_fx_test(test_unknown_sender_becomes_contact),
 		store_fx_test(test_sent_copy_is_not_duplicated),

@@ -339,6 +339,28 @@ test_registry(void **state)
 	assert_true(provider_sendgrid_ops.channels == 1u << HARK_CH_EMAIL);
 }
 
+/* hark stores Message-IDs without <> (as parsed mail gives them); the
+ * headers sent carry them. */
+static void
+test_send_bare_ids(void **state)
+{
+	struct canned_fx *f = *state;
+	struct provider_send req = mail("ann@example.com");
+	cJSON *body;
+
+	req.message_id_hdr = "hark.42@example.test";
+	req.in_reply_to = "CAF1@mail.example.com";
+	req.refs = "a@x CAF1@mail.example.com";
+	canned_add(202, "", "X-Message-Id", "abc", 0);
+	canned_send(f, &req);
+	assert_int_equal(f->res.outcome, PROVIDER_OK);
+	body = cJSON_ParseWithLength(canned_reqs[0].body.data, canned_reqs[0].body.len);
+	assert_jstr(body, "headers.Message-ID", "<hark.42@example.test>");
+	assert_jstr(body, "headers.In-Reply-To", "<CAF1@mail.example.com>");
+	assert_jstr(body, "headers.References", "<a@x> <CAF1@mail.example.com>");
+	cJSON_Delete(body);
+}
+
 int
 main(void)
 {
@@ -346,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_registry),
 		canned_test(test_send_request_shape, CONFIG),
 		canned_test(test_send_minimal, CONFIG),
+		canned_test(test_send_bare_ids, CONFIG),
 		canned_test(test_send_accepted_without_id, CONFIG),
 		canned_test(test_send_bad_request, CONFIG),
 		canned_test(test_send_auth_failure, CONFIG),
