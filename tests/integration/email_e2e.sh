@@ -32,8 +32,8 @@ case "$MSGID" in "<"*|*">") fail "Message-ID stored with <>: '$MSGID'" ;;
 *@*) ok "hark made the Message-ID $MSGID (stored without <>)" ;; *) fail "no Message-ID: '$MSGID'" ;; esac
 eq "and it went out as the mail's Message-ID header, in <>" \
     "$(fake_msgs "m['id'] == '$PID' and m['headers'].get('Message-ID', m['headers'].get('Message-Id')) == '<$MSGID>'")" 1
-wait_for "the open event makes it read" 10 sql_is "SELECT status FROM messages WHERE id = $ID" read
-wait_for "the click is in the journal" 10 sql_is \
+wait_until "the open event makes it read" 10 sql_is "SELECT status FROM messages WHERE id = $ID" read
+wait_until "the click is in the journal" 10 sql_is \
     "SELECT count(*) FROM events WHERE message_id = $ID AND payload = 'click https://example.com/offer'" 1
 eq "so are delivered and the open" \
     "$(sql "SELECT count(*) FROM events WHERE message_id = $ID AND payload IN ('delivered', '$OPEN')")" 2
@@ -93,7 +93,7 @@ eq "the deferral is in the journal" \
 for who in spam unsub; do
 	expect_exit 0 "a send to $who@ is delivered" -- hark send --to $who@example.com --channel email \
 	    --subject 'Spring offer' --body '10% off' --account mail --wait
-	wait_for "then its $who event opts $who@ out of email" 10 sql_is \
+	wait_until "then its $who event opts $who@ out of email" 10 sql_is \
 	    "SELECT count(*) FROM opt_outs WHERE channel = 'email' AND address = '$who@example.com'" 1
 	n_at_fake=$(fake_msgs "m['to'] == '$who@example.com'")
 	expect_exit 1 "the next send to $who@ is refused" -- hark send --to $who@example.com \
@@ -141,8 +141,8 @@ import json
 print(sum(1 for r in map(json.loads, open('$FAKE_DIR/requests.jsonl'))
           if r['method'] == 'GET' and '/events?' in r['path'] and r.get('found') == 1))")" = 1 ]
 	}
-	wait_for "before the retry, hark found it at Mailgun by its Message-ID" 20 found_by_id
-	wait_for "and settled the send without sending again" 10 sql_is \
+	wait_until "before the retry, hark found it at Mailgun by its Message-ID" 20 found_by_id
+	wait_until "and settled the send without sending again" 10 sql_is \
 	    "SELECT j.state || ' ' || m.provider_id FROM jobs j JOIN messages m ON m.id = j.message_id WHERE m.to_addr = 'slow@example.com'" \
 	    "done $(fake_state | $PY -c "import json,sys; print([m['id'] for m in json.load(sys.stdin)['messages'] if m['to'] == 'slow@example.com'][0])")"
 	kill -TERM $DAEMON_PID

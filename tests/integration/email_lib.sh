@@ -5,12 +5,10 @@
 # port. Both are stopped by the EXIT trap.
 #
 # Helpers: em_setup MODE (start both), em_finish (last checks), fake_post
-# PATH JSON, fake_state, wait_for DESC SECONDS CMD..., sql_is, msg,
+# PATH JSON, fake_state, msg,
 # json_field, inbound JSON (a mail at the fake, posted to the relay).
 . "$TESTS/lib.sh"
 
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 for tool in $PY curl sqlite3 openssl; do
 	command -v $tool >/dev/null 2>&1 || { echo "$tool is needed"; exit 77; }
 done
@@ -24,8 +22,6 @@ FAKE_PID=
 RELAY_PID=
 DAEMON_PID=
 
-ms_now() { date +%s%3N; }
-
 em_cleanup() {
 	for pid in $DAEMON_PID $RELAY_PID $FAKE_PID; do
 		kill -TERM "$pid" 2>/dev/null
@@ -36,17 +32,6 @@ em_cleanup() {
 	return 0
 }
 
-# wait_for DESC SECONDS CMD...: runs CMD every 50 ms until it succeeds.
-wait_for() {
-	wf_desc=$1; wf_end=$(( $(ms_now) + $2 * 1000 )); wf_secs=$2; shift 2
-	until "$@"; do
-		[ "$(ms_now)" -lt "$wf_end" ] || fail "$wf_desc: not within $wf_secs s"
-		sleep 0.05
-	done
-	ok "$wf_desc"
-}
-
-sql_is() { [ "$(sqlite3 -readonly "$HARK_DB" "$1" 2>/dev/null)" = "$2" ]; }
 msg() { sql "SELECT $1 FROM messages WHERE $2"; }
 json_field() { printf '%s' "$OUT" | $PY -c "import json,sys; print(json.loads(sys.stdin.readline())['$1'])"; }
 
@@ -116,14 +101,11 @@ em_setup() {
 	    --api-key "$EM_KEY" --signing-key "$EM_SIGNING" --domain mg.example.test \
 	    --speed "$SPEED" >"$HOME/fake.log" 2>&1 &
 	FAKE_PID=$!
-	wait_for "the fake $MODE API listens" 10 test -s "$FAKE_DIR/port"
+	wait_until "the fake $MODE API listens" 10 test -s "$FAKE_DIR/port"
 	FAKE_URL="http://127.0.0.1:$(cat "$FAKE_DIR/port")"
 	em_config "$MODE"
-	"$HARK_BIN" relay --verbose >"$HOME/relay.out" 2>"$HOME/relay.err" &
-	RELAY_PID=$!
-	wait_for "the relay listens" 10 grep -q '^hark relay: listening on' "$HOME/relay.out"
-	RELAY_PORT=$(sed -n 's|^hark relay: listening on http://127\.0\.0\.1:\([0-9]*\),.*|\1|p' "$HOME/relay.out")
-	[ -n "$RELAY_PORT" ] || fail "no port in: $(cat "$HOME/relay.out")"
+	relay_start --verbose
+	ok "the relay listens"
 	INKEY=$(sed -n 's|.*/sendgrid/inbound?key=\([0-9a-f]*\).*|\1|p' "$HOME/relay.err")
 	fake_post /_fake/config "{\"deliver_base\": \"http://127.0.0.1:$RELAY_PORT\", \"inbound_key\": \"$INKEY\"}" \
 	    >/dev/null || fail "cannot configure the fake"

@@ -11,7 +11,7 @@ start_fake() {
 	$PY "$TESTS/../fakes/email_fake.py" --mode "$1" --dir "$FAKE_DIR" --api-key "$EM_KEY" \
 	    --domain mg.example.test --speed 0.01 >"$HOME/fake-$1.log" 2>&1 &
 	FAKE_PID=$!
-	wait_for "the fake $1 API listens" 10 test -s "$FAKE_DIR/port"
+	wait_until "the fake $1 API listens" 10 test -s "$FAKE_DIR/port"
 	FAKE_URL="http://127.0.0.1:$(cat "$FAKE_DIR/port")"
 }
 trap em_cleanup EXIT

@@ -29,3 +29,46 @@ $OUT"; fi
 eq() { [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"; ok "$1"; }
 # sql QUERY: runs a read-only query on the test database.
 sql() { sqlite3 -readonly "$HARK_DB" "$1"; }
+
+# The system's python3 first: a version manager's shim costs a second a call.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
+ms_now() { date +%s%3N; }
+
+# wait_until DESC SECONDS CMD...: runs CMD every 50 ms until it succeeds;
+# fails the test after SECONDS.
+wait_until() {
+	wu_desc=$1; wu_secs=$2; shift 2
+	within "$wu_secs" "$@" || fail "$wu_desc: not within $wu_secs s"
+	ok "$wu_desc"
+}
+# within SECONDS CMD...: like wait_until, but only says whether CMD
+# succeeded in time.
+within() {
+	wi_end=$(( $(ms_now) + $1 * 1000 )); shift
+	until "$@"; do
+		[ "$(ms_now)" -lt "$wi_end" ] || return 1
+		sleep 0.05
+	done
+}
+# sql_is QUERY WANT: true when the query prints WANT (for wait_until).
+sql_is() { [ "$(sqlite3 -readonly "$HARK_DB" "$1" 2>/dev/null)" = "$2" ]; }
+
+# relay_start [ARGS...]: starts `hark relay ARGS` (stdout in $HOME/relay.out,
+# stderr in $HOME/relay.err) and waits up to 10 s for its listening line;
+# sets RELAY_PID and RELAY_PORT. The caller's EXIT trap stops it.
+relay_start() {
+	"$HARK_BIN" relay "$@" >"$HOME/relay.out" 2>"$HOME/relay.err" &
+	RELAY_PID=$!
+	within 10 relay_listening ||
+	    fail "the relay did not start: $(cat "$HOME/relay.err")"
+	RELAY_PORT=$(sed -n 's|^hark relay: listening on http://127\.0\.0\.1:\([0-9]*\),.*|\1|p' "$HOME/relay.out")
+	[ -n "$RELAY_PORT" ] || fail "no port in: $(cat "$HOME/relay.out")"
+	export RELAY_PORT
+}
+relay_listening() {
+	grep -q '^hark relay: listening on' "$HOME/relay.out" 2>/dev/null && return 0
+	kill -0 "$RELAY_PID" 2>/dev/null || fail "the relay exited: $(cat "$HOME/relay.err")"
+	return 1
+}

@@ -69,7 +69,7 @@ side() { XDG_CONFIG_HOME="$HOME/side-config" HARK_DB="$HOME/side.db" "$HARK_BIN"
 XDG_CONFIG_HOME="$HOME/side-config" HARK_DB="$HOME/side.db" "$HARK_BIN" daemon \
     >"$HOME/side-daemon.log" 2>&1 &
 SIDE_PID=$!
-wait_for "a second hark daemon, of another database, starts" 5 grep -q "owns the outbox" "$HOME/side-daemon.log"
+wait_until "a second hark daemon, of another database, starts" 5 grep -q "owns the outbox" "$HOME/side-daemon.log"
 side_t0=$(ms_now)
 expect_exit 0 "hark send leaves the message to that daemon" -- side send --to +14155552699 --body 'Queued behind the daemon'
 contains "and says so" "owns the outbox"
@@ -181,7 +181,7 @@ WA=$(json_field provider_id)
 eq "from and to the whatsapp: addresses" \
     "$(requests "r.get('sid') == '$WA'" | $PY -c "import json,sys; p = json.loads(sys.stdin.readline())['params']; print(p['From'], p['To'])")" \
     "whatsapp:$ME whatsapp:$DANA"
-wait_for "then read" 5 sql_is "SELECT status FROM messages WHERE provider_id = '$WA'" read
+wait_until "then read" 5 sql_is "SELECT status FROM messages WHERE provider_id = '$WA'" read
 
 expect_exit 0 "a template to Eve, outside any window" -- hark send --to Eve --channel whatsapp \
     --content-sid HX0123456789abcdef0123456789abcdef --content-vars '{"1":"Eve"}' --wait --json
@@ -248,8 +248,8 @@ expect_exit 0 "a send while the relay is down" -- \
 eq "its delivered status came by polling" "$(json_field status)" delivered
 echo "polling brought the delivered status after $(( $(ms_now) - t0 )) ms"
 POLLED=$(json_field provider_id)
-wait_for "the poll stored its price too" 12 sql_is "SELECT price_micros FROM messages WHERE provider_id = '$POLLED'" 7900
-wait_for "the inbound message came by polling" 12 \
+wait_until "the poll stored its price too" 12 sql_is "SELECT price_micros FROM messages WHERE provider_id = '$POLLED'" 7900
+wait_until "the inbound message came by polling" 12 \
     sql_is "SELECT count(*) FROM messages WHERE body = 'Sent while your relay was down' AND direction = 'in'" 1
 eq "with its picture (the fake's media URL)" \
     "$(sql "SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.body = 'Sent while your relay was down' AND a.url LIKE '$TWILIO_FAKE_URL/%/Media/ME%'")" 1
@@ -258,7 +258,7 @@ contains "the polled message" "Sent while your relay was down"
 rows() { sql "SELECT (SELECT count(*) FROM messages) || ' ' || (SELECT count(*) FROM message_status_history) || ' ' || (SELECT count(*) FROM attachments) || ' ' || (SELECT count(*) FROM events)"; }
 before=$(rows)
 p0=$(polls)
-wait_for "two more polls" 15 polls_at_least $((p0 + 2))
+wait_until "two more polls" 15 polls_at_least $((p0 + 2))
 eq "re-import nothing (messages, history, attachments, events)" "$(rows)" "$before"
 stop_daemon $DAEMON_PID "$HOME/daemon.log"; DAEMON_PID=
 start_daemon "$HOME/daemon2.log"
@@ -295,7 +295,7 @@ for l in open('$FAKE_DIR/requests.jsonl'):
 print(n)"
 }
 slow_settled() { [ "$(fake_count messages "x['to'] == '$SLOW'")" -ge "$(creates_asked)" ]; }
-wait_for "every message hark asked Twilio for exists at the fake" 40 slow_settled
+wait_until "every message hark asked Twilio for exists at the fake" 40 slow_settled
 eq "the lost answer was reconciled without a second message" \
     "$(fake_count messages "x['to'] == '$SLOW'") $(count_requests "r['operation'] == 'CreateMessage' and r['params']['To'] == '$SLOW'")" "1 1"
 lookup=$(requests "r['operation'] == 'ListMessage' and r['query'].get('To') == '$SLOW'" | $PY -c "

@@ -7,13 +7,11 @@
 # the EXIT trap, with any daemon the test started.
 #
 # Helpers: tw_setup (start both), relay_up / relay_down, fake_get / fake_post
-# (control endpoints), wait_for (poll a command with a deadline), inject
-# (an inbound message at the fake), fake_count (messages or calls at the
-# fake matching a filter), no_violations, ms_now.
+# (control endpoints), inject (an inbound message at the fake), fake_count
+# (messages or calls at the fake matching a filter), no_violations; lib.sh
+# has wait_until, within, sql_is, ms_now and relay_start.
 . "$TESTS/lib.sh"
 
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 for tool in $PY bash curl sqlite3 setsid; do
 	command -v $tool >/dev/null 2>&1 || { echo "$tool is needed"; exit 77; }
 done
@@ -33,8 +31,6 @@ DAEMON_PID=
 SIDE_PID=
 BG_PID=
 
-ms_now() { date +%s%3N; }
-
 # The EXIT trap: stops whatever the test left running (hark processes the
 # test started in the background set DAEMON_PID, SIDE_PID or BG_PID), the
 # relay and the fake.
@@ -48,30 +44,6 @@ tw_cleanup() {
 	done
 	return 0
 }
-
-# wait_for DESC SECONDS CMD...: runs CMD every 50 ms until it succeeds;
-# fails the test after SECONDS.
-wait_for() {
-	wf_desc=$1; wf_secs=$2; wf_end=$(( $(ms_now) + $2 * 1000 )); shift 2
-	until "$@"; do
-		[ "$(ms_now)" -lt "$wf_end" ] || fail "$wf_desc: not within $wf_secs s"
-		sleep 0.05
-	done
-	ok "$wf_desc"
-}
-
-# within SECONDS CMD...: like wait_for, but only says whether CMD succeeded
-# in time.
-within() {
-	wi_end=$(( $(ms_now) + $1 * 1000 )); shift
-	until "$@"; do
-		[ "$(ms_now)" -lt "$wi_end" ] || return 1
-		sleep 0.05
-	done
-}
-
-# sql_is QUERY WANT: true when the query prints WANT (for wait_for).
-sql_is() { [ "$(sqlite3 -readonly "$HARK_DB" "$1" 2>/dev/null)" = "$2" ]; }
 
 fake_get() { curl -sS --max-time 10 "$TWILIO_FAKE_URL$1"; }
 # fake_post PATH NAME=VALUE...: a control request; prints the answer.
@@ -109,16 +81,7 @@ CFG
 
 # relay_up: starts `hark relay` and points the fake's deliveries at it.
 relay_up() {
-	"$HARK_BIN" relay >"$HOME/relay.out" 2>>"$HOME/relay.err" &
-	RELAY_PID=$!
-	ru_end=$(( $(ms_now) + 10000 ))
-	until grep -q '^hark relay: listening on' "$HOME/relay.out" 2>/dev/null; do
-		kill -0 $RELAY_PID 2>/dev/null || fail "the relay exited: $(cat "$HOME/relay.err")"
-		[ "$(ms_now)" -lt "$ru_end" ] || fail "the relay did not start: $(cat "$HOME/relay.err")"
-		sleep 0.05
-	done
-	RELAY_PORT=$(sed -n 's|^hark relay: listening on http://127\.0\.0\.1:\([0-9]*\),.*|\1|p' "$HOME/relay.out")
-	[ -n "$RELAY_PORT" ] || fail "no port in: $(cat "$HOME/relay.out")"
+	relay_start
 	fake_post /_fake/config DeliverBase="http://127.0.0.1:$RELAY_PORT" \
 	    InboundUrl="$PUBLIC/twilio/message" >/dev/null || fail "cannot configure the fake"
 }
@@ -142,8 +105,8 @@ start_daemon() {
 	sd_polls=$(polls)
 	"$HARK_BIN" daemon >"$1" 2>&1 &
 	DAEMON_PID=$!
-	wait_for "hark daemon owns the outbox" 10 grep -q "owns the outbox" "$1"
-	wait_for "and polls Twilio" 10 polls_at_least $((sd_polls + 1))
+	wait_until "hark daemon owns the outbox" 10 grep -q "owns the outbox" "$1"
+	wait_until "and polls Twilio" 10 polls_at_least $((sd_polls + 1))
 }
 
 # stop_daemon PID LOG: SIGTERM; it must stop with status 0.

@@ -45,7 +45,7 @@ PY
 ok "Calls.json rang my phone with TwiML <Dial action=...>Bob</Dial> and the four StatusCallbackEvents"
 ok "no record attribute: Bob has not agreed to be recorded"
 no_violations
-wait_for "the call completes through the relay" 10 call_is Bob 'c["status"]' completed
+wait_until "the call completes through the relay" 10 call_is Bob 'c["status"]' completed
 eq "hark calls --json has the duration of Bob's leg (the Dial action)" "$(calls_json Bob 'c["duration_s"]')" 90
 eq "the fake said so in the Dial action" \
     "$($PY -c "
@@ -69,7 +69,7 @@ eq "the call is in Bob's thread" "$(msg "count(*)" "channel = 'voice' AND contac
 price=$(calls_json Bob 'c["price"]')
 if [ "$price" = None ]; then
 	start_daemon "$HOME/daemon.log"
-	wait_for "a poll brings the call's price" 10 call_is Bob 'c["price"]' '$0.028'
+	wait_until "a poll brings the call's price" 10 call_is Bob 'c["price"]' '$0.028'
 	stop_daemon $DAEMON_PID "$HOME/daemon.log"; DAEMON_PID=
 else
 	eq "the call's price came with the callbacks" "$price" '$0.028'
@@ -80,7 +80,7 @@ eq "which is what Twilio (the fake) billed for my leg, 2 started minutes" \
 eq "still completed, 90 s, after the poll" "$(calls_json Bob 'c["status"], c["duration_s"]')" "completed 90"
 
 expect_exit 0 "hark call Carol, who does not answer" -- hark call Carol
-wait_for "the call ends no-answer, as Carol's leg did" 10 call_is Carol 'c["status"]' no-answer
+wait_until "the call ends no-answer, as Carol's leg did" 10 call_is Carol 'c["status"]' no-answer
 eq "with no talk time" "$(calls_json Carol 'c["duration_s"]')" 0
 
 # Recording: record = yes, and only with the contact's consent.
@@ -94,9 +94,9 @@ import json, sys
 t = json.loads(sys.stdin.readline())['params']['Twiml']
 assert ' record=\"record-from-answer-dual\"' in t, t" || fail "the second call's TwiML does not record"
 ok "now the Dial records"
-wait_for "the recorded call completes" 10 call_is Bob 'c["status"]' completed
+wait_until "the recorded call completes" 10 call_is Bob 'c["status"]' completed
 REC=$(fake_get /_fake/state | $PY -c "import json,sys; print([r for r in json.load(sys.stdin)['recordings'] if r['call_sid'] == '$CALL2'][0]['sid'])")
-wait_for "hark calls shows the recording's URL" 5 \
+wait_until "hark calls shows the recording's URL" 5 \
     call_is Bob '(c["recording_url"] or "").endswith("/Recordings/'"$REC"'")' True
 eq "Carol's call, without consent, has none" "$(calls_json Carol 'c["recording_url"]')" None
 no_violations
