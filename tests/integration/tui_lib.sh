@@ -17,6 +17,9 @@
 #   row_of NAME TEXT    the first row (0-based) holding TEXT, or -1
 #   contact_row NAME TEXT   the same, in the contact list only
 #   line NAME ROW       the text of row ROW (0-based);  line_e NAME ROW: with escapes
+#   wait_status NAME TEXT ABOVE REGEX DESC   until the row ABOVE rows over the
+#                       first one holding TEXT (a message's status line) matches
+#                       REGEX (grep -E), else fail (10 s); STATUS_LINE is that row
 #   col_of_in STRING TEXT   the terminal column (0-based, wide characters count 2)
 #                       where TEXT starts in STRING, or -1
 #   sgr_before NAME ROW TEXT   the SGR sequences written just before TEXT on ROW
@@ -127,6 +130,18 @@ contact_row() {
 }
 line() { screen "$1" | sed -n "$(($2 + 1))p"; }
 line_e() { screen_e "$1" | sed -n "$(($2 + 1))p"; }
+
+wait_status() {
+	within 10 status_is "$@" || fail "$5: not within 10 s:
+$(screen "$1")"
+	ok "$5"
+}
+status_is() {
+	_r=$(row_of "$1" "$2")
+	[ "$_r" -ge "$3" ] || return 1
+	STATUS_LINE=$(line "$1" $((_r - $3)))
+	printf '%s\n' "$STATUS_LINE" | grep -qE -- "$4"
+}
 
 # Display width of a string (wc -L counts wide characters as two columns).
 width_of() { printf '%s\n' "$1" | wc -L; }
