@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <uv.h>
+
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/store.h"
@@ -142,6 +144,32 @@ cli_store(struct cli_ctx *ctx)
 	}
 	free(path);
 	return ctx->st;
+}
+
+struct engine *
+cli_engine_open(struct cli_ctx *ctx, uv_loop_t *loop, struct engine_opts *eo)
+{
+	struct engine *e = NULL;
+	char *cause = NULL;
+
+	uv_loop_init(loop);
+	eo->loop = loop;
+	if ((eo->cfg = cli_config(ctx)) == NULL || (eo->st = cli_store(ctx)) == NULL)
+		return NULL;
+	if (engine_new(eo, &e, &cause) != 0) {
+		cli_err(ctx, "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	return e;
+}
+
+void
+cli_engine_close(struct engine *e, uv_loop_t *loop)
+{
+	engine_free(e);
+	uv_run(loop, UV_RUN_NOWAIT);
+	uv_loop_close(loop);
 }
 
 char *

@@ -8,7 +8,10 @@
 #include "hark/util.h"
 
 struct config;
+struct engine;
+struct engine_opts;
 struct store;
+struct uv_loop_s;
 
 struct cli_ctx {
 	const char *db_path;      /* --db, or NULL */
@@ -41,6 +44,16 @@ struct config *cli_config(struct cli_ctx *ctx);
 /* Opens the database once (--db, $HARK_DB, config, XDG default). Returns
  * the store or NULL after printing the error. */
 struct store *cli_store(struct cli_ctx *ctx);
+/*
+ * An engine for a one-shot command: initialises *loop and fills eo's loop,
+ * st and cfg (the caller sets its other options first, zero for defaults).
+ * Returns the engine, or NULL after printing the error; either way
+ * cli_engine_close(e, loop) ends it and closes the loop.
+ */
+struct engine *cli_engine_open(struct cli_ctx *ctx, struct uv_loop_s *loop,
+    struct engine_opts *eo);
+/* Frees e (NULL is fine), lets its handles close, closes the loop. */
+void cli_engine_close(struct engine *e, struct uv_loop_s *loop);
 /* Reads a whole file ("-" for stdin) into a new string; NULL with cause. */
 char *cli_read_file(const char *path, size_t *len, char **cause);
 /* Writes s as a JSON string literal (with quotes) to f. */

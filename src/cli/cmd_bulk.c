@@ -141,23 +141,10 @@ static struct engine *
 bulk_engine(struct cli_ctx *ctx, uv_loop_t *loop, int take)
 {
 	struct engine_opts eo;
-	struct engine *e = NULL;
-	struct config *cfg;
-	char *cause = NULL;
 
-	if ((cfg = cli_config(ctx)) == NULL || cli_store(ctx) == NULL)
-		return NULL;
 	memset(&eo, 0, sizeof eo);
-	eo.loop = loop;
-	eo.st = ctx->st;
-	eo.cfg = cfg;
 	eo.take_outbox = take;
-	if (engine_new(&eo, &e, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
-		free(cause);
-		return NULL;
-	}
-	return e;
+	return cli_engine_open(ctx, loop, &eo);
 }
 
 static void
@@ -224,9 +211,8 @@ bulk_preview_send(struct cli_ctx *ctx, int argc, char **argv, int send)
 		fputs(cmd_bulk_usage, stderr);
 		return HARK_EXIT_USAGE;
 	}
-	uv_loop_init(&loop);
 	if ((e = bulk_engine(ctx, &loop, send)) == NULL) {
-		uv_loop_close(&loop);
+		cli_engine_close(NULL, &loop);
 		return HARK_EXIT_ERROR;
 	}
 	if (engine_bulk_preview(e, &o.s, &p, bulk_line, &o, &cause) != 0) {
@@ -262,9 +248,7 @@ bulk_preview_send(struct cli_ctx *ctx, int argc, char **argv, int send)
 	rc = bulk_follow(ctx, e, &loop, id);
 out:
 	free(cause);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
 
@@ -335,15 +319,12 @@ bulk_status(struct cli_ctx *ctx, const char *verb, const char *arg)
 	if (strcmp(verb, "resume") != 0)
 		return HARK_EXIT_OK;
 	fflush(stdout);
-	uv_loop_init(&loop);
 	if ((e = bulk_engine(ctx, &loop, 1)) == NULL) {
-		uv_loop_close(&loop);
+		cli_engine_close(NULL, &loop);
 		return HARK_EXIT_ERROR;
 	}
 	rc = bulk_follow(ctx, e, &loop, id);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
 

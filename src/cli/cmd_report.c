@@ -343,8 +343,6 @@ report_due(struct cli_ctx *ctx, struct report_args *a)
 {
 	struct engine_opts eo;
 	struct engine *e = NULL;
-	struct config *cfg;
-	struct store *st;
 	uv_loop_t loop;
 	char *cause = NULL;
 	int64_t now = hark_now_ms();
@@ -355,18 +353,11 @@ report_due(struct cli_ctx *ctx, struct report_args *a)
 		free(cause);
 		return HARK_EXIT_USAGE;
 	}
-	if ((cfg = cli_config(ctx)) == NULL || (st = cli_store(ctx)) == NULL)
-		return HARK_EXIT_ERROR;
-	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
-	eo.loop = &loop;
-	eo.st = st;
-	eo.cfg = cfg;
 	eo.no_relay = 1;
-	if (engine_new(&eo, &e, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
+	if ((e = cli_engine_open(ctx, &loop, &eo)) == NULL) {
 		rc = HARK_EXIT_ERROR;
-	} else if ((n = report_sched_run_due(e, st, now, &cause)) < 0) {
+	} else if ((n = report_sched_run_due(e, eo.st, now, &cause)) < 0) {
 		cli_err(ctx, "%s", cause);
 		rc = HARK_EXIT_ERROR;
 	} else {
@@ -377,9 +368,7 @@ report_due(struct cli_ctx *ctx, struct report_args *a)
 		printf("%d scheduled report%s queued\n", n, n == 1 ? "" : "s");
 	}
 	free(cause);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
 

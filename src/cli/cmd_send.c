@@ -738,14 +738,9 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		d.html = html_buf;
 	}
-	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
-	eo.loop = &loop;
-	eo.st = st;
-	eo.cfg = cfg;
 	eo.take_outbox = !o.dry_run;
-	if (engine_new(&eo, &e, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
+	if ((e = cli_engine_open(ctx, &loop, &eo)) == NULL) {
 		rc = HARK_EXIT_ERROR;
 	} else if (o.dry_run) {
 		rc = engine_check(e, &d, &est, &cause) == 0 ? HARK_EXIT_OK :
@@ -761,9 +756,7 @@ cmd_send(struct cli_ctx *ctx, int argc, char **argv)
 	free(body_buf);
 	free(html_buf);
 	engine_rendered_clear(&tr);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
 
@@ -826,21 +819,13 @@ cmd_call(struct cli_ctx *ctx, int argc, char **argv)
 		free(cause);
 		return HARK_EXIT_USAGE;
 	}
-	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
-	eo.loop = &loop;
-	eo.st = st;
-	eo.cfg = cfg;
 	eo.take_outbox = 1;
-	if (engine_new(&eo, &e, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
+	if ((e = cli_engine_open(ctx, &loop, &eo)) == NULL)
 		rc = HARK_EXIT_ERROR;
-	} else {
+	else
 		rc = send_go(ctx, e, st, &o, &d, &loop);
-	}
 	free(cause);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }

@@ -92,7 +92,6 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	struct engine_opts eo;
 	struct engine *e = NULL;
 	struct config *cfg;
-	struct store *st;
 	const char *account = NULL;
 	uv_loop_t loop;
 	char *cause = NULL;
@@ -116,23 +115,20 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		fputs(cmd_sync_usage, stderr);
 		return HARK_EXIT_USAGE;
 	}
-	if ((cfg = cli_config(ctx)) == NULL || (st = cli_store(ctx)) == NULL)
+	if ((cfg = cli_config(ctx)) == NULL || cli_store(ctx) == NULL)
 		return HARK_EXIT_ERROR;
 	if (account != NULL && config_account_find(cfg, account) == NULL) {
 		cli_err(ctx, "no account named '%s' in the configuration", account);
 		return HARK_EXIT_USAGE;
 	}
 	memset(&s, 0, sizeof s);
-	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
-	eo.loop = &loop;
-	eo.st = st;
-	eo.cfg = cfg;
 	eo.no_relay = 1;
 	rc = HARK_EXIT_ERROR;
-	if (engine_new(&eo, &e, &cause) != 0 ||
+	if ((e = cli_engine_open(ctx, &loop, &eo)) == NULL ||
 	    engine_sync_once(e, account, sync_done, &s, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
+		if (cause != NULL)   /* else cli_engine_open said why */
+			cli_err(ctx, "%s", cause);
 	} else {
 		engine_subscribe(e, sync_event, &s);
 		while (!s.finished && uv_run(&loop, UV_RUN_ONCE) != 0)
@@ -150,8 +146,6 @@ cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	free(cause);
 	free(s.errors);
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
