@@ -18,13 +18,13 @@ rules_template() {
 rules_daemon_start() {
 	"$HARK_BIN" daemon >>"$HOME/daemon.log" 2>&1 &
 	DAEMON_PID=$!
-	i=0
-	until grep -q "pid $DAEMON_PID owns the outbox" "$HOME/daemon.log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || fail "the daemon did not start: $(cat "$HOME/daemon.log")"
-		kill -0 $DAEMON_PID 2>/dev/null || fail "the daemon ended: $(cat "$HOME/daemon.log")"
-		sleep 0.1
-	done
+	within 10 rules_daemon_owns ||
+	    fail "the daemon did not start: $(cat "$HOME/daemon.log")"
+}
+rules_daemon_owns() {
+	grep -q "pid $DAEMON_PID owns the outbox" "$HOME/daemon.log" 2>/dev/null && return 0
+	kill -0 $DAEMON_PID 2>/dev/null || fail "the daemon ended: $(cat "$HOME/daemon.log")"
+	return 1
 }
 rules_daemon_stop() {
 	[ -n "$DAEMON_PID" ] || return 0
@@ -45,13 +45,9 @@ inbound() {
 
 # wait_sql DESC QUERY WANT [SECONDS]: polls until QUERY prints WANT.
 wait_sql() {
-	i=0; n=$(( ${4:-15} * 10 ))
-	while [ "$(sql "$2")" != "$3" ]; do
-		i=$((i + 1))
-		[ $i -lt $n ] || fail "$1: '$(sql "$2")' after ${4:-15}s, expected '$3'; daemon log:
+	within "${4:-15}" sql_is "$2" "$3" ||
+	    fail "$1: '$(sql "$2")' after ${4:-15}s, expected '$3'; daemon log:
 $(tail -n 30 "$HOME/daemon.log")"
-		sleep 0.1
-	done
 	ok "$1"
 }
 
