@@ -91,8 +91,9 @@ static int	x_sets_read(struct store *st, const struct x_table *t, size_t nt,
 		    struct x_rows *own, char **cause);
 static void	x_msg_field(struct store_message *m, const char *name,
 		    sqlite3_stmt *stmt, int col);
-static void	x_msg_refs_out(struct store *st, struct store_xrow *extra,
-		    struct x_rows *own);
+static const char **x_msg_refs(struct store *st, sqlite3_stmt *stmt, int n);
+static void	x_msg_refs_out(struct store *st, const char *const *refs,
+		    struct store_xrow *extra, struct x_rows *own);
 
 int
 x_in(const char *const *list, const char *s)
@@ -311,18 +312,37 @@ x_msg_ref_column(struct store *st, const char *name)
 	return store_step_int64(st, stmt, what, &v, NULL) > 0;
 }
 
-/* A column pointing at another message is written as that message's
- * "provider provider_id", or left out when it has no provider id. */
+/* The first n columns of stmt that point at another message, NULL-terminated
+ * (names borrowed from stmt; free the array): the schema is asked once per
+ * export, not once per message and column. */
+static const char **
+x_msg_refs(struct store *st, sqlite3_stmt *stmt, int n)
+{
+	const char **refs = xreallocarray(NULL, (size_t)n + 1, sizeof *refs);
+	const char *name;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		name = sqlite3_column_name(stmt, i);
+		if (!x_in(x_msg_known, name) && x_msg_ref_column(st, name))
+			refs[k++] = name;
+	}
+	refs[k] = NULL;
+	return refs;
+}
+
+/* A column pointing at another message (in refs) is written as that
+ * message's "provider provider_id", or left out when it has no provider id. */
 static void
-x_msg_refs_out(struct store *st, struct store_xrow *extra, struct x_rows *own)
+x_msg_refs_out(struct store *st, const char *const *refs, struct store_xrow *extra,
+    struct x_rows *own)
 {
 	sqlite3_stmt *stmt;
 	int i, k = 0;
 
 	for (i = 0; i < extra->n; i++) {
 		extra->v[k] = extra->v[i];
-		if (extra->v[i].type != STORE_X_INT ||
-		    !x_msg_ref_column(st, extra->v[i].name)) {
+		if (extra->v[i].type != STORE_X_INT || !x_in(refs, extra->v[i].name)) {
 			k++;
 			continue;
 		}
@@ -377,6 +397,7 @@ store_export_messages(struct store *st, const struct store_filter *f,
 	struct store_xmessage x;
 	struct x_rows own = { 0 };
 	struct store_xrow extra = { NULL, 0 };
+	const char **refs;
 	sqlite3_stmt *stmt;
 	int i, n, rc = SQLITE_DONE, stop = 0, failed = 0;
 
@@ -394,13 +415,14 @@ store_export_messages(struct store *st, const struct store_filter *f,
 	sqlite3_bind_int64(stmt, 2, f->since);
 	sqlite3_bind_int64(stmt, 3, f->until != 0 ? f->until : INT64_MAX);
 	n = sqlite3_column_count(stmt) - 3;
+	refs = x_msg_refs(st, stmt, n);
 	while (!stop && !failed && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&x, 0, sizeof x);
 		for (i = 0; i < n; i++)
 			x_msg_field(&x.m, sqlite3_column_name(stmt, i), stmt, i);
 		x_row_read(stmt, n, NULL, NULL, x_msg_known, &extra, 0, &own);
 		x_rows_reset(&own);
-		x_msg_refs_out(st, &extra, &own);
+		x_msg_refs_out(st, refs, &extra, &own);
 		x.extra = extra;
 		x.contact = store_col_text(stmt, n);
 		x.template_name = store_col_text(stmt, n + 1);
@@ -415,6 +437,7 @@ store_export_messages(struct store *st, const struct store_filter *f,
 	if (!stop && !failed && rc != SQLITE_DONE)
 		store_err(st, cause, what);
 	store_stmt_done(st, stmt);
+	free(refs);
 	free(extra.v);
 	x_rows_free(&own);
 	return stop || (!failed && rc == SQLITE_DONE) ? 0 : -1;
