@@ -651,19 +651,12 @@ send_batch(struct cli_ctx *ctx, struct config *cfg, struct store *st,
 	struct send_run r;
 	struct engine *e = NULL;
 	uv_loop_t loop;
-	char *cause = NULL;
 	int bad, queued = 0, counts[6] = { 0 }, rc = HARK_EXIT_OK;
 
-	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof eo);
-	eo.loop = &loop;
-	eo.st = st;
-	eo.cfg = cfg;
 	eo.take_outbox = 1;
-	if (engine_new(&eo, &e, &cause) != 0) {
-		cli_err(ctx, "%s", cause);
-		free(cause);
-		uv_loop_close(&loop);
+	if ((e = cli_engine_open(ctx, &loop, &eo)) == NULL) {
+		cli_engine_close(NULL, &loop);
 		return HARK_EXIT_ERROR;
 	}
 	bad = batch_enqueue(ctx, e, st, o->batch, &queued);
@@ -692,9 +685,7 @@ send_batch(struct cli_ctx *ctx, struct config *cfg, struct store *st,
 		rc = HARK_EXIT_ERROR;
 	else if (bad > 0)
 		rc = queued > 0 ? HARK_EXIT_PARTIAL : HARK_EXIT_USAGE;
-	engine_free(e);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	uv_loop_close(&loop);
+	cli_engine_close(e, &loop);
 	return rc;
 }
 
