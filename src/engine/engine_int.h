@@ -127,7 +127,8 @@ int route_check(struct engine *e, const struct engine_draft *d,
 int route_enqueued(struct engine *e, int64_t id, int64_t contact_id,
     const struct engine_draft *d, const struct engine_estimate *est,
     int64_t run_at, char **cause);
-int route_due(struct engine *e, const struct store_job *j, int64_t now);
+int route_due(struct engine *e, const struct store_job *j,
+    const struct store_message *m, int64_t now);
 
 /* fallback.c */
 int fallback_watch_new(struct engine *e, int64_t id, int64_t contact_id,

@@ -630,13 +630,11 @@ outbox_run(struct engine *e)
 	for (i = 0; i < due->n; i++) {
 		j = &due->jobs[i];
 		memset(&m, 0, sizeof m);
-		/* Opted out since, quiet hours, the cap, the pace: route.c. */
-		if (route_due(e, j, now) != 0) {
-			store_job_clear(j);
-			continue;
-		}
-		if (store_job_start(e->st, j->id, now, NULL) == 1 &&
-		    store_message_get(e->st, j->message_id, &m, NULL) == 0) {
+		/* Read once, for route.c's checks (opted out since, quiet
+		 * hours, the cap, the pace) and for the send itself. */
+		if (store_message_get(e->st, j->message_id, &m, NULL) == 0 &&
+		    route_due(e, j, &m, now) == 0 &&
+		    store_job_start(e->st, j->id, now, NULL) == 1) {
 			j->attempts++;
 			engine_publish(e, "status-changed", m.id, m.contact_id,
 			    "sending");

@@ -407,9 +407,9 @@ route_pace(struct engine *e, const struct store_message *m, int64_t now)
  * allow, or waiting for the account's pace).
  */
 int
-route_due(struct engine *e, const struct store_job *j, int64_t now)
+route_due(struct engine *e, const struct store_job *j,
+    const struct store_message *m, int64_t now)
 {
-	struct store_message m;
 	struct store_prefs p;
 	unsigned flags = 0;
 	int64_t until = 0, q, free_at;
@@ -417,21 +417,18 @@ route_due(struct engine *e, const struct store_job *j, int64_t now)
 	const char *why = NULL;
 	int rc = 0;
 
-	memset(&m, 0, sizeof m);
-	if (store_message_get(e->st, j->message_id, &m, NULL) != 0)
-		return 0;
-	if (m.channel != HARK_CH_VOICE && route_optout(e->st, m.channel, m.to_addr,
-	    &cause) == 1) {
-		route_refuse(e, j, &m, cause);
-		rc = 1;
-		goto out;
+	if (m->channel != HARK_CH_VOICE && route_optout(e->st, m->channel,
+	    m->to_addr, &cause) == 1) {
+		route_refuse(e, j, m, cause);
+		free(cause);
+		return 1;
 	}
-	store_message_flags(e->st, m.id, &flags, NULL);
-	if (m.channel != HARK_CH_VOICE &&
-	    store_prefs_get(e->st, m.contact_id, &p, NULL) == 1) {
+	store_message_flags(e->st, m->id, &flags, NULL);
+	if (m->channel != HARK_CH_VOICE &&
+	    store_prefs_get(e->st, m->contact_id, &p, NULL) == 1) {
 		if (p.cap > 0 && !(flags & (ENGINE_SEND_INTERACTIVE |
 		    ENGINE_SEND_OVERRIDE_CAP | ENGINE_SEND_FALLBACK)) &&
-		    route_cap_free(e->st, m.contact_id, &p, m.id, now, &free_at) == 0 &&
+		    route_cap_free(e->st, m->contact_id, &p, m->id, now, &free_at) == 0 &&
 		    free_at > now) {
 			until = free_at;
 			why = "the frequency cap";
@@ -443,17 +440,15 @@ route_due(struct engine *e, const struct store_job *j, int64_t now)
 		}
 		if (why != NULL) {
 			route_hold_note(&p, why, until, note, sizeof note);
-			if (store_job_hold(e->st, m.id, until, note, NULL) == 0)
-				engine_publish(e, "status-changed", m.id, m.contact_id,
+			if (store_job_hold(e->st, m->id, until, note, NULL) == 0)
+				engine_publish(e, "status-changed", m->id, m->contact_id,
 				    "scheduled");
 			rc = 1;
 		}
 		store_prefs_clear(&p);
 	}
-	if (rc == 0 && route_pace(e, &m, now))
+	if (rc == 0 && route_pace(e, m, now))
 		rc = 1;
-out:
 	free(cause);
-	store_message_clear(&m);
 	return rc;
 }
