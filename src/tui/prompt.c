@@ -321,8 +321,7 @@ prompt_run(struct tui *t, struct prompt *pr)
 static void
 prompt_delete(struct prompt *pr, size_t from, size_t to)
 {
-	memmove(pr->text.data + from, pr->text.data + to, pr->text.len - to + 1);
-	pr->text.len -= to - from;
+	field_delete(&pr->text, from, to);
 	pr->cursor = from;
 }
 
@@ -336,25 +335,14 @@ prompt_edit(struct prompt *pr, wint_t ch, int is_code)
 	if (!is_code && ch >= 0x20 && ch != 0x7f) {
 		if ((n = wctomb(mb, (wchar_t)ch)) <= 0)
 			return 1;
-		hbuf_add(&pr->text, mb, (size_t)n);
-		memmove(pr->text.data + pr->cursor + (size_t)n,
-		    pr->text.data + pr->cursor, pr->text.len - (size_t)n - pr->cursor);
-		memcpy(pr->text.data + pr->cursor, mb, (size_t)n);
-		pr->cursor += (size_t)n;
-	} else if ((is_code && ch == KEY_BACKSPACE) || ch == 0x7f || ch == 8) {
-		while (at > 0 && (pr->text.data[--at] & 0xC0) == 0x80)
-			;
-		prompt_delete(pr, at, pr->cursor);
-	} else if (is_code && ch == KEY_LEFT) {
-		while (pr->cursor > 0 && (pr->text.data[--pr->cursor] & 0xC0) == 0x80)
-			;
-	} else if (is_code && ch == KEY_RIGHT) {
-		if (pr->cursor < pr->text.len)
-			pr->cursor++;
-		while (pr->cursor < pr->text.len &&
-		    (pr->text.data[pr->cursor] & 0xC0) == 0x80)
-			pr->cursor++;
-	} else if ((is_code && ch == KEY_HOME) || ch == TUI_KEY_CTRL('a'))
+		field_insert(&pr->text, &pr->cursor, mb, (size_t)n);
+	} else if ((is_code && ch == KEY_BACKSPACE) || ch == 0x7f || ch == 8)
+		prompt_delete(pr, field_prev(&pr->text, at), pr->cursor);
+	else if (is_code && ch == KEY_LEFT)
+		pr->cursor = field_prev(&pr->text, pr->cursor);
+	else if (is_code && ch == KEY_RIGHT)
+		pr->cursor = field_next(&pr->text, pr->cursor);
+	else if ((is_code && ch == KEY_HOME) || ch == TUI_KEY_CTRL('a'))
 		pr->cursor = 0;
 	else if ((is_code && ch == KEY_END) || ch == TUI_KEY_CTRL('e'))
 		pr->cursor = pr->text.len;

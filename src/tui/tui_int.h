@@ -368,6 +368,13 @@ void tui_resume_curses(struct tui *t);
 /* Gives the terminal to run(arg) (tui_run_editor, tui_run_command) and
  * takes it back; run's result (editor.c). */
 int tui_foreground(struct tui *t, int (*run)(const char *), const char *arg);
+/* Editing UTF-8 text in b at a byte cursor (field.c): insert n bytes and
+ * move the cursor past them; delete [from, to); the start of the
+ * character before or after at. Appends may move b->data. */
+void field_insert(struct hbuf *b, size_t *cursor, const char *s, size_t n);
+void field_delete(struct hbuf *b, size_t from, size_t to);
+size_t field_prev(const struct hbuf *b, size_t at);
+size_t field_next(const struct hbuf *b, size_t at);
 /* A whole file (*len its length when len is not NULL), or NULL; the
  * caller frees it. */
 char *tui_file_read(const char *path, size_t *len);
