@@ -183,7 +183,7 @@ bulk_one(void *arg, const struct store_contact *c)
 	    route_optout(bp->e->st, bp->s->channel, l.to, &why) == 1) {
 		l.skip = why;
 		bp->out->skipped_optout++;
-	} else if (engine_template_render(bp->e->st, bp->e->cfg, &bp->t, c->id,
+	} else if (template_render_for(bp->e->st, bp->e->cfg, &bp->t, c->id, c,
 	    bp->s->channel, NULL, 0, &r, &why) != 0) {
 		l.skip = why;
 		bp->out->skipped_missing++;

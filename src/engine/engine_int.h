@@ -135,6 +135,15 @@ int fallback_watch_new(struct engine *e, int64_t id, int64_t contact_id,
     enum hark_channel ch, int64_t run_at, char **cause);
 void fallback_run(struct engine *e);
 
+/* template_use.c: engine_template_render for a contact the caller has read
+ * already (c NULL: none; contact_id still picks the A/B variant), so a
+ * loop over contacts does not read each one again. */
+int template_render_for(struct store *st, const struct config *cfg,
+    const struct store_template *t, int64_t contact_id,
+    const struct store_contact *c, enum hark_channel ch,
+    const struct cJSON *extra, unsigned flags, struct engine_rendered *r,
+    char **cause);
+
 /* bulk.c: feeds running bulk sends into the outbox at the account's pace. */
 void bulk_run(struct engine *e);
 

@@ -15,12 +15,16 @@
 #include "hark/engine.h"
 #include "hark/store.h"
 #include "hark/template.h"
+#include "engine_int.h"
 
 #define TU_MAX_VARIANTS 64
 
 static void	tu_set(cJSON *o, const char *key, const char *value);
 static void	tu_local_time(int64_t ms, char *buf, size_t size, int date_only);
-static void	tu_contact(struct store *st, int64_t contact_id, cJSON *v);
+static void	tu_contact(const struct store_contact *c, cJSON *v);
+static cJSON	*tu_vars(struct store *st, const struct config *cfg,
+		    const struct store_contact *c, enum hark_channel ch,
+		    int64_t now_ms);
 static void	tu_conversation(struct store *st, int64_t contact_id, cJSON *v);
 static const char *tu_body(const struct store_template *t,
 		    const struct store_variant *var, enum hark_channel ch);
@@ -63,43 +67,38 @@ tu_local_time(int64_t ms, char *buf, size_t size, int date_only)
 /* The contact's custom fields, then its own: name, first_name, last_name,
  * company, phone, whatsapp, email, tags (an array). */
 static void
-tu_contact(struct store *st, int64_t contact_id, cJSON *v)
+tu_contact(const struct store_contact *c, cJSON *v)
 {
-	struct store_contact c;
 	cJSON *fields, *f, *tags;
 	char first[256], *tag, *save = NULL, *list;
 	size_t n;
 	int i;
 
-	memset(&c, 0, sizeof c);
-	if (contact_id <= 0 || store_contact_get(st, contact_id, &c, NULL) != 0)
-		return;
-	fields = cJSON_Parse(c.fields != NULL ? c.fields : "{}");
+	fields = cJSON_Parse(c->fields != NULL ? c->fields : "{}");
 	if (cJSON_IsObject(fields)) {
 		cJSON_ArrayForEach(f, fields)
 			cJSON_AddItemToObject(v, f->string, cJSON_Duplicate(f, 1));
 	}
 	cJSON_Delete(fields);
-	tu_set(v, "name", c.name);
-	n = strcspn(c.name, " ");
-	snprintf(first, sizeof first, "%.*s", (int)n, c.name);
+	tu_set(v, "name", c->name);
+	n = strcspn(c->name, " ");
+	snprintf(first, sizeof first, "%.*s", (int)n, c->name);
 	tu_set(v, "first_name", first);
-	if (c.name[n] == ' ')
-		tu_set(v, "last_name", c.name + n + 1 + strspn(c.name + n + 1, " "));
-	tu_set(v, "company", c.company);
-	for (i = c.nids - 1; i >= 0; i--) {
-		tu_set(v, c.ids[i].kind == STORE_ID_EMAIL ? "email" :
-		    c.ids[i].kind == STORE_ID_WHATSAPP ? "whatsapp" : "phone",
-		    c.ids[i].address);
+	if (c->name[n] == ' ')
+		tu_set(v, "last_name", c->name + n + 1 + strspn(c->name + n + 1, " "));
+	tu_set(v, "company", c->company);
+	for (i = c->nids - 1; i >= 0; i--) {
+		tu_set(v, c->ids[i].kind == STORE_ID_EMAIL ? "email" :
+		    c->ids[i].kind == STORE_ID_WHATSAPP ? "whatsapp" : "phone",
+		    c->ids[i].address);
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(v, "tags");
 	tags = cJSON_AddArrayToObject(v, "tags");
-	list = xstrdup(c.tags != NULL ? c.tags : "");
+	list = xstrdup(c->tags != NULL ? c->tags : "");
 	for (tag = strtok_r(list, ",", &save); tag != NULL;
 	    tag = strtok_r(NULL, ",", &save))
 		cJSON_AddItemToArray(tags, cJSON_CreateString(tag));
 	free(list);
-	store_contact_clear(&c);
 }
 
 /* The conversation: when the contact last wrote, and on which channel. */
@@ -119,15 +118,18 @@ tu_conversation(struct store *st, int64_t contact_id, cJSON *v)
 	tu_set(v, "last_inbound_channel", hark_channel_name(ch));
 }
 
-cJSON *
-engine_template_vars(struct store *st, const struct config *cfg,
-    int64_t contact_id, enum hark_channel ch, int64_t now_ms)
+/* The variables for contact c (NULL: none), already read. */
+static cJSON *
+tu_vars(struct store *st, const struct config *cfg,
+    const struct store_contact *c, enum hark_channel ch, int64_t now_ms)
 {
 	cJSON *v = cJSON_CreateObject();
 	char when[40];
 
-	tu_contact(st, contact_id, v);
-	tu_conversation(st, contact_id, v);
+	if (c != NULL) {
+		tu_contact(c, v);
+		tu_conversation(st, c->id, v);
+	}
 	tu_set(v, "channel", hark_channel_name(ch));
 	if (cfg != NULL) {
 		tu_set(v, "my_name", cfg->identity_name);
@@ -138,6 +140,21 @@ engine_template_vars(struct store *st, const struct config *cfg,
 	tu_set(v, "today", when);
 	tu_local_time(now_ms, when, sizeof when, 0);
 	tu_set(v, "now", when);
+	return v;
+}
+
+cJSON *
+engine_template_vars(struct store *st, const struct config *cfg,
+    int64_t contact_id, enum hark_channel ch, int64_t now_ms)
+{
+	struct store_contact c;
+	cJSON *v;
+	int have;
+
+	memset(&c, 0, sizeof c);
+	have = contact_id > 0 && store_contact_get(st, contact_id, &c, NULL) == 0;
+	v = tu_vars(st, cfg, have ? &c : NULL, ch, now_ms);
+	store_contact_clear(&c);
 	return v;
 }
 
@@ -256,6 +273,24 @@ engine_template_render(struct store *st, const struct config *cfg,
     const struct cJSON *extra, unsigned flags, struct engine_rendered *r,
     char **cause)
 {
+	struct store_contact c;
+	int have, rc;
+
+	memset(&c, 0, sizeof c);
+	have = contact_id > 0 && store_contact_get(st, contact_id, &c, NULL) == 0;
+	rc = template_render_for(st, cfg, t, contact_id, have ? &c : NULL, ch,
+	    extra, flags, r, cause);
+	store_contact_clear(&c);
+	return rc;
+}
+
+int
+template_render_for(struct store *st, const struct config *cfg,
+    const struct store_template *t, int64_t contact_id,
+    const struct store_contact *c, enum hark_channel ch,
+    const struct cJSON *extra, unsigned flags, struct engine_rendered *r,
+    char **cause)
+{
 	const struct store_variant *var = engine_template_variant(t, contact_id);
 	const char *subject, *html;
 	struct hbuf missing = HBUF_INIT;
@@ -267,7 +302,7 @@ engine_template_render(struct store *st, const struct config *cfg,
 	memset(r, 0, sizeof r[0]);
 	r->version_id = t->version_id;
 	r->variant = var != NULL ? xstrdup(var->name) : NULL;
-	vars = engine_template_vars(st, cfg, contact_id, ch, hark_now_ms());
+	vars = tu_vars(st, cfg, c, ch, hark_now_ms());
 	cJSON_ArrayForEach(e, extra) {
 		if (e->string != NULL) {
 			cJSON_DeleteItemFromObjectCaseSensitive(vars, e->string);
