@@ -23,7 +23,12 @@ ok "state kept: Work $v1"
 lines=$(wc -l <"$MAIL_PEER_DIR/log/dovecot.log")
 expect_exit 0 "a sync with nothing new" -- hark sync --json
 contains "nothing new" '"new":0'
-fetched=$(tail -n +$((lines + 1)) "$MAIL_PEER_DIR/log/dovecot.log" | grep -o 'body_count=[0-9]*' | grep -v 'body_count=0' || true)
+new_log() { tail -n +$((lines + 1)) "$MAIL_PEER_DIR/log/dovecot.log"; }
+# Without the session's logout line (which counts what it fetched) the next
+# check would pass whatever the sync did.
+session_logged() { new_log | grep -q 'Logged out.* body_count='; }
+wait_until "Dovecot logged the sync's session" 5 session_logged
+fetched=$(new_log | grep -o 'body_count=[0-9]*' | grep -v 'body_count=0' || true)
 [ -z "$fetched" ] || fail "a sync with nothing new fetched message bodies: $fetched"
 ok "no message body fetched again"
 
