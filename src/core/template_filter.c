@@ -33,7 +33,6 @@ static int	tf_is_blank(char c);
 static void	tf_case(struct hbuf *v, enum tfilter_kind kind);
 static void	tf_first(struct hbuf *v);
 static int	tf_digits(const char *s, int n, int *out);
-static int64_t	tf_days_from_civil(int y, int m, int d);
 static int	tf_iso_time(const char *s, int64_t *secs);
 static int	tf_iso(const char *s, int64_t *secs);
 static int	tf_parse_date(const char *s, long utc_offset, struct tm *tm);
@@ -135,20 +134,6 @@ tf_digits(const char *s, int n, int *out)
 	return 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
-tf_days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /*
  * "HH:MM[:SS[.fff]]" then an optional "Z" or offset, which is checked but
  * not applied: the wall-clock time written is the one the reader expects.
@@ -202,7 +187,7 @@ tf_iso(const char *s, int64_t *secs)
 	if (s[10] != '\0' && ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 	    tf_iso_time(s + 11, &tod) != 0))
 		return -1;
-	*secs = tf_days_from_civil(y, m, d) * 86400 + tod;
+	*secs = tz_days_from_civil(y, m, d) * 86400 + tod;
 	return 0;
 }
 
