@@ -19,7 +19,8 @@ SENDGRID (POST /v3/mail/send; tsg_mail_v3.json, subset in sendgrid_mail_v3.subse
     required, enums, min/max lengths and items, email format, unknown properties) and the
     rules SendGrid documents beside it: a subject (global or per personalization) and
     content unless template_id; text/plain first in content; reply_to and reply_to_list
-    not both; headers and custom_args values strings, custom_args at most 10,000 bytes;
+    not both; no reserved header (To, From, Subject, Content-Type...) in headers;
+    headers and custom_args values strings, custom_args at most 10,000 bytes;
     attachments valid base64; the request at most 30 MB (413). A broken request gets 400
     {"errors":[{"message","field"}]} and a line in violations.jsonl. Success: 202, empty
     body, X-Message-Id header. Events go to DELIVER/sendgrid/events as a JSON array,
@@ -98,6 +99,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 SG_SPEC = os.path.join(HERE, "sendgrid_mail_v3.subset.json")
 SG_MAX = 30 * 1024 * 1024
+# Headers Mail Send refuses in "headers" (the spec's note on headers).
+SG_RESERVED = {"x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type",
+               "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc",
+               "bcc"}
 MG_MAX = 25 * 1024 * 1024
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MG_FIELDS = {"from", "to", "cc", "bcc", "subject", "text", "html", "amp-html",
@@ -359,6 +364,13 @@ class Fake:
             raise Problem(400, "If present, text/plain content must be first.", "content")
         if "reply_to" in req and "reply_to_list" in req:
             raise Problem(400, "reply_to and reply_to_list cannot both be set.", "reply_to")
+        for where, obj in [("headers", req.get("headers", {}))] + [
+                ("personalizations.%d.headers" % i, p.get("headers", {}))
+                for i, p in enumerate(pers)]:
+            taken = [k for k in obj if k.lower() in SG_RESERVED]
+            if taken:
+                raise Problem(400, "The header %s is reserved: it may not be set in "
+                              "headers." % taken[0], where)
         for where, obj in [("headers", req.get("headers", {}))] + [
                 ("personalizations.%d.custom_args" % i, p.get("custom_args", {}))
                 for i, p in enumerate(pers)]:

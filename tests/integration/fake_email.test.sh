@@ -45,6 +45,7 @@ for bad in \
     '{"personalizations":[{"to":[{"email":"a@example.com"}]}],"from":{"email":"me@example.test"},"subject":"s","content":[{"type":"text/html","value":"<p>x</p>"},{"type":"text/plain","value":"x"}]}|content' \
     '{"personalizations":[{"to":[{"email":"a@example.com"}]}],"from":{"email":"me@example.test"},"subject":"s","content":[{"type":"text/plain","value":"x"}],"custom_args":{"hark_id":"1"}}|custom_args' \
     '{"personalizations":[{"to":[{"email":"a@example.com"}]}],"from":{"email":"me@example.test"},"subject":"s","content":[{"type":"text/plain","value":"x"}],"attachments":[{"content":"!!!","filename":"a"}]}|attachments.0.content' \
+    '{"personalizations":[{"to":[{"email":"a@example.com"}]}],"from":{"email":"me@example.test"},"subject":"s","content":[{"type":"text/plain","value":"x"}],"headers":{"Subject":"other"}}|headers' \
     '{"personalizations":[{"to":[{"email":"a@example.com"}]}],"from":{"email":"me@example.test"},"subject":"s","content":[{"type":"text/plain","value":"x"}],"colour":"red"}|colour'; do
 	n=$(violations)
 	post -H "Authorization: Bearer $EM_KEY" -H 'Content-Type: application/json' \
