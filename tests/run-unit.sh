@@ -15,7 +15,7 @@ for t in "$@"; do
 		fail=$((fail + 1)); failed="$failed $(basename "$t")"
 		cat "$dir.log"
 	fi
-	grep -E '^\[  (PASSED|FAILED) \]' "$dir.log" | sed "s|^|$(basename "$t"): |"
+	grep -E '^\[  (PASSED|FAILED)  \]' "$dir.log" | sed "s|^|$(basename "$t"): |"
 	rm -rf "$dir" "$dir.log"
 done
 echo "unit: $pass passed, $fail failed"
