@@ -18,8 +18,18 @@
 
 /* Built statements kept for reuse: a file has few column sets. */
 #define X_INTERNED 16
+/* Columns whose existence is kept: hark's tables have fewer; a file naming
+ * more (made up) columns is asked about past that, not kept. */
+#define X_COLS_KEPT 256
 
 enum { X_INSERT, X_UPSERT, X_UPDATE };
+
+/* Whether table has column name, as the schema answered once. */
+struct store_xcol {
+	char *table;
+	char *name;
+	int ok;
+};
 
 static int	x_column_ok(struct store *st, const char *table, const char *name);
 static sqlite3_stmt *x_prepare(struct store *st, const char *sql, int *cached,
@@ -39,28 +49,60 @@ static int64_t	x_version_id(struct store *st, int64_t template_id,
 static int	x_template_rows(struct store *st, const struct store_xtemplate *t,
 		    int64_t tid, char **cause);
 
-/* A column a record may write: a plain name the table has, and not one of
- * the database's own ids (nor, for messages, one the insert already set). */
+void
+store_xcols_free(struct store *st)
+{
+	int i;
+
+	for (i = 0; i < st->nxcols; i++) {
+		free(st->xcols[i].table);
+		free(st->xcols[i].name);
+	}
+	free(st->xcols);
+	st->xcols = NULL;
+	st->nxcols = 0;
+}
+
+/*
+ * A column a record may write: a plain name the table has, and not one of
+ * the database's own ids (nor, for messages, one the insert already set).
+ * Every row of every record asks about the same few dozen columns, and the
+ * schema does not change under an open store: pragma_table_info is asked
+ * once per column and the answer kept with the store.
+ */
 static int
 x_column_ok(struct store *st, const char *table, const char *name)
 {
+	const char *what = "cannot check a column";
+	struct store_xcol *c;
 	sqlite3_stmt *stmt;
-	int rc;
+	int64_t v;
+	int i;
 
 	if (*name == '\0' || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
 	    strlen(name) || strcmp(name, "id") == 0 || strcmp(name, "sort_key") == 0)
 		return 0;
 	if (strcmp(table, "messages") == 0 && x_in(x_msg_known, name))
 		return 0;
+	for (i = 0; i < st->nxcols; i++)
+		if (strcmp(st->xcols[i].name, name) == 0 &&
+		    strcmp(st->xcols[i].table, table) == 0)
+			return st->xcols[i].ok;
 	stmt = store_stmt(st, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2",
-	    "cannot check a column", NULL);
+	    what, NULL);
 	if (stmt == NULL)
 		return 0;
 	store_bind_text(stmt, 1, table);
 	store_bind_text(stmt, 2, name);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(st, stmt);
-	return rc == SQLITE_ROW;
+	if ((i = store_step_int64(st, stmt, what, &v, NULL)) < 0 ||
+	    st->nxcols >= X_COLS_KEPT)
+		return i > 0;
+	st->xcols = xreallocarray(st->xcols, (size_t)st->nxcols + 1, sizeof *c);
+	c = &st->xcols[st->nxcols++];
+	c->table = xstrdup(table);
+	c->name = xstrdup(name);
+	c->ok = i;
+	return c->ok;
 }
 
 /*

@@ -266,6 +266,7 @@ store_close(struct store *st)
 		return;
 	store_blob_batch_discard(st);
 	store_stmt_free_all(st);
+	store_xcols_free(st);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->path);

@@ -41,6 +41,9 @@ struct store {
 	struct store_blob_pending *pending;
 	int npending;
 	int nsynced;                  /* the one a failed sync was at */
+	/* exchange_import.c: the columns an import asked the schema about */
+	struct store_xcol *xcols;
+	int nxcols;
 };
 
 /*
@@ -70,6 +73,8 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, const char *what,
 void store_stmt_done(struct store *st, sqlite3_stmt *stmt);
 /* Finalises every cached statement (before close). */
 void store_stmt_free_all(struct store *st);
+/* Frees what exchange_import.c learnt of the schema (before close). */
+void store_xcols_free(struct store *st);
 /* blob_batch.c: store_blob_put while a batch is open: 1 already noted, 0
  * written to a temporary name beside path, -1 (errno). */
 struct store_blob_pending;
