@@ -144,12 +144,13 @@ check-asan:
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    check-unit check-integration
 
+BENCH_SCRIPTS := run tui relay imap bulk
+
 bench: all $(BENCH_BIN)
-	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) tests/bench/run.sh
-	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/tui.sh
-	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/relay.sh
-	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/imap.sh
-	@HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) sh tests/bench/bulk.sh
+	@for b in $(BENCH_SCRIPTS); do \
+	    HARK_BIN=$(abspath $(BUILD)/hark) BENCH_DIR=$(abspath $(BUILD)/bench) \
+	        sh tests/bench/$$b.sh || exit 1; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
