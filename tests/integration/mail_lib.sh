@@ -97,10 +97,10 @@ CFG
 	export HARK_DB
 }
 
-# The delivered copy of the message sent to RCPT (X-Original-To), newest.
-# The newest mail delivered to ADDR (and holding PATTERN, when given). By
-# time, not by name: Dovecot moves a message from new/ to cur/ once a client
-# has seen the folder, so the order of the two globs says nothing.
+# mail_delivered ADDR [PATTERN]: the newest mail delivered to ADDR
+# (X-Original-To), holding PATTERN when given. By time, not by name: Dovecot
+# moves a message from new/ to cur/ once a client has seen the folder, so the
+# order of the two globs says nothing.
 mail_delivered() {
 	grep -l "^X-Original-To: $1" "$MAIL_PEER_MAILDIR"/new/* "$MAIL_PEER_MAILDIR"/cur/* 2>/dev/null |
 	    { if [ -n "${2:-}" ]; then xargs -r grep -l -- "$2"; else cat; fi; } |
