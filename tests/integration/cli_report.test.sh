@@ -3,8 +3,7 @@
 # scheduled report is emailed through the sandbox once per period.
 . "$TESTS/lib.sh"
 . "$TESTS/sandbox_profile.sh"
-command -v sqlite3 >/dev/null || { echo "needs sqlite3"; exit 77; }
-command -v python3 >/dev/null || { echo "needs python3"; exit 77; }
+needs sqlite3 python3
 # Periods are cut in local time: UTC-5 with no DST, a POSIX TZ (no tzdata).
 export TZ=XST+5
 

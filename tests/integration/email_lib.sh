@@ -9,9 +9,7 @@
 # json_field, inbound JSON (a mail at the fake, posted to the relay).
 . "$TESTS/lib.sh"
 
-for tool in $PY curl sqlite3 openssl; do
-	command -v $tool >/dev/null 2>&1 || { echo "$tool is needed"; exit 77; }
-done
+needs $PY curl sqlite3 openssl
 
 export HARK_DB="$HOME/hark.db"
 export EM_KEY=e2e-api-key-7c1f0b2d9e

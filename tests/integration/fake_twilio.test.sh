@@ -8,8 +8,7 @@
 # Debian's python3 when there is one: a pyenv shim costs ~0.2 s per call.
 PY=${PYTHON:-python3}
 [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-command -v "$PY" >/dev/null || { echo "needs python3"; exit 77; }
-command -v curl >/dev/null || { echo "needs curl"; exit 77; }
+needs "$PY" curl
 
 peer="$TESTS/../peers/twilio-fake.sh"
 dir="$HOME/twilio-fake"

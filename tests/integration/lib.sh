@@ -5,6 +5,10 @@ hark() { "$HARK_BIN" "$@"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
+# skip WHY: ends the test as skipped (77), saying why.
+skip() { echo "skip: $*"; exit 77; }
+# needs TOOL...: skips the test unless every TOOL is on PATH.
+needs() { for _tool; do command -v "$_tool" >/dev/null 2>&1 || skip "needs $_tool"; done; }
 
 # expect_exit CODE DESC -- CMD...: runs CMD, stdout+stderr into $OUT, checks the exit code.
 expect_exit() {

@@ -3,9 +3,7 @@
 . "$TESTS/lib.sh"
 . "$TESTS/sandbox_profile.sh"
 P="$TESTS/../peers"
-for tool in dbus-daemon tmux; do
-	command -v $tool >/dev/null 2>&1 || { echo "needs $tool"; exit 77; }
-done
+needs dbus-daemon tmux
 /usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || { echo "needs python3-dbus and python3-gi"; exit 77; }
 
 export NOTIFY_PEER_DIR="$HOME/notify"

@@ -3,7 +3,7 @@
 # Mailgun timestamp or a missing signature get 403 and store nothing.
 . "$TESTS/lib.sh"
 . "$TESTS/relay_lib.sh"
-command -v openssl >/dev/null 2>&1 || { echo "openssl is needed to sign SendGrid events"; exit 77; }
+needs openssl  # to sign SendGrid events
 
 export MG_KEY=mg-signing-key-0123456789 MG_API=key-mg SG_API=SG.test-api-key
 openssl ecparam -name prime256v1 -genkey -noout -out sg.pem 2>/dev/null

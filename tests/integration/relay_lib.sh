@@ -2,7 +2,7 @@
 # whose auth token comes from the environment, public_url
 # https://hooks.example.test, and helpers to stop `hark relay` (lib.sh starts it)
 # and to call it as the providers do (relay_hook.py).
-command -v $PY >/dev/null 2>&1 || { echo "python3 is needed to sign webhooks"; exit 77; }
+needs $PY  # to sign webhooks
 
 export HARK_DB="$HOME/hark.db"
 export TW_TOKEN=tw-test-token-0123456789abcdef

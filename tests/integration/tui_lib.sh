@@ -39,7 +39,6 @@ TUI_DRIVER="$TESTS/../peers/tui-driver.sh"
 ESC=$(printf '\033')
 export LC_ALL=C.UTF-8
 
-skip() { echo "skip: $*"; exit 77; }
 command -v tmux >/dev/null 2>&1 || skip "needs tmux (contrib/install-deps.sh installs it)"
 [ -x "$HARK_BIN" ] || fail "no hark binary at $HARK_BIN"
 export TUI_DIR="${TUI_DIR:-$HOME/tui}"

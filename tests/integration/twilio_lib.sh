@@ -12,9 +12,7 @@
 # has wait_until, within, sql_is, ms_now and relay_start.
 . "$TESTS/lib.sh"
 
-for tool in $PY bash curl sqlite3 setsid; do
-	command -v $tool >/dev/null 2>&1 || { echo "$tool is needed"; exit 77; }
-done
+needs $PY bash curl sqlite3 setsid
 
 export HARK_DB="$HOME/hark.db"
 export TW_TOKEN=e2e-auth-token-5f0c2a9b7d
