@@ -39,10 +39,6 @@ struct store_blob_pending {
 };
 
 static void blob_pending_clear(struct store *st, int unlink_tmp);
-static int blob_write(const char *tmp, const void *data, size_t len);
-#ifndef __linux__
-static int blob_fsync(const char *path, int dir);
-#endif
 static int blob_sync_all(struct store *st, int renamed);
 
 void
@@ -76,9 +72,8 @@ blob_pending_clear(struct store *st, int unlink_tmp)
 	st->npending = 0;
 }
 
-/* Writes data to tmp without fsync; errno set on failure. */
-static int
-blob_write(const char *tmp, const void *data, size_t len)
+int
+store_blob_write(const char *tmp, const void *data, size_t len, int sync)
 {
 	const char *p = data;
 	ssize_t n;
@@ -92,27 +87,31 @@ blob_write(const char *tmp, const void *data, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			saved = n < 0 ? errno : EIO;
-			close(fd);
-			unlink(tmp);
-			errno = saved;
-			return -1;
+			if (n == 0)
+				errno = EIO;
+			goto fail;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
+	if (sync && fsync(fd) != 0)
+		goto fail;
 	if (close(fd) != 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
+		fd = -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = saved;
+	return -1;
 }
 
-#ifndef __linux__
-static int
-blob_fsync(const char *path, int dir)
+int
+store_fsync_path(const char *path, int dir)
 {
 	int fd, rc, saved;
 
@@ -125,7 +124,6 @@ blob_fsync(const char *path, int dir)
 	errno = saved;
 	return rc;
 }
-#endif
 
 /* store_blob_put inside a batch: 1 when path is already noted, 0 written, -1. */
 int
@@ -141,7 +139,7 @@ store_blob_batch_put(struct store *st, const char *dir, const char *path,
 			return 1;
 	}
 	tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	if (blob_write(tmp, data, len) != 0) {
+	if (store_blob_write(tmp, data, len, 0) != 0) {
 		free(tmp);
 		return -1;
 	}
@@ -199,7 +197,7 @@ blob_sync_all(struct store *st, int renamed)
 				break;
 		}
 		if ((!renamed || j == i) &&
-		    blob_fsync(renamed ? bp->dir : bp->tmp, renamed) != 0)
+		    store_fsync_path(renamed ? bp->dir : bp->tmp, renamed) != 0)
 			return -1;
 	}
 	return 0;

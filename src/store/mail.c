@@ -11,7 +11,6 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 static void mail_sha256(const void *data, size_t len, char hex[65]);
 static int mail_mkdirs(char *path);
 static int mail_write(const char *path, const void *data, size_t len);
-static int mail_fsync_dir(const char *dir);
 static void mail_fill(sqlite3_stmt *stmt, struct store_mail *m);
 
 void
@@ -77,58 +75,22 @@ mail_mkdirs(char *path)
 	return 0;
 }
 
-/* Writes data to path through a temporary name; errno set on failure. */
+/* Writes data to path through a temporary name, fsynced; errno set on failure. */
 static int
 mail_write(const char *path, const void *data, size_t len)
 {
 	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	const char *p = data;
-	ssize_t n;
-	int fd, saved;
+	int rc = -1, saved;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
+	if (store_blob_write(tmp, data, len, 1) == 0 &&
+	    (rc = rename(tmp, path)) != 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
 	}
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		len -= (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	if (rename(tmp, path) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	free(tmp);
-	return 0;
-fail:
-	saved = errno != 0 ? errno : EIO;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
+	saved = errno;
 	free(tmp);
 	errno = saved;
-	return -1;
-}
-
-static int
-mail_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
 	return rc;
 }
 
@@ -156,7 +118,7 @@ store_blob_put(struct store *st, const char *kind, const void *data, size_t len,
 	}
 	if (mail_mkdirs(dir) != 0 || (st->blob_batch ?
 	    store_blob_batch_put(st, dir, *path, data, len) < 0 :
-	    (mail_write(*path, data, len) != 0 || mail_fsync_dir(dir) != 0))) {
+	    (mail_write(*path, data, len) != 0 || store_fsync_path(dir, 1) != 0))) {
 		set_cause(cause, "cannot keep %s: %s: %s", what, *path, strerror(errno));
 		free(*path);
 		*path = NULL;

@@ -80,6 +80,11 @@ void store_xcols_free(struct store *st);
 struct store_blob_pending;
 int store_blob_batch_put(struct store *st, const char *dir, const char *path,
     const void *data, size_t len);
+/* blob_batch.c: writes data to a new file tmp (0600), fsynced when sync;
+ * 0, or -1 with errno and tmp removed. */
+int store_blob_write(const char *tmp, const void *data, size_t len, int sync);
+/* fsync of the file (or, dir 1, the directory) at path; 0 or -1 with errno. */
+int store_fsync_path(const char *path, int dir);
 
 /* Runs a statement that returns no rows; 0 or -1 with cause "<what>: ...". */
 int store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
