@@ -17,6 +17,7 @@
 #include "hark/config.h"
 #include "hark/engine.h"
 #include "hark/store.h"
+#include "hark/tui.h"
 
 #include "cli_int.h"
 #include "cmd_usage.h"
@@ -279,15 +280,17 @@ static const char demo_config[] =
 static int
 cli_demo_begin(struct cli_ctx *ctx)
 {
-	char tmpl[] = "/tmp/hark-demo-XXXXXX";
+	char *tmpl = xasprintf("%s/hark-demo-XXXXXX", tui_tmpdir());
 	char *cfgpath, *dbpath, *cause = NULL;
 	FILE *f;
 
 	if (mkdtemp(tmpl) == NULL) {
-		cli_err(ctx, "cannot create the demo profile: %s", strerror(errno));
+		cli_err(ctx, "cannot create the demo profile in %s: %s", tui_tmpdir(),
+		    strerror(errno));
+		free(tmpl);
 		return -1;
 	}
-	ctx->demo_dir = xstrdup(tmpl);
+	ctx->demo_dir = tmpl;
 	cfgpath = xasprintf("%s/config", tmpl);
 	dbpath = xasprintf("%s/hark.db", tmpl);
 	f = fopen(cfgpath, "w");
