@@ -28,8 +28,9 @@ int tui_run(const struct tui_opts *o, char **cause);
 /*
  * The user's editor and other programs, on the terminal as it is (the
  * client suspends curses around them; `hark template` uses them as they
- * are). Both wait for the program and return its exit status, or -1 when
- * it could not run or was killed.
+ * are). Both run it through /bin/sh, wait for it and return its exit
+ * status (127: the shell could not run it), or -1 when no process could be
+ * started or it was killed by a signal.
  */
 /* Runs $VISUAL, else $EDITOR, else vi, on path. */
 int tui_run_editor(const char *path);
