@@ -60,6 +60,9 @@ struct net_response {
 	                                  "" when none; read them with net_header */
 	const char *error;             /* transport error text ("Connection refused",
 	                                  "Operation timed out after 30000 ms"), NULL on an answer */
+	int unsent;                    /* 1: no answer, and the request never reached the
+	                                  server (no name, no connection): resending it
+	                                  cannot make it arrive twice */
 };
 
 /*

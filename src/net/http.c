@@ -41,6 +41,7 @@ static size_t http_header_cb(char *p, size_t size, size_t nmemb, void *arg);
 static int http_should_retry(const struct net_req *r, CURLcode rc, long status);
 static void http_retry_cb(uv_timer_t *t);
 static void http_complete(struct net_req *r, CURLcode rc, long status);
+static int http_unsent(const struct net_req *r, CURLcode rc);
 static void http_free_cb(uv_handle_t *h);
 static void http_form_escape(struct hbuf *b, const char *s);
 
@@ -329,6 +330,27 @@ http_retry_cb(uv_timer_t *t)
 	net_release(n);
 }
 
+/* Whether a failed attempt never reached the server: curl could not resolve
+ * the name or connect, or timed out before it began to send the request (a
+ * reused connection has a pre-transfer time, so it never counts). */
+static int
+http_unsent(const struct net_req *r, CURLcode rc)
+{
+	curl_off_t pre_us = 0;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+		return 1;
+	case CURLE_OPERATION_TIMEDOUT:
+		return curl_easy_getinfo(r->easy, CURLINFO_PRETRANSFER_TIME_T,
+		    &pre_us) == CURLE_OK && pre_us == 0;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Delivers the last attempt's outcome. r is unlinked first, so that the
  * callback sees it neither in net_pending nor through net_cancel.
@@ -356,6 +378,7 @@ http_complete(struct net_req *r, CURLcode rc, long status)
 		resp.body = "";
 		resp.error = r->errbuf[0] != '\0' ? r->errbuf :
 		    curl_easy_strerror(rc);
+		resp.unsent = http_unsent(r, rc);
 	}
 	resp.headers = rc == CURLE_OK ? hbuf_str(&r->hdrs) : "";
 	resp.retry_after_ms = r->retry_after_ms;

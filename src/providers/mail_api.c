@@ -33,7 +33,6 @@ static char *mapi_trim_url(const char *url);
 static int mapi_file_read(const char *path, size_t room, unsigned char **data,
     size_t *len, char **cause);
 static int64_t mapi_reset_ms(const struct net_response *r);
-static int mapi_not_connected(const char *err);
 
 static char *
 mapi_trim_url(const char *url)
@@ -374,22 +373,6 @@ mapi_reset_ms(const struct net_response *r)
 	return delay;
 }
 
-/* Whether curl's error says the request never reached the server: no name,
- * no connection (refused, or timed out while connecting). A reset or a
- * timeout after connecting may have come after the request arrived. */
-static int
-mapi_not_connected(const char *err)
-{
-	static const char *const words[] = { "resolve", "Failed to connect",
-	    "Couldn't connect", "Connection refused", "Connection timed out" };
-	size_t i;
-
-	for (i = 0; i < HARK_NELEM(words); i++)
-		if (strstr(err, words[i]) != NULL)
-			return 1;
-	return 0;
-}
-
 int
 mapi_common_failure(struct mapi *m, const struct net_response *r,
     const char *keys, struct provider_result *res, struct mapi_out *o)
@@ -400,7 +383,7 @@ mapi_common_failure(struct mapi *m, const struct net_response *r,
 	if (r->status == 0) {
 		/* Not connected: nothing reached the service. Connected,
 		 * then silence: it may have taken the mail. */
-		if (mapi_not_connected(err)) {
+		if (r->unsent) {
 			res->outcome = PROVIDER_TRANSIENT;
 			res->retry_after_ms = 0;
 			o->text = xasprintf("cannot reach %s: %s", m->service,

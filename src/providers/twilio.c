@@ -294,8 +294,7 @@ tw_failure(struct twilio *tw, const struct net_response *r,
 		 * the message; give it twice the timeout before the retry asks
 		 * whether it exists.
 		 */
-		if (r->error != NULL && (strstr(r->error, "connect") != NULL ||
-		    strstr(r->error, "resolve") != NULL))
+		if (r->unsent)
 			res->retry_after_ms = 0;
 		else
 			res->retry_after_ms = 2 * (tw->timeout_ms > 0 ?

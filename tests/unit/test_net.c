@@ -231,6 +231,7 @@ struct result {
 	char *error;
 	int64_t retry_after_ms;
 	int attempts;
+	int unsent;
 	int free_net;          /* the callback frees the net */
 };
 
@@ -279,6 +280,7 @@ on_done(void *arg, const struct net_response *r)
 	res->error = xstrdup(r->error);
 	res->retry_after_ms = r->retry_after_ms;
 	res->attempts = r->attempts;
+	res->unsent = r->unsent;
 	res->f->done++;
 	if (res->free_net) {
 		net_free(res->f->n);
@@ -601,6 +603,8 @@ test_refused(void **state)
 	assert_true(strlen(res.error) > 0);
 	assert_string_equal(res.body, "");
 	assert_int_equal(res.attempts, 3);
+	/* Nothing listens: the request never reached a server. */
+	assert_int_equal(res.unsent, 1);
 	result_free(&res);
 	memset(&res, 0, sizeof res);
 
@@ -632,6 +636,8 @@ test_timeout(void **state)
 	assert_non_null(res.error);
 	assert_non_null(strstr(res.error, "timed out"));
 	assert_int_equal(res.attempts, 1);
+	/* Connected and asked: the server may have acted on it. */
+	assert_int_equal(res.unsent, 0);
 	result_free(&res);
 }
 
